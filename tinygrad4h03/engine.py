@@ -1,0 +1,205 @@
+"""The one autograd engine: graph order, the backward sweep, and grad mode.
+
+Both node kinds — the scalar :class:`~tinygrad4h03.value.Value` and the
+:class:`~tinygrad4h03.tensor.Tensor` — go through the code in this file and nowhere else.
+A node offers the engine a small interface (``Node`` below):
+
+* ``_parents``: the nodes it was computed from, a tuple in argument order;
+* ``requires_grad``: whether a gradient should flow into it;
+* ``_retains_grad``: whether its gradient is kept after the sweep (leaves always keep it);
+* ``_backward(grad, create_graph)``: the chain rule for one node — given ∂E/∂(this node)
+  return ∂E/∂(parent) for every parent (``None`` for a parent that gets no gradient);
+* ``_accumulate(grad, handed_out)``: add a finished gradient into ``.grad``.
+
+The lecture's chain rule, ∂E/∂w = ∂E/∂y · ∂y/∂v · ∂v/∂w, is applied one factor per node:
+the sweep visits the nodes from the output back to the inputs (reverse topological order),
+so when a node is reached every path from the output to it has already delivered its share
+of ∂E/∂node, and the node hands ∂E/∂node · ∂node/∂parent on to each parent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from functools import wraps
+from typing import Any, Protocol, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Node(Protocol):
+    """What the engine needs from a node (implemented by ``Value`` and ``Tensor``)."""
+
+    _parents: tuple[Node, ...]
+    requires_grad: bool
+    _retains_grad: bool
+
+    def _backward(self, grad: Any, create_graph: bool) -> Sequence[Any]: ...
+
+    def _accumulate(self, grad: Any, handed_out: set[int]) -> None: ...
+
+
+# --------------------------------------------------------------------------- grad mode
+
+
+class _ThreadState(threading.local):
+    """Per-thread switches: recording the graph, and checking results for NaN/inf."""
+
+    grad_enabled: bool = True
+    anomaly: bool = False
+
+
+_state = _ThreadState()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations in this thread record the graph."""
+    return _state.grad_enabled
+
+
+def set_grad_enabled(mode: bool) -> None:
+    """Switch graph recording on or off in this thread."""
+    _state.grad_enabled = bool(mode)
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether every forward and backward result is checked for NaN/inf."""
+    return _state.anomaly
+
+
+class _GradModeContext:
+    """A context manager (and decorator) that sets grad mode and restores it on exit."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        self._previous = _state.grad_enabled
+        _state.grad_enabled = self._mode
+
+    def __exit__(self, *exc_info: object) -> None:
+        _state.grad_enabled = self._previous
+
+    def __call__(self, fn: F) -> F:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):  # noqa: N801 (PyTorch's spelling)
+    """``with tg.no_grad():`` records nothing inside (this thread only)."""
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):  # noqa: N801 (PyTorch's spelling)
+    """``with tg.enable_grad():`` records again inside a ``no_grad`` block."""
+
+    _mode = True
+
+
+class detect_anomaly:  # noqa: N801 (PyTorch's spelling)
+    """``with tg.detect_anomaly():`` checks every forward and backward result for NaN/inf.
+
+    The error names the operation that produced the bad value and, for a backward result,
+    where in the user's code the operation was created.
+    """
+
+    def __enter__(self) -> detect_anomaly:
+        self._previous = _state.anomaly
+        _state.anomaly = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _state.anomaly = self._previous
+
+
+# --------------------------------------------------------------------------- graph order
+
+
+def topological_order(roots: Iterable[Node]) -> list[Node]:
+    """Every node that requires grad and that the roots depend on, parents before children.
+
+    An iterative depth-first search with an explicit stack: a graph of a million nodes needs
+    no recursion, and a node reached by several paths (a diamond) is visited once.
+    """
+    order: list[Node] = []
+    visited: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False) for root in roots if root.requires_grad]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+# --------------------------------------------------------------------------- the sweep
+
+
+def backward(
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool = False,
+    inputs: Sequence[Node] | None = None,
+) -> list[Any] | None:
+    """Apply the chain rule from ``roots`` (seeded with ∂E/∂root = ``seeds``) back to the leaves.
+
+    Gradients live in a dict keyed by node while the sweep runs: contributions arriving by
+    several paths are added, an entry is popped when its node is processed, and only leaves
+    (and nodes that asked to retain their gradient) write ``.grad``.
+
+    With ``inputs`` given (``tg.grad``), nothing is written to ``.grad``; the gradients of
+    ``inputs`` are returned instead (``None`` for an input the roots do not depend on).
+    With ``create_graph`` the rules run on graph nodes under grad mode, so the gradients are
+    themselves differentiable; otherwise they run on plain numbers and arrays, recording
+    nothing.
+    """
+    order = topological_order(roots)
+    grads: dict[int, Any] = {}
+    for root, seed in zip(roots, seeds):
+        _add_into(grads, root, seed)
+    wanted = None if inputs is None else {id(node): None for node in inputs}
+    handed_out: set[int] = set()
+    previous_mode = _state.grad_enabled
+    _state.grad_enabled = create_graph
+    try:
+        for node in reversed(order):
+            grad = grads.pop(id(node), None)
+            if grad is None:
+                continue
+            if wanted is not None:
+                if id(node) in wanted:
+                    wanted[id(node)] = grad
+            elif node._retains_grad or not node._parents:
+                node._accumulate(grad, handed_out)
+            if node._parents:
+                _send_to_parents(node, grad, create_graph, grads)
+    finally:
+        _state.grad_enabled = previous_mode
+    if wanted is None:
+        return None
+    return [wanted[id(node)] for node in inputs]  # type: ignore[union-attr]
+
+
+def _send_to_parents(node: Node, grad: Any, create_graph: bool, grads: dict[int, Any]) -> None:
+    """One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent."""
+    parent_grads = node._backward(grad, create_graph)
+    for parent, parent_grad in zip(node._parents, parent_grads):
+        if parent_grad is not None and parent.requires_grad:
+            _add_into(grads, parent, parent_grad)
+
+
+def _add_into(grads: dict[int, Any], node: Node, grad: Any) -> None:
+    key = id(node)
+    previous = grads.get(key)
+    grads[key] = grad if previous is None else previous + grad

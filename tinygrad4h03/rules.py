@@ -1,0 +1,298 @@
+"""Every tensor operation's forward and derivative, as one table.
+
+Each ``Rule`` pairs a NumPy forward with one vector-Jacobian product (VJP) per input: given
+``g = ∂E/∂out`` it returns ``∂E/∂input = gᵀ · ∂out/∂input``. A VJP receives
+``(g, out, *inputs, **attrs)`` and is written once for two kinds of operand:
+
+* plain NumPy arrays — the common case, ``backward()`` without ``create_graph``: nothing is
+  recorded and the rule costs what the NumPy calls cost;
+* ``Tensor`` nodes — ``create_graph=True``: the same expression then records the backward
+  pass, so the gradient can be differentiated again (Hessian-vector products).
+
+So VJPs use only operators and methods that ``np.ndarray`` and ``Tensor`` share
+(``+ - * / ** @``, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``, indexing) and the small
+dispatching helpers below for the rest. A VJP may return a gradient of the *broadcast* shape;
+``Tensor._backward`` sums it back to the operand's shape in exactly one place
+(:func:`sum_to_shape`). Only the VJPs of inputs that require grad are called.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+Array = Any  # an np.ndarray, or a Tensor when the backward pass is being recorded
+
+
+class Rule(NamedTuple):
+    """One differentiable operation: its NumPy forward and one VJP per input.
+
+    ``variadic`` rules (``cat``, ``stack``) take any number of inputs and have a single VJP
+    that is told the input's ``position``.
+    """
+
+    name: str
+    forward: Callable[..., np.ndarray]
+    vjps: tuple[Callable[..., Array], ...]
+    variadic: bool = False
+
+    def __repr__(self) -> str:
+        return "<" + "".join(part.capitalize() for part in self.name.split("_")) + "Backward>"
+
+
+# ----------------------------------------------------------------------------- helpers
+# Each dispatches on the operand kind: NumPy arrays on the fast path, Tensors when recording.
+
+
+def _is_array(x: Array) -> bool:
+    return isinstance(x, (np.ndarray, np.generic))
+
+
+def _exp(x: Array) -> Array:
+    return np.exp(x) if _is_array(x) else x.exp()
+
+
+def _log(x: Array) -> Array:
+    return np.log(x) if _is_array(x) else x.log()
+
+
+def _sign(x: Array) -> Array:
+    return np.sign(x) if _is_array(x) else x._constant(np.sign(x.data))
+
+
+def _as_dtype(x: Array, dtype: np.dtype) -> Array:
+    if _is_array(x):
+        return x.astype(dtype, copy=False)
+    return x if x.dtype == dtype else x.to(dtype)
+
+
+def _is_plain(x: Any) -> bool:
+    return isinstance(x, (np.ndarray, np.generic, int, float))
+
+
+def _where(condition: Array, x: Array | float, y: Array | float) -> Array:
+    """``np.where`` that records the graph when ``x`` or ``y`` is a Tensor."""
+    condition = condition if _is_plain(condition) else condition.data
+    if _is_plain(x) and _is_plain(y):
+        return np.where(condition, x, y)
+    node = y if _is_plain(x) else x
+    return node._apply(WHERE, x, y, condition=condition)
+
+
+def _expand(x: Array, shape: tuple[int, ...]) -> Array:
+    return np.broadcast_to(x, shape) if _is_array(x) else x.expand(*shape)
+
+
+def _permute(x: Array, axes: tuple[int, ...]) -> Array:
+    return np.transpose(x, axes) if _is_array(x) else x.permute(*axes)
+
+
+def _scatter_add(g: Array, index: Any, shape: tuple[int, ...], basic: bool) -> Array:
+    if _is_array(g):
+        return _scatter_add_forward(g, index=index, shape=shape, basic=basic)
+    return g._apply(SCATTER_ADD, g, index=index, shape=shape, basic=basic)
+
+
+def sum_to_shape(grad: Array, shape: tuple[int, ...]) -> Array:
+    """Undo NumPy broadcasting: sum ``grad`` over the axes that broadcasting created or stretched.
+
+    The one place where broadcasting is undone, for every binary rule and ``expand``.
+    """
+    lead = grad.ndim - len(shape)
+    stretched = tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
+    )
+    axes = tuple(range(lead)) + stretched
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape) if lead else grad
+
+
+def _keepdim_shape(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape of a reduction over ``axis`` with ``keepdims=True``."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+def _unreduce(g: Array, shape: tuple[int, ...], axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+    """Put back the axes a reduction removed, so ``g`` broadcasts against the input."""
+    return g if keepdims else g.reshape(_keepdim_shape(shape, axis))
+
+
+# ----------------------------------------------------------------------------- named VJPs
+# Rules longer than one expression, each right above the table entry that uses it.
+
+
+def _pow_exponent_vjp(g: Array, out: Array, a: Array, b: Array) -> Array:
+    # ∂(a^b)/∂b = a^b · ln a, taken as 0 where a = 0 (PyTorch's convention: the limit for b > 0).
+    at_zero = a == 0
+    return g * _where(at_zero, 0.0, out * _log(_where(at_zero, 1.0, a)))
+
+
+def _matmul_vjp_a(g: Array, out: Array, a: Array, b: Array) -> Array:
+    # out = a @ b  ⇒  ∂E/∂a = g @ bᵀ (1-D operands are promoted to matrices and back).
+    if a.ndim == 1 and b.ndim == 1:
+        return g * b
+    if b.ndim == 1:
+        return g[..., None] * b
+    if a.ndim == 1:
+        return (g[..., None, :] @ b.mT)[..., 0, :]
+    return g @ b.mT
+
+
+def _matmul_vjp_b(g: Array, out: Array, a: Array, b: Array) -> Array:
+    # out = a @ b  ⇒  ∂E/∂b = aᵀ @ g.
+    if a.ndim == 1 and b.ndim == 1:
+        return g * a
+    if a.ndim == 1:
+        return a[:, None] * g[..., None, :]
+    if b.ndim == 1:
+        return (a.mT @ g[..., None])[..., 0]
+    return a.mT @ g
+
+
+def _max_vjp(g: Array, out: Array, a: Array, *, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+    # The gradient goes to the maximal entries, split evenly between ties (as torch.amax).
+    g = _unreduce(g, a.shape, axis, keepdims)
+    is_max = _as_dtype(a == _unreduce(out, a.shape, axis, keepdims), g.dtype)
+    return g * is_max / is_max.sum(axis=axis, keepdims=True)
+
+
+def _softmax_vjp(g: Array, s: Array, a: Array, *, axis: int) -> Array:
+    # s = softmax(a): ∂E/∂a = s ⊙ (g − Σ g ⊙ s), the Jacobian diag(s) − s sᵀ applied to g.
+    return s * (g - (g * s).sum(axis=axis, keepdims=True))
+
+
+def _log_softmax_vjp(g: Array, out: Array, a: Array, *, axis: int) -> Array:
+    # out = a − logsumexp(a): ∂E/∂a = g − softmax(a) · Σ g.
+    return g - _exp(out) * g.sum(axis=axis, keepdims=True)
+
+
+def _index_vjp(g: Array, out: Array, a: Array, *, index: Any, basic: bool) -> Array:
+    # Every selected position receives its gradient; repeated indices add up (np.add.at).
+    return _scatter_add(g, index, a.shape, basic)
+
+
+def _slice_along(axis: int, start: int, stop: int | None = None) -> tuple[Any, ...]:
+    position = start if stop is None else slice(start, stop)
+    return (slice(None),) * axis + (position,)
+
+
+def _cat_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
+    start = sum(x.shape[axis] for x in inputs[:position])
+    return g[_slice_along(axis, start, start + inputs[position].shape[axis])]
+
+
+def _stack_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
+    return g[_slice_along(axis, position)]
+
+
+# ----------------------------------------------------------------------------- forwards
+
+
+def _sigmoid_forward(a: np.ndarray) -> np.ndarray:
+    # 1 / (1 + e^−a) written as e^(−log(1 + e^−a)): no overflow at ±1000.
+    return np.exp(-np.logaddexp(0, -a)).astype(a.dtype, copy=False)
+
+
+def _softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
+    e = np.exp(a - a.max(axis=axis, keepdims=True))  # shifting by the max keeps exp finite
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
+    shifted = a - a.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _scatter_add_forward(
+    g: np.ndarray, *, index: Any, shape: tuple[int, ...], basic: bool
+) -> np.ndarray:
+    grad = np.zeros(shape, dtype=g.dtype)
+    if basic:  # ints, slices, None and ...: no position is selected twice
+        grad[index] = g
+    else:
+        np.add.at(grad, index, g)
+    return grad
+
+
+# ----------------------------------------------------------------------------- the table
+# name, forward, one VJP per input: ∂E/∂input given g = ∂E/∂out.
+
+ADD = Rule("add", np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g))
+SUB = Rule("sub", np.subtract, (lambda g, out, a, b: g, lambda g, out, a, b: -g))
+MUL = Rule("mul", np.multiply, (lambda g, out, a, b: g * b, lambda g, out, a, b: g * a))
+DIV = Rule("div", np.true_divide, (lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b))
+NEG = Rule("neg", np.negative, (lambda g, out, a: -g,))
+POW = Rule("pow", np.power, (lambda g, out, a, b: g * b * a ** (b - 1), _pow_exponent_vjp))
+POW_SCALAR = Rule(
+    "pow",
+    lambda a, *, exponent: np.power(a, exponent),
+    (lambda g, out, a, *, exponent: g * exponent * a ** (exponent - 1),),
+)
+RPOW_SCALAR = Rule(
+    "pow",
+    lambda a, *, base: np.power(base, a),
+    (lambda g, out, a, *, base: g * out * math.log(base),),
+)
+MATMUL = Rule("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b))
+
+EXP = Rule("exp", np.exp, (lambda g, out, a: g * out,))
+LOG = Rule("log", np.log, (lambda g, out, a: g / a,))
+SQRT = Rule("sqrt", np.sqrt, (lambda g, out, a: g / (2 * out),))
+ABS = Rule("abs", np.abs, (lambda g, out, a: g * _sign(a),))
+RELU = Rule("relu", lambda a: np.maximum(a, 0), (lambda g, out, a: g * (a > 0),))
+SIGMOID = Rule("sigmoid", _sigmoid_forward, (lambda g, out, a: g * out * (1 - out),))
+TANH = Rule("tanh", np.tanh, (lambda g, out, a: g * (1 - out * out),))
+WHERE = Rule(
+    "where",
+    lambda a, b, *, condition: np.where(condition, a, b),
+    (
+        lambda g, out, a, b, *, condition: _where(condition, g, 0.0),
+        lambda g, out, a, b, *, condition: _where(condition, 0.0, g),
+    ),
+)
+
+SUM = Rule(
+    "sum",
+    lambda a, *, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
+    (lambda g, out, a, *, axis, keepdims: _expand(_unreduce(g, a.shape, axis, keepdims), a.shape),),
+)
+MAX = Rule(
+    "max",
+    lambda a, *, axis, keepdims: np.max(a, axis=axis, keepdims=keepdims),
+    (_max_vjp,),
+)
+SOFTMAX = Rule("softmax", _softmax_forward, (_softmax_vjp,))
+LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,))
+
+RESHAPE = Rule(
+    "reshape",
+    lambda a, *, shape: np.reshape(a, shape),
+    (lambda g, out, a, *, shape: g.reshape(a.shape),),
+)
+PERMUTE = Rule(
+    "permute",
+    lambda a, *, axes: np.transpose(a, axes),
+    (lambda g, out, a, *, axes: _permute(g, tuple(np.argsort(axes))),),
+)
+# expand's VJP hands g back unchanged: sum_to_shape, applied to every rule's result, sums
+# the broadcast axes away.
+EXPAND = Rule("expand", lambda a, *, shape: np.broadcast_to(a, shape), (lambda g, out, a, *, shape: g,))
+INDEX = Rule("index", lambda a, *, index, basic: a[index], (_index_vjp,))
+SCATTER_ADD = Rule(
+    "scatter_add",
+    _scatter_add_forward,
+    (lambda g, out, a, *, index, shape, basic: g[index],),
+)
+TO = Rule(
+    "to",
+    lambda a, *, dtype: a.astype(dtype),
+    (lambda g, out, a, *, dtype: _as_dtype(g, a.dtype),),
+)
+CAT = Rule("cat", lambda *xs, axis: np.concatenate(xs, axis=axis), (_cat_vjp,), variadic=True)
+STACK = Rule("stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), variadic=True)

@@ -1,0 +1,781 @@
+"""The tensor node: ``Tensor``, a NumPy array that records the operations applied to it.
+
+Every differentiable method builds its result with :func:`_apply` from a :class:`Rule` of
+``rules.py`` (where each operation's derivative lives). The backward pass is the engine's
+(``engine.py``); a ``Tensor`` only says how to apply one rule backwards (``_backward``) and
+how to store a finished gradient (``_accumulate``).
+
+Dtypes follow PyTorch: Python floats and lists become ``float32``; NumPy arrays keep their
+dtype; Python numbers and NumPy scalars never upcast a tensor; only floating tensors can
+require gradients, and ``t.grad.dtype == t.dtype``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import traceback
+from collections.abc import Iterator, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from . import engine, rules
+from .engine import _state
+from .rules import Rule, sum_to_shape
+
+DType = Union[np.dtype, type, str]
+Scalar = Union[int, float, bool]
+
+float16, float32, float64 = np.float16, np.float32, np.float64
+int32, int64, bool_ = np.int32, np.int64, np.bool_
+_F64 = np.dtype(np.float64)
+
+
+class ShapeError(RuntimeError, ValueError):
+    """Operands whose shapes do not fit the operation (a ``RuntimeError``, as in PyTorch)."""
+
+
+class AnomalyError(RuntimeError):
+    """Raised under ``tg.detect_anomaly()`` when an operation produces NaN or inf."""
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
+    """Turn user data into an array with PyTorch's dtype rules (and our error messages)."""
+    if isinstance(data, Tensor):
+        array = data.data
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data)
+    else:
+        _reject_non_numeric(data)
+        array = np.asarray(data)
+        if array.dtype == _F64 and dtype is None:
+            array = array.astype(np.float32)  # Python floats default to float32, as PyTorch
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Tensor: cannot make a tensor from {type(data).__name__} with dtype {array.dtype}; "
+            "give numbers, nested lists of numbers or a numeric NumPy array"
+        )
+    return np.array(array, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+
+
+def _reject_non_numeric(data: Any) -> None:
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"Tensor: cannot make a tensor from a string: {data!r}")
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            _reject_non_numeric(item)
+    elif not isinstance(data, (numbers.Number, np.ndarray, np.generic, Tensor)):
+        raise TypeError(f"Tensor: cannot make a tensor from {type(data).__name__}: {data!r}")
+
+
+def _operand(x: Any, op: str) -> Tensor | Scalar:
+    """An operand of an operator: tensors stay, numbers stay Python numbers (never upcast)."""
+    if isinstance(x, (Tensor, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()  # a NumPy scalar behaves as the Python number it holds
+    if isinstance(x, (np.ndarray, list, tuple)):
+        return Tensor(x)
+    raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}: {x!r}")
+
+
+def _normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    return tuple(sorted({_normalize_dim(d, ndim, op) for d in dims}))
+
+
+def _normalize_dim(dim: int, ndim: int, op: str) -> int:
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(
+            f"{op}: dimension out of range (expected to be in range of "
+            f"[{-size}, {size - 1}], but got {dim})"
+        )
+    return int(dim) % size
+
+
+def _pick(name: str, value: Any, alias: str, alias_value: Any, default: Any) -> Any:
+    """``dim``/``axis`` and ``keepdim``/``keepdims`` are both accepted, as in PyTorch."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"got both {name}= and {alias}=")
+    if value is not None:
+        return value
+    return default if alias_value is None else alias_value
+
+
+def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(int(n) for n in shape[0])
+    return tuple(int(n) for n in shape)
+
+
+def _is_basic_index(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items
+    )
+
+
+def _index_array(index: Any) -> Any:
+    if isinstance(index, tuple):
+        return tuple(_index_array(i) for i in index)
+    if isinstance(index, Tensor):
+        index = index.data
+    elif isinstance(index, list):
+        index = np.asarray(index)
+    if isinstance(index, np.ndarray) and index.dtype == np.bool_:
+        return index.nonzero() if index.ndim == 1 else index
+    return index
+
+
+# --------------------------------------------------------------------------- applying a rule
+
+
+def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
+    """Run ``rule`` forward on the operands and, when grad mode is on, record the node."""
+    arrays = [x.data if isinstance(x, Tensor) else x for x in operands]
+    try:
+        data = rule.forward(*arrays, **attrs)
+    except (ValueError, IndexError) as error:
+        raise _shape_error(rule, arrays, error) from None
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    if data.dtype == _F64 and not _has_float64(arrays):
+        data = data.astype(np.float32)  # int ⊕ Python float, int / int: float32, as PyTorch
+    out = Tensor._wrap(data)
+    if _state.anomaly:
+        _check_forward(rule, arrays, data, out)
+    if _state.grad_enabled:
+        parents = tuple(x for x in operands if isinstance(x, Tensor) and x.requires_grad)
+        if parents:
+            out.requires_grad = True
+            out._rule = rule
+            out._attrs = attrs
+            out._operands = operands
+            out._parents = tuple(x for x in operands if isinstance(x, Tensor))
+    return out
+
+
+def _has_float64(arrays: Sequence[Any]) -> bool:
+    return any(isinstance(x, np.ndarray) and x.dtype == _F64 for x in arrays)
+
+
+def _shape_error(rule: Rule, arrays: Sequence[Any], error: Exception) -> Exception:
+    shapes = " and ".join(str(np.shape(x)) for x in arrays)
+    cls = IndexError if isinstance(error, IndexError) else ShapeError
+    return cls(f"{rule.name}: cannot apply to operands of shapes {shapes}: {error}")
+
+
+def _check_forward(rule: Rule, arrays: Sequence[Any], data: np.ndarray, out: Tensor) -> None:
+    out._trace = "".join(traceback.format_stack(limit=8)[:-3])
+    inputs_finite = all(np.isfinite(x).all() for x in arrays if np.size(x))
+    if inputs_finite and not np.isfinite(data).all():
+        raise AnomalyError(
+            f"detect_anomaly: the forward of '{rule.name}' produced NaN/inf from finite inputs "
+            f"of shapes {[np.shape(x) for x in arrays]}"
+        )
+
+
+# --------------------------------------------------------------------------- the Tensor
+
+
+class Tensor:
+    """An n-dimensional array in the autograd graph (PyTorch's ``torch.Tensor``, on NumPy)."""
+
+    __slots__ = (
+        "__weakref__",
+        "_attrs",
+        "_operands",
+        "_parents",
+        "_retains_grad",
+        "_rule",
+        "_trace",
+        "data",
+        "grad",
+        "requires_grad",
+    )
+    __array_ufunc__ = None  # NumPy defers to our reflected operators: np.float64(2) * t is a Tensor
+    __hash__ = object.__hash__  # == is elementwise, so hash by identity
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: DType | None = None) -> None:
+        self.data = _to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self._parents: tuple[Tensor, ...] = ()
+        self._operands: tuple[Any, ...] = ()
+        self._rule: Rule | None = None
+        self._attrs: dict[str, Any] = {}
+        self._retains_grad = False
+        self._trace = ""
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray) -> Tensor:
+        """A new tensor around ``data`` (no copy, no checks): the hot path of every operation."""
+        out = object.__new__(Tensor)
+        out.data = data
+        out.grad = None
+        out.requires_grad = False
+        out._parents = ()
+        out._retains_grad = False
+        return out
+
+    def _constant(self, data: np.ndarray) -> Tensor:
+        return Tensor._wrap(np.asarray(data))
+
+    @staticmethod
+    def _apply(rule: Rule, *operands: Any, **attrs: Any) -> Tensor:
+        return _apply(rule, *operands, **attrs)
+
+    # ------------------------------------------------------------------ engine interface
+
+    def _backward(self, grad: Any, create_graph: bool) -> list[Any]:
+        """∂E/∂parent for each parent, given ``grad`` = ∂E/∂self (one rule, applied backwards)."""
+        rule, attrs, operands = self._rule, self._attrs, self._operands
+        if create_graph:
+            inputs: Sequence[Any] = operands
+            out: Any = self
+        else:
+            inputs = [x.data if isinstance(x, Tensor) else x for x in operands]
+            out = self.data
+        grads = []
+        for position, x in enumerate(operands):
+            if not isinstance(x, Tensor):
+                continue
+            if not x.requires_grad:
+                grads.append(None)
+                continue
+            if rule.variadic:
+                g = rule.vjps[0](grad, out, *inputs, position=position, **attrs)
+            else:
+                g = rule.vjps[position](grad, out, *inputs, **attrs)
+            if g.shape != x.data.shape:
+                g = self._unbroadcast(g, x, position)
+            if _state.anomaly:
+                self._check_backward(g, position)
+            grads.append(g)
+        return grads
+
+    def _unbroadcast(self, g: Any, x: Tensor, position: int) -> Any:
+        try:
+            return sum_to_shape(g, x.data.shape)
+        except (ValueError, IndexError):
+            raise ShapeError(
+                f"{self._rule.name}: the derivative rule for input {position} returned shape "
+                f"{tuple(g.shape)}, which does not reduce to the input's shape {x.shape}"
+            ) from None
+
+    def _check_backward(self, g: Any, position: int) -> None:
+        values = g.data if isinstance(g, Tensor) else g
+        if not np.isfinite(values).all():
+            raise AnomalyError(
+                f"detect_anomaly: the backward of '{self._rule.name}' produced NaN/inf in the "
+                f"gradient of input {position}. The operation was created at:\n{self._trace}"
+            )
+
+    def _accumulate(self, grad: Any, handed_out: set[int]) -> None:
+        """Add a finished gradient into ``.grad`` (in the tensor's own dtype)."""
+        if isinstance(grad, Tensor):  # create_graph: keep the gradient's own graph
+            grad = rules._as_dtype(grad, self.data.dtype)
+            self.grad = grad if self.grad is None else self.grad + grad
+            return
+        grad = _owned_grad(grad, self.data.dtype, handed_out)
+        if self.grad is None:
+            self.grad = Tensor._wrap(grad)
+        else:
+            self.grad.data = self.grad.data + grad
+
+    # ------------------------------------------------------------------ autograd API
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
+        """Accumulate ∂self/∂leaf into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is ∂E/∂self; it may be left out only when ``self`` has one element.
+        The graph is kept, so a second call adds the same gradients again
+        (``retain_graph`` is accepted for PyTorch compatibility).
+        """
+        _check_differentiable(self, "backward")
+        seed = _seed_gradient(self, gradient, "backward")
+        engine.backward([self], [_seed_for_mode(seed, create_graph)], create_graph)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: can't retain_grad on a tensor that doesn't require grad")
+        self._retains_grad = True
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (on leaves only) and return ``self``."""
+        if requires_grad and self.data.dtype.kind not in "f":
+            raise RuntimeError(
+                "only Tensors of floating point dtype can require gradients, "
+                f"got dtype {self.data.dtype}"
+            )
+        if self._parents and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_: you can only change requires_grad flags of leaf tensors; "
+                "use .detach() to get a tensor outside the graph"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """The same data (shared, not copied) outside the graph."""
+        return Tensor._wrap(self.data)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self._parents
+
+    @property
+    def grad_fn(self) -> Rule | None:
+        return self._rule if self._parents else None
+
+    # ------------------------------------------------------------------ attributes
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_normalize_dim(dim, self.ndim, "size")]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    # ------------------------------------------------------------------ conversions
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Scalar:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"item: a Tensor with {self.data.size} elements cannot be converted to a scalar"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is None or np.dtype(dtype) == self.data.dtype:
+            return self.data.copy() if copy else self.data
+        return self.data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of a Tensor with {self.data.size} elements is ambiguous"
+            )
+        return bool(self.data.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.data.dtype not in (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_)):
+            extras.append(f"dtype={self.data.dtype}")
+        if self._parents:
+            extras.append(f"grad_fn={self._rule!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    def to(self, dtype: DType) -> Tensor:
+        """A copy in another dtype (differentiable between floating dtypes)."""
+        dtype = np.dtype(dtype)
+        return self if dtype == self.data.dtype else _apply(rules.TO, self, dtype=dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    # ------------------------------------------------------------------ arithmetic
+
+    def __add__(self, other: Any) -> Tensor:
+        return _apply(rules.ADD, self, _operand(other, "+"))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _apply(rules.ADD, _operand(other, "+"), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _apply(rules.SUB, self, _operand(other, "-"))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _apply(rules.SUB, _operand(other, "-"), self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _apply(rules.MUL, self, _operand(other, "*"))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _apply(rules.MUL, _operand(other, "*"), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _apply(rules.DIV, self, _operand(other, "/"))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _apply(rules.DIV, _operand(other, "/"), self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        exponent = _operand(other, "**")
+        if isinstance(exponent, Tensor):
+            return _apply(rules.POW, self, exponent)
+        return _apply(rules.POW_SCALAR, self, exponent=exponent)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        base = _operand(other, "**")
+        if isinstance(base, Tensor):
+            return _apply(rules.POW, base, self)
+        return _apply(rules.RPOW_SCALAR, self, base=base)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        other = _operand(other, "@")
+        if not isinstance(other, Tensor) or self.ndim == 0 or other.ndim == 0:
+            raise ShapeError(
+                f"matmul: both operands need at least one dimension, got shapes "
+                f"{self.shape} and {np.shape(other)}"
+            )
+        return _apply(rules.MATMUL, self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _operand(other, "@").__matmul__(self)  # type: ignore[union-attr]
+
+    def __neg__(self) -> Tensor:
+        return _apply(rules.NEG, self)
+
+    def neg(self) -> Tensor:
+        return _apply(rules.NEG, self)
+
+    def add(self, other: Any) -> Tensor:
+        return self + other
+
+    def sub(self, other: Any) -> Tensor:
+        return self - other
+
+    def mul(self, other: Any) -> Tensor:
+        return self * other
+
+    def div(self, other: Any) -> Tensor:
+        return self / other
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self**exponent
+
+    def matmul(self, other: Any) -> Tensor:
+        return self @ other
+
+    # ------------------------------------------------------------------ comparisons (no grad)
+
+    def _compare(self, other: Any, fn: Any, op: str) -> Tensor:
+        other = _operand(other, op)
+        values = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(np.asarray(fn(self.data, values)))
+        except ValueError as error:
+            raise ShapeError(
+                f"{op}: cannot compare shapes {self.shape} and {np.shape(values)}: {error}"
+            ) from None
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.equal, "==")
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(other, np.not_equal, "!=")
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less, "<")
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal, "<=")
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater, ">")
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal, ">=")
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+        dim = _pick("dim", dim, "axis", axis, None)
+        if dim is None:
+            return Tensor._wrap(np.asarray(np.argmax(self.data)))
+        dim = _normalize_dim(dim, self.ndim, "argmax")
+        return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim)))
+
+    # ------------------------------------------------------------------ elementwise functions
+
+    def exp(self) -> Tensor:
+        return _apply(rules.EXP, self)
+
+    def log(self) -> Tensor:
+        return _apply(rules.LOG, self)
+
+    def sqrt(self) -> Tensor:
+        return _apply(rules.SQRT, self)
+
+    def abs(self) -> Tensor:
+        return _apply(rules.ABS, self)
+
+    def relu(self) -> Tensor:
+        return _apply(rules.RELU, self)
+
+    def sigmoid(self) -> Tensor:
+        return _apply(rules.SIGMOID, self)
+
+    def tanh(self) -> Tensor:
+        return _apply(rules.TANH, self)
+
+    __abs__ = abs
+
+    # ------------------------------------------------------------------ reductions
+
+    def sum(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """Σ over ``dim`` (an int, a tuple of ints, or all); ``axis``/``keepdims`` also work."""
+        axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "sum")
+        keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
+        return _apply(rules.SUM, self, axis=axes, keepdims=keep)
+
+    def mean(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The sum divided by the number of elements summed."""
+        if self.data.dtype.kind != "f":
+            raise RuntimeError(f"mean: needs a floating tensor, got dtype {self.data.dtype}")
+        axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "mean")
+        count = self.data.size if axes is None else int(np.prod([self.shape[d] for d in axes]))
+        return self.sum(axes, bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))) / count
+
+    def max(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The largest values over ``dim``; tied maxima share the gradient evenly (as amax)."""
+        axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "max")
+        keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
+        if self.data.size == 0:
+            raise RuntimeError(f"max: cannot reduce an empty tensor of shape {self.shape}")
+        return _apply(rules.MAX, self, axis=axes, keepdims=keep)
+
+    amax = max
+
+    def min(self, dim: Any = None, keepdim: bool | None = None, **aliases: Any) -> Tensor:
+        """The smallest values, as ``-(-t).max(...)``."""
+        return -((-self).max(dim, keepdim, **aliases))
+
+    def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        """exp(x_i) / Σ_k exp(x_k) along ``dim``, with the max subtracted first (stable)."""
+        dim = _normalize_dim(_pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "softmax")
+        return _apply(rules.SOFTMAX, self, axis=dim)
+
+    def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+        """x_i − log Σ_k exp(x_k) along ``dim``, finite for any finite input."""
+        dim = _normalize_dim(
+            _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "log_softmax"
+        )
+        return _apply(rules.LOG_SOFTMAX, self, axis=dim)
+
+    # ------------------------------------------------------------------ shapes
+
+    def reshape(self, *shape: Any) -> Tensor:
+        shape = _shape_args(shape)
+        return _apply(rules.RESHAPE, self, shape=shape)
+
+    def view(self, *shape: Any) -> Tensor:
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.ndim == 0:
+            return self.reshape(1)
+        start = _normalize_dim(start_dim, self.ndim, "flatten")
+        end = _normalize_dim(end_dim, self.ndim, "flatten")
+        shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
+        return self.reshape(shape)
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims = _shape_args(dims)
+        axes = tuple(_normalize_dim(d, self.ndim, "permute") for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
+            raise ShapeError(f"permute: {dims} is not a permutation of the dims of shape {self.shape}")
+        return _apply(rules.PERMUTE, self, axes=axes)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        axes = list(range(self.ndim))
+        d0 = _normalize_dim(dim0, self.ndim, "transpose")
+        d1 = _normalize_dim(dim1, self.ndim, "transpose")
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return _apply(rules.PERMUTE, self, axes=tuple(axes))
+
+    swapaxes = transpose
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        return _apply(rules.PERMUTE, self, axes=tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+        return self.transpose(-2, -1)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        d = _normalize_dim(dim, self.ndim + 1, "unsqueeze")
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        if dim is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        dims = _normalize_dims(dim, self.ndim, "squeeze") or ()
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in dims or n != 1))
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to ``sizes`` (−1 keeps a dim); the gradient is summed back."""
+        sizes = _shape_args(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {sizes}")
+        shape = tuple(
+            self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
+        )
+        return _apply(rules.EXPAND, self, shape=shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        index = _index_array(index)
+        return _apply(rules.INDEX, self, index=index, basic=_is_basic_index(index))
+
+
+# --------------------------------------------------------------------------- helpers of backward
+
+
+def _owned_grad(grad: Any, dtype: np.dtype, handed_out: set[int]) -> np.ndarray:
+    """A gradient array safe to store in ``.grad``: the right dtype, writable, not shared.
+
+    Rules pass arrays through unchanged where they can (``a + b`` hands the same ``g`` to both
+    operands), so the second leaf to receive an array gets a copy.
+    """
+    grad = np.asarray(grad)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    else:
+        owner = id(grad if grad.base is None else grad.base)
+        if not grad.flags.writeable or owner in handed_out:
+            grad = grad.copy()
+    handed_out.add(id(grad if grad.base is None else grad.base))
+    return grad
+
+
+def _check_differentiable(t: Tensor, op: str) -> None:
+    if not t.requires_grad:
+        raise RuntimeError(
+            f"{op}: this tensor does not require grad and has no grad_fn, so the graph was cut "
+            "before it. Usual causes: it was computed inside `tg.no_grad()`, from a `.detach()`ed "
+            "tensor, or only from leaves created without `requires_grad=True`."
+        )
+
+
+def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
+    """∂E/∂t to start the sweep: ones for a one-element ``t``, else what the user gave."""
+    if gradient is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"{op}: grad can be implicitly created only for scalar outputs, and this tensor "
+                f"has shape {t.shape}. Reduce it first (e.g. `.sum()`), or pass "
+                "`gradient=` with a tensor of the same shape."
+            )
+        return np.ones_like(t.data)
+    seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
+    if seed.shape != t.shape:
+        raise ShapeError(f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}")
+    return seed
+
+
+def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
+    return Tensor._wrap(seed) if create_graph else seed
+
+
+# --------------------------------------------------------------------------- tensor functions
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -> Tensor:
+    """``tg.tensor(data)`` — the same as ``tg.Tensor(data)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing dim."""
+    items = _tensor_list(tensors, "cat")
+    d = _normalize_dim(_pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim, "cat")
+    return _apply(rules.CAT, *items, axis=d)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """Join tensors of one shape along a new dim."""
+    items = _tensor_list(tensors, "stack")
+    d = _normalize_dim(_pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim + 1, "stack")
+    return _apply(rules.STACK, *items, axis=d)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """``x`` where ``condition`` holds, else ``y`` (differentiable in ``x`` and ``y``)."""
+    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    return _apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
+
+
+def _tensor_list(tensors: Sequence[Any], op: str) -> list[Tensor]:
+    items = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    if not items:
+        raise ValueError(f"{op}: expected a non-empty sequence of tensors")
+    return items
