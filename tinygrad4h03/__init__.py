@@ -7,7 +7,18 @@ derivative, as one table), ``nn/`` and ``optim.py`` (PyTorch-style modules and o
 """
 
 from .autograd import grad
-from .creation import arange, eye, full, manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
+from .creation import (
+    arange,
+    eye,
+    full,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .engine import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import (

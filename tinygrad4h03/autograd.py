@@ -33,11 +33,14 @@ def grad(
         if not t.requires_grad:
             raise RuntimeError(f"grad: input of shape {t.shape} does not require grad")
     seeds = []
-    for out, given in zip(outputs, grad_outputs):
+    for out, given in zip(outputs, grad_outputs, strict=False):
         _check_differentiable(out, "grad")
         seeds.append(_seed_for_mode(_seed_gradient(out, given, "grad"), create_graph))
     found = engine.backward(outputs, seeds, create_graph, inputs=inputs) or []
-    return tuple(_as_result(g, t, allow_unused, i) for i, (g, t) in enumerate(zip(found, inputs)))
+    return tuple(
+        _as_result(g, t, allow_unused, i)
+        for i, (g, t) in enumerate(zip(found, inputs, strict=False))
+    )
 
 
 def _as_result(g: Any, t: Tensor, allow_unused: bool, position: int) -> Tensor | None:

@@ -36,7 +36,9 @@ def ones(*shape: Any, dtype: DType | None = None, requires_grad: bool = False) -
     return _made(np.ones(_shape_args(shape)), dtype, requires_grad)
 
 
-def full(shape: Any, fill_value: float, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def full(
+    shape: Any, fill_value: float, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
     shape = _shape_args((shape,) if isinstance(shape, int) else tuple(shape))
     return _made(np.full(shape, fill_value), dtype, requires_grad)
 
@@ -60,8 +62,12 @@ def rand(*shape: Any, dtype: DType | None = None, requires_grad: bool = False) -
 
 
 def arange(
-    start: float, end: float | None = None, step: float = 1, *,
-    dtype: DType | None = None, requires_grad: bool = False,
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    *,
+    dtype: DType | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """``arange(n)`` or ``arange(start, end, step)``: int64 for integers, else float32."""
     if end is None:
@@ -72,5 +78,7 @@ def arange(
     return _made(data, dtype or data.dtype, requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, *, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
     return _made(np.eye(n, m), dtype, requires_grad)

@@ -88,19 +88,19 @@ class _GradModeContext:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(_GradModeContext):  # noqa: N801 (PyTorch's spelling)
+class no_grad(_GradModeContext):
     """``with tg.no_grad():`` records nothing inside (this thread only)."""
 
     _mode = False
 
 
-class enable_grad(_GradModeContext):  # noqa: N801 (PyTorch's spelling)
+class enable_grad(_GradModeContext):
     """``with tg.enable_grad():`` records again inside a ``no_grad`` block."""
 
     _mode = True
 
 
-class detect_anomaly:  # noqa: N801 (PyTorch's spelling)
+class detect_anomaly:
     """``with tg.detect_anomaly():`` checks every forward and backward result for NaN/inf.
 
     The error names the operation that produced the bad value and, for a backward result,
@@ -122,24 +122,27 @@ class detect_anomaly:  # noqa: N801 (PyTorch's spelling)
 def topological_order(roots: Iterable[Node]) -> list[Node]:
     """Every node that requires grad and that the roots depend on, parents before children.
 
-    An iterative depth-first search with an explicit stack: a graph of a million nodes needs
-    no recursion, and a node reached by several paths (a diamond) is visited once.
+    An iterative depth-first search with an explicit stack of (node, its parents still to
+    visit): a graph of a million nodes needs no recursion, and a node reached by several
+    paths (a diamond) is visited once. Nodes are hashed by identity.
     """
     order: list[Node] = []
-    visited: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False) for root in roots if root.requires_grad]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
+    visited: set[Node] = set()
+    for root in roots:
+        if not root.requires_grad or root in visited:
             continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
+        visited.add(root)
+        stack = [(root, iter(root._parents))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent.requires_grad and parent not in visited:
+                    visited.add(parent)
+                    stack.append((parent, iter(parent._parents)))
+                    break
+            else:  # every parent is in `order` already
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -165,41 +168,40 @@ def backward(
     nothing.
     """
     order = topological_order(roots)
-    grads: dict[int, Any] = {}
-    for root, seed in zip(roots, seeds):
+    grads: dict[Node, Any] = {}
+    for root, seed in zip(roots, seeds, strict=False):
         _add_into(grads, root, seed)
-    wanted = None if inputs is None else {id(node): None for node in inputs}
+    wanted: dict[Node, Any] | None = None if inputs is None else dict.fromkeys(inputs)
     handed_out: set[int] = set()
     previous_mode = _state.grad_enabled
     _state.grad_enabled = create_graph
     try:
         for node in reversed(order):
-            grad = grads.pop(id(node), None)
+            grad = grads.pop(node, None)
             if grad is None:
                 continue
+            parents = node._parents
             if wanted is not None:
-                if id(node) in wanted:
-                    wanted[id(node)] = grad
-            elif node._retains_grad or not node._parents:
+                if node in wanted:
+                    wanted[node] = grad
+            elif node._retains_grad or not parents:
                 node._accumulate(grad, handed_out)
-            if node._parents:
-                _send_to_parents(node, grad, create_graph, grads)
+            if not parents:
+                continue
+            # One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent.
+            for parent, parent_grad in zip(
+                parents, node._backward(grad, create_graph), strict=False
+            ):
+                if parent_grad is not None and parent.requires_grad:
+                    previous = grads.get(parent)
+                    grads[parent] = parent_grad if previous is None else previous + parent_grad
     finally:
         _state.grad_enabled = previous_mode
     if wanted is None:
         return None
-    return [wanted[id(node)] for node in inputs]  # type: ignore[union-attr]
+    return [wanted[node] for node in inputs]  # type: ignore[union-attr]
 
 
-def _send_to_parents(node: Node, grad: Any, create_graph: bool, grads: dict[int, Any]) -> None:
-    """One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent."""
-    parent_grads = node._backward(grad, create_graph)
-    for parent, parent_grad in zip(node._parents, parent_grads):
-        if parent_grad is not None and parent.requires_grad:
-            _add_into(grads, parent, parent_grad)
-
-
-def _add_into(grads: dict[int, Any], node: Node, grad: Any) -> None:
-    key = id(node)
-    previous = grads.get(key)
-    grads[key] = grad if previous is None else previous + grad
+def _add_into(grads: dict[Node, Any], node: Node, grad: Any) -> None:
+    previous = grads.get(node)
+    grads[node] = grad if previous is None else previous + grad

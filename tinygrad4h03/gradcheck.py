@@ -41,7 +41,7 @@ def gradcheck(
     if not checked:
         raise ValueError("gradcheck: no input has requires_grad=True")
     analytic = _analytic(fn, args, weights, checked)
-    for position, expected in zip(checked, analytic):
+    for position, expected in zip(checked, analytic, strict=False):
         numeric = _numeric(fn, args, weights, position, eps)
         _compare(position, expected, numeric, atol, rtol)
     return True
@@ -69,7 +69,7 @@ def gradgradcheck(
         with enable_grad():  # also when called from the finite differences, under no_grad
             total = _contract(fn(*xs), weights)
             grads = grad(total, wanted, create_graph=True, allow_unused=True)
-        return tuple(g if g is not None else x * 0.0 for g, x in zip(grads, wanted))
+        return tuple(g if g is not None else x * 0.0 for g, x in zip(grads, wanted, strict=False))
 
     return gradcheck(first_gradient, args, eps=eps, atol=atol, rtol=rtol, seed=seed)
 
@@ -89,7 +89,9 @@ def _outputs(result: Any) -> list[Tensor]:
     return list(result) if isinstance(result, (list, tuple)) else [result]
 
 
-def _output_weights(fn: Callable[..., Any], args: Sequence[Any], rng: np.random.Generator) -> list[np.ndarray]:
+def _output_weights(
+    fn: Callable[..., Any], args: Sequence[Any], rng: np.random.Generator
+) -> list[np.ndarray]:
     with no_grad():
         outputs = _outputs(fn(*args))
     return [rng.standard_normal(np.shape(out.data)) for out in outputs]
@@ -98,44 +100,65 @@ def _output_weights(fn: Callable[..., Any], args: Sequence[Any], rng: np.random.
 def _contract(result: Any, weights: Sequence[np.ndarray]) -> Tensor:
     outputs = _outputs(result)
     total = (outputs[0] * Tensor(weights[0])).sum()
-    for out, w in zip(outputs[1:], weights[1:]):
+    for out, w in zip(outputs[1:], weights[1:], strict=False):
         total = total + (out * Tensor(w)).sum()
     return total
 
 
-def _analytic(fn: Callable[..., Any], args: Sequence[Any], weights: Sequence[np.ndarray], checked: list[int]) -> list[np.ndarray]:
+def _analytic(
+    fn: Callable[..., Any], args: Sequence[Any], weights: Sequence[np.ndarray], checked: list[int]
+) -> list[np.ndarray]:
     total = _contract(fn(*args), weights)
     wanted = [args[i] for i in checked]
     if not total.requires_grad:
         return [np.zeros_like(x.data) for x in wanted]
     grads = grad(total, wanted, allow_unused=True)
-    return [np.zeros_like(x.data) if g is None else g.data for g, x in zip(grads, wanted)]
+    return [
+        np.zeros_like(x.data) if g is None else g.data for g, x in zip(grads, wanted, strict=False)
+    ]
 
 
-def _numeric(fn: Callable[..., Any], args: Sequence[Any], weights: Sequence[np.ndarray], position: int, eps: float) -> np.ndarray:
+def _numeric(
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    weights: Sequence[np.ndarray],
+    position: int,
+    eps: float,
+) -> np.ndarray:
     base = args[position].data
     numeric = np.zeros_like(base)
     for index in np.ndindex(base.shape):
         plus, minus = base.copy(), base.copy()  # perturb copies, never the input itself
         plus[index] += eps
         minus[index] -= eps
-        numeric[index] = (_value_at(fn, args, weights, position, plus)
-                          - _value_at(fn, args, weights, position, minus)) / (2 * eps)
+        numeric[index] = (
+            _value_at(fn, args, weights, position, plus)
+            - _value_at(fn, args, weights, position, minus)
+        ) / (2 * eps)
     return numeric
 
 
-def _value_at(fn: Callable[..., Any], args: Sequence[Any], weights: Sequence[np.ndarray], position: int, data: np.ndarray) -> float:
+def _value_at(
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    weights: Sequence[np.ndarray],
+    position: int,
+    data: np.ndarray,
+) -> float:
     moved = list(args)
     moved[position] = Tensor(data, requires_grad=True)
     with no_grad():
         return float(_contract(fn(*moved), weights).item())
 
 
-def _compare(position: int, analytic: np.ndarray, numeric: np.ndarray, atol: float, rtol: float) -> None:
+def _compare(
+    position: int, analytic: np.ndarray, numeric: np.ndarray, atol: float, rtol: float
+) -> None:
     bad = ~(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric))
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         raise GradcheckError(
-            f"gradcheck: input {position}, index {index}: autograd gives {float(analytic[index])!r} "
-            f"but finite differences give {float(numeric[index])!r} (atol={atol}, rtol={rtol})"
+            f"gradcheck: input {position}, index {index}: "
+            f"autograd gives {float(analytic[index])!r} but finite differences give "
+            f"{float(numeric[index])!r} (atol={atol}, rtol={rtol})"
         )

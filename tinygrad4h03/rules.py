@@ -102,9 +102,7 @@ def sum_to_shape(grad: Array, shape: tuple[int, ...]) -> Array:
     The one place where broadcasting is undone, for every binary rule and ``expand``.
     """
     lead = grad.ndim - len(shape)
-    stretched = tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
-    )
+    stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1)
     axes = tuple(range(lead)) + stretched
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
@@ -118,7 +116,9 @@ def _keepdim_shape(shape: tuple[int, ...], axis: tuple[int, ...] | None) -> tupl
     return tuple(1 if i in axis else n for i, n in enumerate(shape))
 
 
-def _unreduce(g: Array, shape: tuple[int, ...], axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+def _unreduce(
+    g: Array, shape: tuple[int, ...], axis: tuple[int, ...] | None, keepdims: bool
+) -> Array:
     """Put back the axes a reduction removed, so ``g`` broadcasts against the input."""
     return g if keepdims else g.reshape(_keepdim_shape(shape, axis))
 
@@ -155,7 +155,9 @@ def _matmul_vjp_b(g: Array, out: Array, a: Array, b: Array) -> Array:
     return a.mT @ g
 
 
-def _max_vjp(g: Array, out: Array, a: Array, *, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
+def _max_vjp(
+    g: Array, out: Array, a: Array, *, axis: tuple[int, ...] | None, keepdims: bool
+) -> Array:
     # The gradient goes to the maximal entries, split evenly between ties (as torch.amax).
     g = _unreduce(g, a.shape, axis, keepdims)
     is_max = _as_dtype(a == _unreduce(out, a.shape, axis, keepdims), g.dtype)
@@ -282,7 +284,9 @@ PERMUTE = Rule(
 )
 # expand's VJP hands g back unchanged: sum_to_shape, applied to every rule's result, sums
 # the broadcast axes away.
-EXPAND = Rule("expand", lambda a, *, shape: np.broadcast_to(a, shape), (lambda g, out, a, *, shape: g,))
+EXPAND = Rule(
+    "expand", lambda a, *, shape: np.broadcast_to(a, shape), (lambda g, out, a, *, shape: g,)
+)
 INDEX = Rule("index", lambda a, *, index, basic: a[index], (_index_vjp,))
 SCATTER_ADD = Rule(
     "scatter_add",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numbers
 import traceback
 from collections.abc import Iterator, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -23,8 +23,8 @@ from . import engine, rules
 from .engine import _state
 from .rules import Rule, sum_to_shape
 
-DType = Union[np.dtype, type, str]
-Scalar = Union[int, float, bool]
+DType = np.dtype | type | str
+Scalar = int | float | bool
 
 float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool_ = np.int32, np.int64, np.bool_
@@ -116,9 +116,7 @@ def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 def _is_basic_index(index: Any) -> bool:
     items = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items
-    )
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items)
 
 
 def _index_array(index: Any) -> Any:
@@ -312,7 +310,9 @@ class Tensor:
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward."""
         if not self.requires_grad:
-            raise RuntimeError("retain_grad: can't retain_grad on a tensor that doesn't require grad")
+            raise RuntimeError(
+                "retain_grad: can't retain_grad on a tensor that doesn't require grad"
+            )
         self._retains_grad = True
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -535,7 +535,9 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return self._compare(other, np.greater_equal, ">=")
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None) -> Tensor:
+    def argmax(
+        self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None
+    ) -> Tensor:
         dim = _pick("dim", dim, "axis", axis, None)
         if dim is None:
             return Tensor._wrap(np.asarray(np.argmax(self.data)))
@@ -620,7 +622,9 @@ class Tensor:
 
     def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
         """exp(x_i) / Σ_k exp(x_k) along ``dim``, with the max subtracted first (stable)."""
-        dim = _normalize_dim(_pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "softmax")
+        dim = _normalize_dim(
+            _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "softmax"
+        )
         return _apply(rules.SOFTMAX, self, axis=dim)
 
     def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
@@ -644,14 +648,16 @@ class Tensor:
             return self.reshape(1)
         start = _normalize_dim(start_dim, self.ndim, "flatten")
         end = _normalize_dim(end_dim, self.ndim, "flatten")
-        shape = self.shape[:start] + (-1,) + self.shape[end + 1 :]
+        shape = (*self.shape[:start], -1, *self.shape[end + 1 :])
         return self.reshape(shape)
 
     def permute(self, *dims: Any) -> Tensor:
         dims = _shape_args(dims)
         axes = tuple(_normalize_dim(d, self.ndim, "permute") for d in dims)
         if sorted(axes) != list(range(self.ndim)):
-            raise ShapeError(f"permute: {dims} is not a permutation of the dims of shape {self.shape}")
+            raise ShapeError(
+                f"permute: {dims} is not a permutation of the dims of shape {self.shape}"
+            )
         return _apply(rules.PERMUTE, self, axes=axes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
@@ -664,16 +670,16 @@ class Tensor:
     swapaxes = transpose
 
     @property
-    def T(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+    def T(self) -> Tensor:
         return _apply(rules.PERMUTE, self, axes=tuple(reversed(range(self.ndim))))
 
     @property
-    def mT(self) -> Tensor:  # noqa: N802 (PyTorch's name)
+    def mT(self) -> Tensor:
         return self.transpose(-2, -1)
 
     def unsqueeze(self, dim: int) -> Tensor:
         d = _normalize_dim(dim, self.ndim + 1, "unsqueeze")
-        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+        return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
     def squeeze(self, dim: Any = None) -> Tensor:
         if dim is None:
@@ -738,7 +744,9 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
         return np.ones_like(t.data)
     seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
     if seed.shape != t.shape:
-        raise ShapeError(f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}")
+        raise ShapeError(
+            f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}"
+        )
     return seed
 
 
@@ -757,14 +765,18 @@ def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -
 def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing dim."""
     items = _tensor_list(tensors, "cat")
-    d = _normalize_dim(_pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim, "cat")
+    d = _normalize_dim(
+        _pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim, "cat"
+    )
     return _apply(rules.CAT, *items, axis=d)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Join tensors of one shape along a new dim."""
     items = _tensor_list(tensors, "stack")
-    d = _normalize_dim(_pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim + 1, "stack")
+    d = _normalize_dim(
+        _pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim + 1, "stack"
+    )
     return _apply(rules.STACK, *items, axis=d)
 
 

@@ -16,13 +16,13 @@ of raising in the middle of a graph.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
-from typing import Union
 
 from . import engine
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+Number = int | float
+Operand = "Value | int | float"
 
 
 def _exp(x: float) -> float:
@@ -59,7 +59,7 @@ def _pow(a: float, b: float) -> float:
     try:
         result = a**b
     except OverflowError:
-        return math.inf if a > 0 or float(b).is_integer() and b % 2 == 0 else -math.inf
+        return math.inf if a > 0 or (float(b).is_integer() and b % 2 == 0) else -math.inf
     except ZeroDivisionError:
         return math.inf
     return math.nan if isinstance(result, complex) else result
@@ -71,7 +71,7 @@ class Value:
     >>> a = Value(2.0); b = Value(-3.0)
     >>> d = (a * b + a ** 2).tanh(); d.backward()
     >>> round(a.grad, 6), round(b.grad, 6)
-    (0.0, 0.0)
+    (0.070651, 0.141302)
     """
 
     __slots__ = ("_local", "_parents", "data", "grad", "label")
@@ -82,13 +82,8 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if isinstance(data, Value):
             data = data.data
-        if not isinstance(data, (int, float)) or isinstance(data, bool):
-            try:
-                data = float(data)  # NumPy scalars and other real numbers
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"Value(data) needs a real number, got {type(data).__name__}: {data!r}"
-                ) from None
+        if not isinstance(data, numbers.Real):  # Python and NumPy real numbers only
+            raise TypeError(f"Value(data) needs a real number, got {type(data).__name__}: {data!r}")
         self.data = float(data)
         self.grad = 0.0
         self.label = label
@@ -226,12 +221,9 @@ def _value_pow(base: Value, exponent: Value) -> Value:
 
 
 def _number(other: object, op: str) -> float:
-    if isinstance(other, (int, float)) and not isinstance(other, bool):
+    if isinstance(other, numbers.Real):
         return float(other)
-    try:
-        return float(other)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"Value {op}: the other operand must be a Value or a real number, "
-            f"got {type(other).__name__}"
-        ) from None
+    raise TypeError(
+        f"Value {op}: the other operand must be a Value or a real number, "
+        f"got {type(other).__name__}: {other!r}"
+    )
