@@ -29,6 +29,7 @@ Scalar = int | float | bool
 float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool_ = np.int32, np.int64, np.bool_
 _F64 = np.dtype(np.float64)
+_NO_ATTRS: dict[str, Any] = {}
 
 
 class ShapeError(RuntimeError, ValueError):
@@ -86,7 +87,8 @@ def _normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    return tuple(sorted({_normalize_dim(d, ndim, op) for d in dims}))
+    axes = tuple(sorted({_normalize_dim(d, ndim, op) for d in dims}))
+    return axes if ndim else ()  # a 0-d tensor accepts dim 0 or -1, as in PyTorch
 
 
 def _normalize_dim(dim: int, ndim: int, op: str) -> int:
@@ -120,8 +122,9 @@ def _is_basic_index(index: Any) -> bool:
 
 
 def _index_array(index: Any) -> Any:
-    if isinstance(index, tuple):
-        return tuple(_index_array(i) for i in index)
+    if isinstance(index, tuple):  # a 1-D mask inside a tuple selects along one dim
+        items = [_index_array(i) for i in index]
+        return tuple(j for i in items for j in (i if isinstance(i, tuple) else (i,)))
     if isinstance(index, Tensor):
         index = index.data
     elif isinstance(index, list):
@@ -143,7 +146,7 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
         raise _shape_error(rule, arrays, error) from None
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    if data.dtype == _F64 and not _has_float64(arrays):
+    if data.dtype == _F64 and rule is not rules.TO and not _has_float64(arrays):
         data = data.astype(np.float32)  # int ⊕ Python float, int / int: float32, as PyTorch
     out = Tensor._wrap(data)
     if _state.anomaly:
@@ -159,8 +162,63 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     return out
 
 
+def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
+    """``_apply`` for an operator with two operands and no attributes: the hot path, unrolled."""
+    a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    x = a.data if a_is_tensor else a  # type: ignore[union-attr]
+    y = b.data if b_is_tensor else b  # type: ignore[union-attr]
+    try:
+        data = rule.forward(x, y)
+    except ValueError as error:
+        raise _shape_error(rule, (x, y), error) from None
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    if data.dtype is _F64 and not _dimensioned_float64(x, y) and not _has_float64((x, y)):
+        data = data.astype(np.float32)
+    out = Tensor._wrap(data)
+    if _state.anomaly:
+        _check_forward(rule, (x, y), data, out)
+    if _state.grad_enabled and (
+        (a_is_tensor and a.requires_grad) or (b_is_tensor and b.requires_grad)  # type: ignore[union-attr]
+    ):
+        out.requires_grad = True
+        out._rule = rule
+        out._attrs = _NO_ATTRS
+        out._operands = (a, b)
+        out._parents = (a, b) if a_is_tensor and b_is_tensor else ((a,) if a_is_tensor else (b,))  # type: ignore[assignment]
+    return out
+
+
+def _unary(rule: Rule, a: Tensor) -> Tensor:
+    """``_apply`` for an elementwise function of one tensor: the hot path, unrolled."""
+    data = rule.forward(a.data)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    out = Tensor._wrap(data)
+    if _state.anomaly:
+        _check_forward(rule, (a.data,), data, out)
+    if a.requires_grad and _state.grad_enabled:
+        out.requires_grad = True
+        out._rule = rule
+        out._attrs = _NO_ATTRS
+        out._operands = out._parents = (a,)
+    return out
+
+
+def _dimensioned_float64(x: Any, y: Any) -> bool:
+    return (isinstance(x, np.ndarray) and x.ndim > 0 and x.dtype is _F64) or (
+        isinstance(y, np.ndarray) and y.ndim > 0 and y.dtype is _F64
+    )
+
+
 def _has_float64(arrays: Sequence[Any]) -> bool:
-    return any(isinstance(x, np.ndarray) and x.dtype == _F64 for x in arrays)
+    """Whether PyTorch's promotion gives float64: 0-d operands count only where no operand
+    with dimensions is floating (``float32[n] + float64[]`` stays float32, as in PyTorch)."""
+    arrays = [x for x in arrays if isinstance(x, np.ndarray)]
+    dimensioned = [x for x in arrays if x.ndim]
+    if any(x.dtype.kind == "f" for x in dimensioned):
+        arrays = dimensioned
+    return any(x.dtype == _F64 for x in arrays)
 
 
 def _shape_error(rule: Rule, arrays: Sequence[Any], error: Exception) -> Exception:
@@ -234,25 +292,33 @@ class Tensor:
     # ------------------------------------------------------------------ engine interface
 
     def _backward(self, grad: Any, create_graph: bool) -> list[Any]:
-        """∂E/∂parent for each parent, given ``grad`` = ∂E/∂self (one rule, applied backwards)."""
-        rule, attrs, operands = self._rule, self._attrs, self._operands
+        """∂E/∂parent for each parent, given ``grad`` = ∂E/∂self (one rule, applied backwards).
+
+        Without ``create_graph`` the rule sees plain arrays (``.data``) and records nothing;
+        with it, the rule sees the tensors themselves, so the backward pass is recorded.
+        """
+        operands = self._operands
         if create_graph:
-            inputs: Sequence[Any] = operands
-            out: Any = self
-        else:
-            inputs = [x.data if isinstance(x, Tensor) else x for x in operands]
-            out = self.data
+            return self._parent_grads(grad, self, operands)
+        return self._parent_grads(
+            grad, self.data, [x.data if isinstance(x, Tensor) else x for x in operands]
+        )
+
+    def _parent_grads(self, grad: Any, out: Any, inputs: Sequence[Any]) -> list[Any]:
+        rule, attrs = self._rule, self._attrs
         grads = []
-        for position, x in enumerate(operands):
+        for position, x in enumerate(self._operands):
             if not isinstance(x, Tensor):
-                continue
+                continue  # a Python number: a constant of the operation, not a parent
             if not x.requires_grad:
                 grads.append(None)
                 continue
             if rule.variadic:
                 g = rule.vjps[0](grad, out, *inputs, position=position, **attrs)
-            else:
+            elif attrs:
                 g = rule.vjps[position](grad, out, *inputs, **attrs)
+            else:
+                g = rule.vjps[position](grad, out, *inputs)
             if g.shape != x.data.shape:
                 g = self._unbroadcast(g, x, position)
             if _state.anomaly:
@@ -274,7 +340,8 @@ class Tensor:
         if not np.isfinite(values).all():
             raise AnomalyError(
                 f"detect_anomaly: the backward of '{self._rule.name}' produced NaN/inf in the "
-                f"gradient of input {position}. The operation was created at:\n{self._trace}"
+                f"gradient of input {position}. The operation was created at:\n"
+                f"{getattr(self, '_trace', '') or '(created outside detect_anomaly)'}"
             )
 
     def _accumulate(self, grad: Any, handed_out: set[int]) -> None:
@@ -423,7 +490,11 @@ class Tensor:
     def to(self, dtype: DType) -> Tensor:
         """A copy in another dtype (differentiable between floating dtypes)."""
         dtype = np.dtype(dtype)
-        return self if dtype == self.data.dtype else _apply(rules.TO, self, dtype=dtype)
+        if dtype == self.data.dtype:
+            return self
+        if dtype.kind != "f":  # only floating results take part in the graph, as PyTorch
+            return Tensor._wrap(self.data.astype(dtype))
+        return _apply(rules.TO, self, dtype=dtype)
 
     def float(self) -> Tensor:
         return self.to(np.float32)
@@ -434,33 +505,33 @@ class Tensor:
     # ------------------------------------------------------------------ arithmetic
 
     def __add__(self, other: Any) -> Tensor:
-        return _apply(rules.ADD, self, _operand(other, "+"))
+        return _binary(rules.ADD, self, other if type(other) is Tensor else _operand(other, "+"))
 
     def __radd__(self, other: Any) -> Tensor:
-        return _apply(rules.ADD, _operand(other, "+"), self)
+        return _binary(rules.ADD, _operand(other, "+"), self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return _apply(rules.SUB, self, _operand(other, "-"))
+        return _binary(rules.SUB, self, other if type(other) is Tensor else _operand(other, "-"))
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _apply(rules.SUB, _operand(other, "-"), self)
+        return _binary(rules.SUB, _operand(other, "-"), self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return _apply(rules.MUL, self, _operand(other, "*"))
+        return _binary(rules.MUL, self, other if type(other) is Tensor else _operand(other, "*"))
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _apply(rules.MUL, _operand(other, "*"), self)
+        return _binary(rules.MUL, _operand(other, "*"), self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _apply(rules.DIV, self, _operand(other, "/"))
+        return _binary(rules.DIV, self, other if type(other) is Tensor else _operand(other, "/"))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _apply(rules.DIV, _operand(other, "/"), self)
+        return _binary(rules.DIV, _operand(other, "/"), self)
 
     def __pow__(self, other: Any) -> Tensor:
         exponent = _operand(other, "**")
         if isinstance(exponent, Tensor):
-            return _apply(rules.POW, self, exponent)
+            return _binary(rules.POW, self, exponent)
         return _apply(rules.POW_SCALAR, self, exponent=exponent)
 
     def __rpow__(self, other: Any) -> Tensor:
@@ -476,16 +547,16 @@ class Tensor:
                 f"matmul: both operands need at least one dimension, got shapes "
                 f"{self.shape} and {np.shape(other)}"
             )
-        return _apply(rules.MATMUL, self, other)
+        return _binary(rules.MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return _operand(other, "@").__matmul__(self)  # type: ignore[union-attr]
 
     def __neg__(self) -> Tensor:
-        return _apply(rules.NEG, self)
+        return _unary(rules.NEG, self)
 
     def neg(self) -> Tensor:
-        return _apply(rules.NEG, self)
+        return _unary(rules.NEG, self)
 
     def add(self, other: Any) -> Tensor:
         return self + other
@@ -547,25 +618,25 @@ class Tensor:
     # ------------------------------------------------------------------ elementwise functions
 
     def exp(self) -> Tensor:
-        return _apply(rules.EXP, self)
+        return _unary(rules.EXP, self)
 
     def log(self) -> Tensor:
-        return _apply(rules.LOG, self)
+        return _unary(rules.LOG, self)
 
     def sqrt(self) -> Tensor:
-        return _apply(rules.SQRT, self)
+        return _unary(rules.SQRT, self)
 
     def abs(self) -> Tensor:
-        return _apply(rules.ABS, self)
+        return _unary(rules.ABS, self)
 
     def relu(self) -> Tensor:
-        return _apply(rules.RELU, self)
+        return _unary(rules.RELU, self)
 
     def sigmoid(self) -> Tensor:
-        return _apply(rules.SIGMOID, self)
+        return _unary(rules.SIGMOID, self)
 
     def tanh(self) -> Tensor:
-        return _apply(rules.TANH, self)
+        return _unary(rules.TANH, self)
 
     __abs__ = abs
 
@@ -664,7 +735,8 @@ class Tensor:
         axes = list(range(self.ndim))
         d0 = _normalize_dim(dim0, self.ndim, "transpose")
         d1 = _normalize_dim(dim1, self.ndim, "transpose")
-        axes[d0], axes[d1] = axes[d1], axes[d0]
+        if axes:  # a 0-d tensor accepts dims 0 and -1 and stays as it is, as in PyTorch
+            axes[d0], axes[d1] = axes[d1], axes[d0]
         return _apply(rules.PERMUTE, self, axes=tuple(axes))
 
     swapaxes = transpose
