@@ -1,0 +1,208 @@
+"""The lecture's five 5×5 digit images, the book's versions, noisy copies and helpers.
+
+The ChE 4H03 slides show five binary 5×5 digits as matrices A … E, which in the order the
+slides give them are the digits 1, 3, 5, 2, 4; the functions here return them in label order
+1 … 5 with class indices 0 … 4 (label k is the digit k + 1). The same example, slightly
+re-drawn, is P. Kim, *MATLAB Deep Learning* (Apress, 2017), ch. 5 (``TestDeepReLU.m``), whose
+images are ``variant="book"``; ch. 4's ``RealMultiClass.m`` adds five contaminated test images.
+
+Images are unpacked into 25-vectors row by row (``order="C"``, the default) or column by
+column (``order="F"``: MATLAB's ``reshape(X, 25, 1)``, the vector drawn on the lecture's
+"unpack the image into one vector" slide). Plain NumPy; nothing else from the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "DIGITS",
+    "contaminated_digits",
+    "digit_picture",
+    "lecture_digits",
+    "noisy_copies",
+    "one_hot",
+]
+
+DIGITS = (1, 2, 3, 4, 5)  # the digit drawn in class k is DIGITS[k]
+SIDE = 5  # images are SIDE × SIDE pixels
+ORDERS = ("C", "F")
+VARIANTS = ("lecture", "book")
+
+# Rows top to bottom, in label order 1 … 5. The lecture's matrix letters are the order in
+# which the slides show them (A, B, C, D, E = digits 1, 3, 5, 2, 4).
+_LECTURE = (
+    "01100 00100 00100 00100 01110",  # 1: matrix A
+    "11111 00001 11111 10000 11111",  # 2: matrix D
+    "11111 00001 01111 00001 11111",  # 3: matrix B
+    "10010 10010 11111 00010 00010",  # 4: matrix E (open-top four)
+    "11111 10000 11111 00001 11111",  # 5: matrix C
+)
+
+# The book's X(:,:,k) in TestDeepReLU.m (also TestDeepDropout.m and ch. 4's TestMultiClass.m).
+_BOOK = (
+    "01100 00100 00100 00100 01110",
+    "11110 00001 01110 10000 11111",
+    "11110 00001 01110 00001 11110",
+    "00010 00110 01010 11111 00010",
+    "11111 10000 11110 00001 11110",
+)
+
+# RealMultiClass.m's five contaminated images and the digit the book reports for each.
+_CONTAMINATED = (
+    ("00110 00110 01010 00010 01110", 4),  # "closer to a 4" although it looks like a 1
+    ("11110 00001 01110 10001 11111", 2),
+    ("11110 00001 01110 10001 11110", 3),
+    ("01110 01000 01110 00010 01110", 5),  # the squeezed 5 (47 %, with 3 at 32 %)
+    ("01111 01000 01110 00010 11110", 5),
+)
+
+
+def _check_choice(what: str, value: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+
+
+def _images(rows: tuple[str, ...], order: str) -> np.ndarray:
+    """(n, 25) float64 from strings of five 5-character rows, unpacked in ``order``."""
+    _check_choice("order", order, ORDERS)
+    grids = np.array([[[int(c) for c in row] for row in image.split()] for image in rows])
+    if order == "F":
+        grids = grids.transpose(0, 2, 1)  # column by column: read each image's transpose
+    return grids.reshape(len(rows), SIDE * SIDE).astype(np.float64)
+
+
+def lecture_digits(order: str = "C", variant: str = "lecture") -> tuple[np.ndarray, np.ndarray]:
+    """The five training digits 1 … 5 as ``(X, labels)``.
+
+    Args:
+        order: ``"C"`` unpacks each 5×5 image row by row; ``"F"`` column by column, as MATLAB's
+            ``reshape(X, 25, 1)`` and the lecture's slide (the "1" becomes
+            00000 10001 11111 00001 00000).
+        variant: ``"lecture"`` for the slides' drawings, ``"book"`` for Kim's ch. 5 images
+            (rounded 2, 3 and 5, closed 4).
+
+    Returns:
+        ``X`` of shape ``(5, 25)``, float64 with values 0 and 1, row k the digit k + 1; and
+        ``labels`` = ``[0, 1, 2, 3, 4]`` (int64), the class indices.
+    """
+    _check_choice("variant", variant, VARIANTS)
+    X = _images(_LECTURE if variant == "lecture" else _BOOK, order)
+    return X, np.arange(len(DIGITS), dtype=np.int64)
+
+
+def contaminated_digits(order: str = "C") -> tuple[np.ndarray, np.ndarray]:
+    """The book's five contaminated test images and the classes it reports for them.
+
+    Returns ``X`` of shape ``(5, 25)`` (float64, unpacked in ``order`` as in
+    :func:`lecture_digits`) and ``labels`` (int64): the class index of the digit the book's
+    trained 25-50-5 network chose, ``[3, 1, 2, 4, 4]`` for the digits 4, 2, 3, 5, 5. Image 4 is
+    ambiguous (the book's own network gives it 47 %); treat these as a qualitative check.
+    """
+    X = _images(tuple(image for image, _ in _CONTAMINATED), order)
+    labels = np.array([DIGITS.index(digit) for _, digit in _CONTAMINATED], dtype=np.int64)
+    return X, labels
+
+
+def one_hot(labels: np.ndarray, n_classes: int | None = None) -> np.ndarray:
+    """Target vectors: row n is e_{labels[n]}, shape ``(N, n_classes)`` float64.
+
+    ``n_classes`` defaults to ``max(labels) + 1``. The book's targets ``D = eye(5)`` are
+    ``one_hot([0, 1, 2, 3, 4])``.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"labels must be a 1-D array of integer class indices, got {labels.dtype} "
+            f"with shape {labels.shape}"
+        )
+    if n_classes is None:
+        n_classes = int(labels.max()) + 1 if labels.size else 0
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"labels must lie in 0 … {n_classes - 1} for n_classes = {n_classes}; "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return np.eye(n_classes)[labels]
+
+
+def _check_count(what: str, value: object, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{what} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        allowed = f">= {low}" if high is None else f"in {low} … {high}"
+        raise ValueError(f"{what} must be {allowed}, got {value}")
+
+
+def noisy_copies(
+    X: np.ndarray,
+    labels: np.ndarray,
+    n_copies: int,
+    n_flips: int | None = None,
+    *,
+    flip_prob: float | None = None,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of binary images with some pixels flipped (0 ↔ 1), reproducible by ``seed``.
+
+    Args:
+        X: ``(N, P)`` images with values 0 and 1, e.g. from :func:`lecture_digits`.
+        labels: ``(N,)`` their labels, copied alongside.
+        n_copies: how many noisy copies of each image.
+        n_flips: flip exactly this many distinct pixels in every copy (default 1, when
+            ``flip_prob`` is not given).
+        flip_prob: instead, flip every pixel independently with this probability.
+        seed: an int or a ``numpy.random.Generator`` (``numpy.random.default_rng``).
+
+    Returns:
+        ``(Xn, yn)`` of shapes ``(N * n_copies, P)`` and ``(N * n_copies,)``; the copies of
+        image 0 come first, then those of image 1, and so on.
+    """
+    X, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
+    if X.ndim != 2 or not np.all((X == 0) | (X == 1)):
+        raise ValueError(f"X must be a 2-D array of 0/1 pixels (N, P), got shape {X.shape}")
+    if labels.shape != X.shape[:1]:
+        raise ValueError(f"labels must have shape ({X.shape[0]},) to match X, got {labels.shape}")
+    _check_count("n_copies", n_copies, 0)
+    rng = np.random.default_rng(seed)
+    Xn = np.repeat(X, n_copies, axis=0)
+    flips = _flip_mask(Xn.shape, n_flips, flip_prob, rng)
+    Xn[flips] = 1.0 - Xn[flips]
+    return Xn, np.repeat(labels, n_copies)
+
+
+def _flip_mask(
+    shape: tuple[int, int], n_flips: int | None, flip_prob: float | None, rng: np.random.Generator
+) -> np.ndarray:
+    """Boolean mask of the pixels to flip: n_flips distinct ones per row, or each with p."""
+    if flip_prob is not None:
+        if n_flips is not None:
+            raise ValueError("give either n_flips or flip_prob, not both")
+        if not 0.0 <= flip_prob <= 1.0:
+            raise ValueError(f"flip_prob must be a probability in [0, 1], got {flip_prob!r}")
+        return rng.random(shape) < flip_prob
+    n_flips = 1 if n_flips is None else n_flips
+    _check_count("n_flips", n_flips, 0, shape[1])
+    # A random permutation of each row's pixel indices; its first n_flips entries are flipped.
+    ranks = rng.random(shape).argsort(axis=1).argsort(axis=1)
+    return ranks < n_flips
+
+
+def digit_picture(x: np.ndarray, order: str = "C", on: str = "█", off: str = "·") -> str:
+    """A 25-vector drawn as a 5×5 block picture for the terminal, one line per image row.
+
+    Pixels above 0.5 are drawn as ``on``, the rest as ``off``; ``order`` is the order the
+    vector was unpacked in (see :func:`lecture_digits`). The lecture's "1"::
+
+        ·██··
+        ··█··
+        ··█··
+        ··█··
+        ·███·
+    """
+    _check_choice("order", order, ORDERS)
+    x = np.asarray(x)
+    if x.shape != (SIDE * SIDE,):
+        raise ValueError(f"x must be one image of shape ({SIDE * SIDE},), got {x.shape}")
+    grid = x.reshape(SIDE, SIDE, order=order)
+    return "\n".join("".join(on if p > 0.5 else off for p in row) for row in grid)
