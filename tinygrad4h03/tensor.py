@@ -194,6 +194,8 @@ def _unary(rule: Rule, a: Tensor) -> Tensor:
     data = rule.forward(a.data)
     if type(data) is not np.ndarray:
         data = np.asarray(data)
+    if data.dtype is _F64 and a.data.dtype is not _F64:
+        data = data.astype(np.float32)  # exp, log, ... of an integer tensor: float32, as PyTorch
     out = Tensor._wrap(data)
     if _state.anomaly:
         _check_forward(rule, (a.data,), data, out)
