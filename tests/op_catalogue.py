@@ -1,0 +1,407 @@
+"""One catalogue of the differentiable tensor operations of API.md §2, shared by the tests.
+
+Each entry is a hypothesis strategy that draws an :class:`Example`: a function
+``fn(xp, *tensors)`` written only with operators and methods that tinygrad4h03 and PyTorch
+both have (``xp`` is the module, ``tinygrad4h03`` or ``torch``, for ``cat``/``stack``/
+``where``), and the float64 arrays to call it with. The finite-difference tests
+(``test_tensor_ops.py``) and the PyTorch cross-checks (``test_torch_crosscheck.py``) run
+the same examples.
+
+Inputs are moved into each operation's smooth domain by construction (positive bases and
+logarithms, divisors and ``relu``/``abs`` inputs away from 0, distinct values for ``max``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+import tinygrad4h03 as tg
+from tinygrad4h03.testing import (
+    arrays,
+    away_from_zero,
+    broadcastable_pairs,
+    broadcastable_shapes,
+    distinct_arrays,
+    matmul_shapes,
+    positive_arrays,
+    shapes,
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    """``fn(xp, *tensors)``, the arrays to call it with, and what was drawn (for messages)."""
+
+    fn: Callable[..., Any]
+    arrays: tuple[np.ndarray, ...]
+    label: str
+
+    def on(self, xp: Any) -> Callable[..., Any]:
+        """The function for one library: ``on(tg)(*tensors)`` or ``on(torch)(*tensors)``."""
+        return partial(self.fn, xp)
+
+    def tensors(self) -> list[tg.Tensor]:
+        return [tg.tensor(x, requires_grad=True) for x in self.arrays]
+
+
+# --------------------------------------------------------------------------- small draws
+
+
+def _dim(draw: st.DrawFn, ndim: int) -> int:
+    """A dim of an ``ndim``-d tensor, negative half the time (0 or −1 for a 0-d tensor)."""
+    size = max(ndim, 1)
+    return draw(st.integers(-size, size - 1))
+
+
+def _dims(draw: st.DrawFn, ndim: int) -> Any:
+    """``None``, one dim, or a tuple of distinct dims (any of them negative)."""
+    kind = draw(st.sampled_from(["none", "int", "tuple"]))
+    if kind == "none":
+        return None
+    if kind == "int" or ndim == 0:
+        return _dim(draw, ndim)
+    chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
+    return tuple(d - ndim if draw(st.booleans()) else d for d in chosen)
+
+
+def _max_or_amax(xp: Any, a: Any, dim: Any, keepdim: bool) -> Any:
+    # tinygrad4h03's max(dim) returns the values (API.md); PyTorch's equivalent is amax.
+    if xp is tg:
+        return a.max(dim=dim, keepdim=keepdim)
+    return a.amax(dim=dim, keepdim=keepdim)
+
+
+# --------------------------------------------------------------------------- elementwise
+
+
+@st.composite
+def _binary(
+    draw: st.DrawFn, op: Callable[..., Any], name: str,
+    left: Callable[..., Any] = arrays, right: Callable[..., Any] = arrays,
+) -> Example:
+    a_shape, b_shape = draw(broadcastable_pairs())
+    a, b = draw(left(a_shape)), draw(right(b_shape))
+    return Example(lambda xp, x, y: op(x, y), (a, b), f"{name} {a_shape} {b_shape}")
+
+
+@st.composite
+def _unary(draw: st.DrawFn, op: Callable[..., Any], name: str,
+           domain: Callable[..., Any] = arrays) -> Example:
+    shape = draw(shapes())
+    return Example(lambda xp, x: op(x), (draw(domain(shape)),), f"{name} {shape}")
+
+
+_SCALAR_OPS: dict[str, Callable[[Any, float], Any]] = {
+    "t + c": lambda t, c: t + c,
+    "c + t": lambda t, c: c + t,
+    "t - c": lambda t, c: t - c,
+    "c - t": lambda t, c: c - t,
+    "t * c": lambda t, c: t * c,
+    "c * t": lambda t, c: c * t,
+    "t / c": lambda t, c: t / c,
+}
+
+
+@st.composite
+def _with_scalar(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    name = draw(st.sampled_from(sorted(_SCALAR_OPS)))
+    c = draw(st.sampled_from([-2.5, -1, 0.5, 2, 3.0]))
+    op = _SCALAR_OPS[name]
+    return Example(lambda xp, t: op(t, c), (draw(arrays(shape)),), f"{name} c={c} {shape}")
+
+
+@st.composite
+def _reflected_div(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    c = draw(st.sampled_from([-2.0, 1, 3.5]))
+    x = draw(away_from_zero(shape, margin=0.5))
+    return Example(lambda xp, t: c / t, (x,), f"{c} / t {shape}")
+
+
+@st.composite
+def _pow_scalar(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    p = draw(st.sampled_from([2, 3, -1, 0.5, -1.5, 2.5]))
+    # integer powers are smooth everywhere except negative ones at 0; the others need x > 0
+    x = draw(arrays(shape) if p in (2, 3) else positive_arrays(shape, low=0.5))
+    return Example(lambda xp, t: t**p, (x,), f"t ** {p} {shape}")
+
+
+@st.composite
+def _rpow(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    c = draw(st.sampled_from([0.5, 2, 3.0]))
+    return Example(lambda xp, t: c**t, (draw(arrays(shape, -2, 2)),), f"{c} ** t {shape}")
+
+
+def _pow_tensor() -> st.SearchStrategy[Example]:
+    base = partial(positive_arrays, low=0.5)
+    exponent = partial(arrays, low=-2.0, high=2.0)
+    return _binary(lambda a, b: a**b, "a ** b", base, exponent)
+
+
+@st.composite
+def _matmul(draw: st.DrawFn) -> Example:
+    a_shape, b_shape = draw(matmul_shapes())
+    a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
+    return Example(lambda xp, x, y: x @ y, (a, b), f"matmul {a_shape} @ {b_shape}")
+
+
+@st.composite
+def _where(draw: st.DrawFn) -> Example:
+    (a_shape, b_shape), scalar_other = draw(broadcastable_pairs()), draw(st.booleans())
+    a = draw(away_from_zero(a_shape))  # the condition a > 0 never flips under a tiny step
+    if scalar_other:
+        return Example(lambda xp, x: xp.where(x > 0, x, -0.5), (a,), f"where {a_shape}, -0.5")
+    b = draw(arrays(b_shape))
+    return Example(lambda xp, x, y: xp.where(x > 0, x, y), (a, b), f"where {a_shape} {b_shape}")
+
+
+# --------------------------------------------------------------------------- reductions
+
+
+@st.composite
+def _reduction(draw: st.DrawFn, method: str) -> Example:
+    shape = draw(shapes())
+    dim, keepdim = _dims(draw, len(shape)), draw(st.booleans())
+    label = f"{method}(dim={dim}, keepdim={keepdim}) {shape}"
+    if method == "max":
+        fn = partial(_max_fn, dim=dim, keepdim=keepdim)
+        return Example(fn, (draw(distinct_arrays(shape)),), label)
+    fn = partial(_reduce_fn, method=method, dim=dim, keepdim=keepdim)
+    return Example(fn, (draw(arrays(shape)),), label)
+
+
+def _max_fn(xp: Any, t: Any, *, dim: Any, keepdim: bool) -> Any:
+    return _max_or_amax(xp, t, dim, keepdim)
+
+
+def _reduce_fn(xp: Any, t: Any, *, method: str, dim: Any, keepdim: bool) -> Any:
+    return getattr(t, method)(dim=dim, keepdim=keepdim)
+
+
+@st.composite
+def _softmax(draw: st.DrawFn, method: str) -> Example:
+    shape = draw(shapes())
+    dim = _dim(draw, len(shape))
+    x = draw(arrays(shape, -5, 5))
+    return Example(lambda xp, t: getattr(t, method)(dim=dim), (x,), f"{method}({dim}) {shape}")
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _reshape_target(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[int, ...]:
+    size = math.prod(shape)
+    options = [(size,), (-1,), tuple(reversed(shape)), (1, size), (size, 1, 1)]
+    if size == 1:
+        options.append(())
+    return draw(st.sampled_from(options))
+
+
+@st.composite
+def _reshape(draw: st.DrawFn, method: str) -> Example:
+    shape = draw(shapes())
+    target = _reshape_target(draw, shape)
+    x = draw(arrays(shape))
+    return Example(lambda xp, t: getattr(t, method)(*target), (x,), f"{method}{target} {shape}")
+
+
+@st.composite
+def _flatten(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    start = _dim(draw, len(shape))
+    return Example(lambda xp, t: t.flatten(start), (draw(arrays(shape)),), f"flatten({start})")
+
+
+@st.composite
+def _transpose(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    d0, d1 = _dim(draw, len(shape)), _dim(draw, len(shape))
+    x = draw(arrays(shape))
+    return Example(lambda xp, t: t.transpose(d0, d1), (x,), f"transpose({d0}, {d1}) {shape}")
+
+
+@st.composite
+def _permute(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    order = draw(st.permutations(range(len(shape))))
+    dims = tuple(d - len(shape) if draw(st.booleans()) else d for d in order)
+    x = draw(arrays(shape))
+    return Example(lambda xp, t: t.permute(*dims), (x,), f"permute{dims} {shape}")
+
+
+@st.composite
+def _matrix_t(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1, max_dims=2))  # PyTorch deprecates .T on other ranks
+    return Example(lambda xp, t: t.T, (draw(arrays(shape)),), f"T {shape}")
+
+
+@st.composite
+def _unsqueeze(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    d = draw(st.integers(-len(shape) - 1, len(shape)))
+    return Example(lambda xp, t: t.unsqueeze(d), (draw(arrays(shape)),), f"unsqueeze({d})")
+
+
+@st.composite
+def _squeeze(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_side=1, max_side=2))  # sides of 1 are common here
+    dim = None if draw(st.booleans()) else _dim(draw, len(shape))
+    x = draw(arrays(shape))
+
+    def fn(xp: Any, t: Any) -> Any:
+        return t.squeeze() if dim is None else t.squeeze(dim)
+
+    return Example(fn, (x,), f"squeeze({dim}) {shape}")
+
+
+@st.composite
+def _expand(draw: st.DrawFn) -> Example:
+    target = draw(shapes())
+    shape = draw(broadcastable_shapes(target))
+    keep = draw(st.booleans())  # −1 keeps a dim, as in PyTorch
+    lead = len(target) - len(shape)
+    sizes = tuple(-1 if keep and i >= lead else n for i, n in enumerate(target))
+    x = draw(arrays(shape))
+    return Example(lambda xp, t: t.expand(*sizes), (x,), f"expand{sizes} {shape}")
+
+
+# --------------------------------------------------------------------------- indexing
+
+
+def _basic_item(draw: st.DrawFn, n: int) -> Any:
+    kind = draw(st.sampled_from(["int", "slice", "all"]))
+    if kind == "int":
+        return draw(st.integers(-n, n - 1))
+    if kind == "all":
+        return slice(None)
+    start = draw(st.integers(-n, n - 1))
+    stop = draw(st.none() | st.integers(start % n + 1, n))  # never empty
+    return slice(start, stop, draw(st.sampled_from([1, 2])))
+
+
+@st.composite
+def _index_basic(draw: st.DrawFn) -> Example:
+    """Integers, slices (positive steps: PyTorch has no negative ones), ``None`` and ``...``."""
+    shape = draw(shapes(min_dims=1))
+    used = draw(st.integers(1, len(shape)))
+    items: list[Any] = [_basic_item(draw, n) for n in shape[:used]]
+    if draw(st.booleans()):
+        items.insert(draw(st.integers(0, len(items))), None)
+    if used < len(shape) and draw(st.booleans()):
+        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+    index = tuple(items) if len(items) > 1 or draw(st.booleans()) else items[0]
+    return Example(lambda xp, t: t[index], (draw(arrays(shape)),), f"[{index}] {shape}")
+
+
+def _indices(draw: st.DrawFn, n: int, count: int) -> np.ndarray:
+    return np.asarray(draw(st.lists(st.integers(-n, n - 1), min_size=count, max_size=count)))
+
+
+@st.composite
+def _index_array(draw: st.DrawFn) -> Example:
+    """Integer arrays with repeated entries (the gradient adds up, as ``np.add.at``)."""
+    shape = draw(shapes(min_dims=1))
+    count = draw(st.integers(1, 5))
+    rows = _indices(draw, shape[0], count)
+    kinds = ["rows", "pairs", "slice then array"] if len(shape) > 1 else ["rows"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "rows":
+        index: Any = rows
+    elif kind == "pairs":
+        index = (rows, _indices(draw, shape[1], count))
+    else:
+        index = (slice(None), _indices(draw, shape[1], count))
+    return Example(lambda xp, t: t[index], (draw(arrays(shape)),), f"[{kind}: {index}] {shape}")
+
+
+@st.composite
+def _index_mask(draw: st.DrawFn) -> Example:
+    """Boolean masks: of the whole shape, or of one dim (``t[m]``, ``t[:, m]``)."""
+    shape = draw(shapes(min_dims=1))
+    kind = draw(st.sampled_from(["full", "first", "second"] if len(shape) > 1 else ["full"]))
+    mask_shape = {"full": shape, "first": shape[:1], "second": shape[1:2]}[kind]
+    size = math.prod(mask_shape)
+    flags = draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    mask = np.asarray(flags, dtype=bool).reshape(mask_shape)
+    index = (slice(None), mask) if kind == "second" else mask
+    return Example(lambda xp, t: t[index], (draw(arrays(shape)),), f"[mask {kind}] {shape}")
+
+
+# --------------------------------------------------------------------------- joining
+
+
+@st.composite
+def _cat(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    count = draw(st.integers(1, 3))
+    parts = []
+    for _ in range(count):
+        part = list(shape)
+        part[dim] = draw(st.integers(1, 3))
+        parts.append(draw(arrays(tuple(part))))
+    label = f"cat(dim={dim}) {[p.shape for p in parts]}"
+    return Example(lambda xp, *ts: xp.cat(list(ts), dim=dim), tuple(parts), label)
+
+
+@st.composite
+def _stack(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    dim = draw(st.integers(-len(shape) - 1, len(shape)))
+    parts = tuple(draw(arrays(shape)) for _ in range(draw(st.integers(1, 3))))
+    label = f"stack(dim={dim}) {len(parts)} x {shape}"
+    return Example(lambda xp, *ts: xp.stack(list(ts), dim=dim), parts, label)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+OPS: dict[str, st.SearchStrategy[Example]] = {
+    "add": _binary(lambda a, b: a + b, "a + b"),
+    "sub": _binary(lambda a, b: a - b, "a - b"),
+    "mul": _binary(lambda a, b: a * b, "a * b"),
+    "div": _binary(lambda a, b: a / b, "a / b", right=partial(away_from_zero, margin=0.5)),
+    "pow_tensor": _pow_tensor(),
+    "pow_scalar": _pow_scalar(),
+    "rpow": _rpow(),
+    "scalar_operand": _with_scalar(),
+    "rdiv": _reflected_div(),
+    "matmul": _matmul(),
+    "neg": _unary(lambda t: -t, "-t"),
+    "exp": _unary(lambda t: t.exp(), "exp"),
+    "log": _unary(lambda t: t.log(), "log", positive_arrays),
+    "sqrt": _unary(lambda t: t.sqrt(), "sqrt", positive_arrays),
+    "abs": _unary(lambda t: t.abs(), "abs", away_from_zero),
+    "relu": _unary(lambda t: t.relu(), "relu", away_from_zero),
+    "sigmoid": _unary(lambda t: t.sigmoid(), "sigmoid"),
+    "tanh": _unary(lambda t: t.tanh(), "tanh"),
+    "sum": _reduction("sum"),
+    "mean": _reduction("mean"),
+    "max": _reduction("max"),
+    "softmax": _softmax("softmax"),
+    "log_softmax": _softmax("log_softmax"),
+    "reshape": _reshape("reshape"),
+    "view": _reshape("view"),
+    "flatten": _flatten(),
+    "transpose": _transpose(),
+    "permute": _permute(),
+    "T": _matrix_t(),
+    "unsqueeze": _unsqueeze(),
+    "squeeze": _squeeze(),
+    "expand": _expand(),
+    "index_basic": _index_basic(),
+    "index_array": _index_array(),
+    "index_mask": _index_mask(),
+    "cat": _cat(),
+    "stack": _stack(),
+    "where": _where(),
+}
