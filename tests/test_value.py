@@ -296,3 +296,23 @@ def test_against_pytorch_when_installed() -> None:
     out.backward()
     assert out.data == pytest.approx(out_t.item(), rel=1e-12)
     assert [a.grad, b.grad] == pytest.approx(x.grad.tolist(), rel=1e-10)
+
+
+def test_fused_dot_and_sum_match_the_op_by_op_graph() -> None:
+    ws = [Value(0.3), Value(-1.2), Value(0.7)]
+    xs = [Value(2.0), 1.5, Value(-0.4)]
+    b = Value(0.1)
+    fused = Value.dot(ws, xs, b).tanh() + Value.sum([ws[0], 2.0, xs[0]], start=b)
+    fused.backward()
+    fused_grads = [v.grad for v in (*ws, xs[0], xs[2], b)]
+    for v in (*ws, xs[0], xs[2], b):
+        v.grad = 0.0
+    composed = sum((w * x for w, x in zip(ws, xs)), b).tanh() + (b + ws[0] + 2.0 + xs[0])
+    composed.backward()
+    assert fused.data == pytest.approx(composed.data)
+    assert fused_grads == pytest.approx([v.grad for v in (*ws, xs[0], xs[2], b)])
+
+
+def test_dot_of_different_lengths_is_an_error() -> None:
+    with pytest.raises(ValueError, match="lengths 2 and 1"):
+        Value.dot([Value(1.0), Value(2.0)], [3.0])

@@ -6,6 +6,7 @@ derivative, as one table), ``nn/`` and ``optim.py`` (PyTorch-style modules and o
 ``deltarule.py`` (the lecture's hand-derived back-propagation), ``cli.py`` (the command line).
 """
 
+from . import data, deltarule
 from .autograd import grad
 from .creation import (
     arange,
@@ -75,3 +76,9 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# PyTorch-style modules, losses, optimisers and saving (they build on the names above)
+from . import nn as nn
+from . import optim as optim
+from .serialization import load as load
+from .serialization import save as save

@@ -169,15 +169,16 @@ def backward(
     """
     order = topological_order(roots)
     grads: dict[Node, Any] = {}
-    for root, seed in zip(roots, seeds, strict=False):
+    for root, seed in zip(roots, seeds):
         _add_into(grads, root, seed)
     wanted: dict[Node, Any] | None = None if inputs is None else dict.fromkeys(inputs)
     handed_out: set[int] = set()
     previous_mode = _state.grad_enabled
     _state.grad_enabled = create_graph
+    pop, get = grads.pop, grads.get  # the sweep's hot loop: bound once
     try:
         for node in reversed(order):
-            grad = grads.pop(node, None)
+            grad = pop(node, None)
             if grad is None:
                 continue
             parents = node._parents
@@ -189,11 +190,9 @@ def backward(
             if not parents:
                 continue
             # One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent.
-            for parent, parent_grad in zip(
-                parents, node._backward(grad, create_graph), strict=False
-            ):
+            for parent, parent_grad in zip(parents, node._backward(grad, create_graph)):
                 if parent_grad is not None and parent.requires_grad:
-                    previous = grads.get(parent)
+                    previous = get(parent)
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
     finally:
         _state.grad_enabled = previous_mode

@@ -20,6 +20,7 @@ import numbers
 from collections.abc import Sequence
 
 from . import engine
+from .engine import _state
 
 Number = int | float
 Operand = "Value | int | float"
@@ -99,7 +100,7 @@ class Value:
         out.data = data
         out.grad = 0.0
         out.label = ""
-        if engine._state.grad_enabled:
+        if _state.grad_enabled:
             out._parents = parents
             out._local = local
         else:
@@ -175,6 +176,47 @@ class Value:
 
     __radd__ = __add__
     __rmul__ = __mul__
+
+    # ---------------------------------------------------------------- n-ary operations
+
+    @staticmethod
+    def sum(values: Sequence[Operand], start: Operand = 0.0) -> Value:
+        """Σ values as one node (∂/∂v_i = 1), instead of a chain of ``+`` nodes."""
+        nodes = tuple(v for v in values if isinstance(v, Value))
+        constant = sum(_number(v, "sum") for v in values if not isinstance(v, Value))
+        total = sum(v.data for v in nodes) + constant
+        if isinstance(start, Value):
+            return Value._result(total + start.data, (*nodes, start), (1.0,) * (len(nodes) + 1))
+        return Value._result(total + _number(start, "sum"), nodes, (1.0,) * len(nodes))
+
+    @staticmethod
+    def dot(a: Sequence[Operand], b: Sequence[Operand], bias: Operand = 0.0) -> Value:
+        """Σ a_i b_i (+ bias) as one node: a neuron's v = Σ_j w_j y_j + b in a single step.
+
+        ∂/∂a_i = b_i and ∂/∂b_i = a_i; Python numbers on either side are constants.
+        """
+        if len(a) != len(b):
+            raise ValueError(f"Value.dot: sequences of lengths {len(a)} and {len(b)}")
+        parents: list[Value] = []
+        local: list[float] = []
+        total = 0.0
+        for x, y in zip(a, b):
+            xd = x.data if isinstance(x, Value) else _number(x, "dot")
+            yd = y.data if isinstance(y, Value) else _number(y, "dot")
+            total += xd * yd
+            if isinstance(x, Value):
+                parents.append(x)
+                local.append(yd)
+            if isinstance(y, Value):
+                parents.append(y)
+                local.append(xd)
+        if isinstance(bias, Value):
+            parents.append(bias)
+            local.append(1.0)
+            total += bias.data
+        else:
+            total += _number(bias, "dot")
+        return Value._result(total, tuple(parents), tuple(local))
 
     # ---------------------------------------------------------------- functions
 
