@@ -50,6 +50,8 @@ __all__ = [
     "arange",
     "bool_",
     "cat",
+    "data",
+    "deltarule",
     "detect_anomaly",
     "enable_grad",
     "eye",
