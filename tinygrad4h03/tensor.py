@@ -74,10 +74,10 @@ def _reject_non_numeric(data: Any) -> None:
 
 def _operand(x: Any, op: str) -> Tensor | Scalar:
     """An operand of an operator: tensors stay, numbers stay Python numbers (never upcast)."""
+    if isinstance(x, np.generic):  # checked first: np.float64 is also a Python float
+        return x.item()  # a NumPy scalar behaves as the Python number it holds
     if isinstance(x, (Tensor, int, float)):
         return x
-    if isinstance(x, np.generic):
-        return x.item()  # a NumPy scalar behaves as the Python number it holds
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(x)
     raise TypeError(f"{op}: unsupported operand of type {type(x).__name__}: {x!r}")
