@@ -250,7 +250,11 @@ def _log_softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
 
 
 def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.matmul(x, w.T) + b
+    out = np.matmul(x, w.T)
+    if out.dtype == np.result_type(out, b) and out.shape == np.broadcast_shapes(out.shape, b.shape):
+        out += b  # in place: one temporary fewer than x @ w.T + b
+        return out
+    return out + b
 
 
 def _cross_entropy_forward(logits: np.ndarray, *, target: np.ndarray, reduction: str) -> np.ndarray:
