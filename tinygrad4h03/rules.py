@@ -212,10 +212,6 @@ def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, b: Array) -> Ar
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
 
 
-def _linear_vjp_bias(g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
-    return g.reshape(-1, g.shape[-1]).sum(axis=0)
-
-
 def _cross_entropy_vjp(
     g: Array, out: Array, logits: Array, *, target: np.ndarray, reduction: str
 ) -> Array:
@@ -326,7 +322,7 @@ LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,))
 LINEAR = Rule(
     "linear",
     _linear_forward,
-    (lambda g, out, x, w, b: g @ w, _linear_vjp_weight, _linear_vjp_bias),
+    (lambda g, out, x, w, b: g @ w, _linear_vjp_weight, lambda g, out, x, w, b: g),
 )
 CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,))
 
