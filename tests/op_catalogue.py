@@ -211,8 +211,12 @@ def _reshape_target(draw: st.DrawFn, shape: tuple[int, ...]) -> tuple[int, ...]:
 def _reshape(draw: st.DrawFn, method: str) -> Example:
     shape = draw(shapes())
     target = _reshape_target(draw, shape)
-    x = draw(arrays(shape))
-    return Example(lambda xp, t: getattr(t, method)(*target), (x,), f"{method}{target} {shape}")
+    as_tuple = draw(st.booleans()) or not target  # t.reshape((2, 3)) and t.reshape(2, 3)
+
+    def fn(xp: Any, t: Any) -> Any:
+        return getattr(t, method)(target) if as_tuple else getattr(t, method)(*target)
+
+    return Example(fn, (draw(arrays(shape)),), f"{method}{target} {shape}")
 
 
 @st.composite
@@ -241,7 +245,7 @@ def _permute(draw: st.DrawFn) -> Example:
 
 @st.composite
 def _matrix_t(draw: st.DrawFn) -> Example:
-    shape = draw(shapes(min_dims=1, max_dims=2))  # PyTorch deprecates .T on other ranks
+    shape = draw(shapes(min_dims=2, max_dims=2))  # PyTorch deprecates .T on other ranks
     return Example(lambda xp, t: t.T, (draw(arrays(shape)),), f"T {shape}")
 
 
@@ -271,8 +275,12 @@ def _expand(draw: st.DrawFn) -> Example:
     keep = draw(st.booleans())  # −1 keeps a dim, as in PyTorch
     lead = len(target) - len(shape)
     sizes = tuple(-1 if keep and i >= lead else n for i, n in enumerate(target))
-    x = draw(arrays(shape))
-    return Example(lambda xp, t: t.expand(*sizes), (x,), f"expand{sizes} {shape}")
+    as_tuple = draw(st.booleans()) or not sizes
+
+    def fn(xp: Any, t: Any) -> Any:
+        return t.expand(sizes) if as_tuple else t.expand(*sizes)
+
+    return Example(fn, (draw(arrays(shape)),), f"expand{sizes} {shape}")
 
 
 # --------------------------------------------------------------------------- indexing
