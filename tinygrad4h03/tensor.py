@@ -51,7 +51,12 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
         array = np.asarray(data)
     else:
         _reject_non_numeric(data)
-        array = np.asarray(data)
+        try:
+            array = np.asarray(data)
+        except ValueError:  # nested lists of unequal lengths
+            raise ValueError(
+                f"Tensor: nested lists must be rectangular, got rows of unequal lengths: {data!r}"
+            ) from None
         if array.dtype == _F64 and dtype is None:
             array = array.astype(np.float32)  # Python floats default to float32, as PyTorch
     if array.dtype.kind not in "biuf":
