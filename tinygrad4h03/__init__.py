@@ -82,5 +82,6 @@ __all__ = [
 # PyTorch-style modules, losses, optimisers and saving (they build on the names above)
 from . import nn as nn
 from . import optim as optim
+from . import viz as viz
 from .serialization import load as load
 from .serialization import save as save
