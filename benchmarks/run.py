@@ -32,7 +32,7 @@ ROOT = HERE.parent
 DEFAULT_JSON = HERE / "results" / "latest.json"
 MARK = "BENCHMARK-RESULT "
 WORKER_TIMEOUT_S = 300
-ROUNDS = 3  # fresh workers per timed (case, framework), in alternating order
+ROUNDS = 5  # fresh workers per timed (case, framework), in alternating order
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 

@@ -29,7 +29,7 @@ class Settings:
 
     @property
     def repeats(self) -> int:
-        return 3 if self.quick else 5
+        return 3
 
     @property
     def seconds_per_repeat(self) -> float:
