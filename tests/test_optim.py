@@ -1,0 +1,374 @@
+"""Optimisers: trajectories equal to hand-computed NumPy updates (always) and to PyTorch's
+for 10 steps (when installed); in-place updates, skipped ``None`` grads, validation, param
+groups and state dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad4h03 as tg
+from tinygrad4h03 import nn
+
+STEPS = 10
+SHAPES = [(3, 4), (4,)]
+
+
+def gradient_of(theta: np.ndarray, index: int) -> np.ndarray:
+    """A gradient that depends on the parameter, so every step sees a new one."""
+    rng = np.random.default_rng(index)
+    return 0.5 * theta + np.sin(3 * theta) + rng.standard_normal(theta.shape)
+
+
+def start(seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape) for shape in SHAPES]
+
+
+# --------------------------------------------------------------------------- NumPy references
+# Written from the formulas in the docstrings, plainly (new arrays every step).
+
+
+def reference_sgd(thetas: list[np.ndarray], lr: float, momentum: float = 0.0,
+                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
+                  maximize: bool = False) -> list[list[np.ndarray]]:
+    buffers: list[np.ndarray | None] = [None] * len(thetas)
+    path = []
+    for _ in range(STEPS):
+        for i, theta in enumerate(thetas):
+            g = gradient_of(theta, i)
+            g = (-g if maximize else g) + weight_decay * theta
+            if momentum:
+                b = buffers[i]
+                buffers[i] = g if b is None else momentum * b + (1 - dampening) * g
+                g = g + momentum * buffers[i] if nesterov else buffers[i]
+            thetas[i] = theta - lr * g
+        path.append([t.copy() for t in thetas])
+    return path
+
+
+def reference_adam(thetas: list[np.ndarray], lr: float, betas: tuple[float, float] = (0.9, 0.999),
+                   eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False,
+                   maximize: bool = False, decoupled: bool = False) -> list[list[np.ndarray]]:
+    b1, b2 = betas
+    m = [np.zeros_like(t) for t in thetas]
+    v = [np.zeros_like(t) for t in thetas]
+    v_max = [np.zeros_like(t) for t in thetas]
+    path = []
+    for t in range(1, STEPS + 1):
+        for i, theta in enumerate(thetas):
+            g = gradient_of(theta, i)
+            g = -g if maximize else g
+            if decoupled:
+                theta = theta * (1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * theta
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g**2
+            v_max[i] = np.maximum(v_max[i], v[i])
+            v_hat = v_max[i] if amsgrad else v[i]
+            denom = np.sqrt(v_hat) / np.sqrt(1 - b2**t) + eps
+            thetas[i] = theta - lr / (1 - b1**t) * m[i] / denom
+        path.append([x.copy() for x in thetas])
+    return path
+
+
+def our_path(make: Callable[[list[nn.Parameter]], tg.optim.Optimizer]) -> list[list[np.ndarray]]:
+    params = [nn.Parameter(theta) for theta in start()]
+    optimizer = make(params)
+    path = []
+    for _ in range(STEPS):
+        for i, p in enumerate(params):
+            p.grad = tg.tensor(gradient_of(p.data, i))
+        optimizer.step()
+        path.append([p.data.copy() for p in params])
+    return path
+
+
+def assert_paths_equal(ours: list[list[np.ndarray]], expected: list[list[np.ndarray]],
+                       rtol: float = 1e-10) -> None:
+    for step, (mine, theirs) in enumerate(zip(ours, expected, strict=True)):
+        for a, b in zip(mine, theirs, strict=True):
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol, err_msg=f"step {step + 1}")
+
+
+SGD_SETTINGS = [
+    {"lr": 0.1},
+    {"lr": 0.1, "momentum": 0.9},
+    {"lr": 0.05, "momentum": 0.9, "dampening": 0.3},
+    {"lr": 0.05, "momentum": 0.8, "nesterov": True},
+    {"lr": 0.1, "weight_decay": 0.2},
+    {"lr": 0.05, "momentum": 0.7, "weight_decay": 0.1, "nesterov": True, "maximize": True},
+    {"lr": 0.05, "momentum": 0.7, "dampening": 0.5, "weight_decay": 0.1, "maximize": True},
+]
+ADAM_SETTINGS = [
+    {"lr": 0.01},
+    {"lr": 0.05, "amsgrad": True},
+    {"lr": 0.01, "weight_decay": 0.1},
+    {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "maximize": True},
+    {"lr": 0.02, "weight_decay": 0.1, "amsgrad": True, "maximize": True},
+]
+ADAMW_SETTINGS = [{"lr": 0.01}, {"lr": 0.05, "weight_decay": 0.3, "amsgrad": True}]
+
+
+@pytest.mark.parametrize("kwargs", SGD_SETTINGS)
+def test_sgd_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
+    assert_paths_equal(our_path(lambda ps: tg.optim.SGD(ps, **kwargs)),
+                       reference_sgd(start(), **kwargs))
+
+
+@pytest.mark.parametrize("kwargs", ADAM_SETTINGS)
+def test_adam_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
+    assert_paths_equal(our_path(lambda ps: tg.optim.Adam(ps, **kwargs)),
+                       reference_adam(start(), **kwargs))
+
+
+@pytest.mark.parametrize("kwargs", ADAMW_SETTINGS)
+def test_adamw_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
+    expected = reference_adam(start(), decoupled=True, **{"weight_decay": 1e-2, **kwargs})
+    assert_paths_equal(our_path(lambda ps: tg.optim.AdamW(ps, **kwargs)), expected)
+
+
+@settings(max_examples=15)
+@given(lr=st.floats(1e-3, 0.5), momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 0.9),
+       weight_decay=st.floats(0.0, 0.5), maximize=st.booleans())
+def test_sgd_matches_hand_computed_for_any_settings(lr: float, momentum: float, dampening: float,
+                                                    weight_decay: float, maximize: bool) -> None:
+    kwargs = {"lr": lr, "momentum": momentum, "dampening": dampening,
+              "weight_decay": weight_decay, "maximize": maximize}
+    assert_paths_equal(our_path(lambda ps: tg.optim.SGD(ps, **kwargs)),
+                       reference_sgd(start(), **kwargs))
+
+
+@settings(max_examples=15)
+@given(lr=st.floats(1e-4, 0.1), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
+       eps=st.floats(1e-10, 1e-3), amsgrad=st.booleans())
+def test_adam_matches_hand_computed_for_any_settings(lr: float, beta1: float, beta2: float,
+                                                     eps: float, amsgrad: bool) -> None:
+    kwargs = {"lr": lr, "betas": (beta1, beta2), "eps": eps, "amsgrad": amsgrad}
+    assert_paths_equal(our_path(lambda ps: tg.optim.Adam(ps, **kwargs)),
+                       reference_adam(start(), **kwargs), rtol=1e-9)
+
+
+def test_the_lectures_update_is_plain_sgd() -> None:
+    """W ← W + α δ yᵀ is W ← W − α ∂E/∂W: one SGD step with lr = α."""
+    w = nn.Parameter(np.array([[0.5, -0.2], [0.1, 0.3]]))
+    y_prev, target = np.array([1.0, 2.0]), np.array([0.0, 1.0])
+    out = w @ tg.tensor(y_prev)
+    nn.SSELoss()(out, target).backward()
+    delta = target - out.data  # ε = δ for a linear output
+    expected = w.data + 0.1 * np.outer(delta, y_prev)
+    tg.optim.SGD([w], lr=0.1).step()
+    np.testing.assert_allclose(w.data, expected)
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def test_step_updates_in_place_and_skips_missing_grads() -> None:
+    used, unused = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))
+    arrays = (used.data, unused.data)
+    for optimizer in (tg.optim.SGD([used, unused], lr=0.1, momentum=0.9),
+                      tg.optim.Adam([used, unused]), tg.optim.AdamW([used, unused])):
+        (used * 2).sum().backward()
+        optimizer.step()
+        assert used.data is arrays[0] and unused.data is arrays[1]
+        assert np.all(unused.data == 1) and unused not in optimizer.state
+        assert np.all(used.data < 1)
+        optimizer.zero_grad()
+        assert used.grad is None
+
+
+def test_zero_grad_to_zeros_and_closure() -> None:
+    p = nn.Parameter(np.array([1.0, -2.0]))
+    optimizer = tg.optim.SGD([p], lr=0.5)
+
+    def closure() -> tg.Tensor:
+        optimizer.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    assert optimizer.step(closure).item() == pytest.approx(5.0)
+    np.testing.assert_allclose(p.data, [0.0, 0.0])
+    optimizer.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
+
+
+def test_float32_parameters_stay_float32() -> None:
+    model = nn.Linear(3, 2)
+    for optimizer in (tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True),
+                      tg.optim.Adam(model.parameters(), amsgrad=True, weight_decay=0.1)):
+        model(tg.randn(4, 3)).sum().backward()
+        optimizer.step()
+        assert all(p.dtype == np.float32 for p in model.parameters())
+        assert all(v.dtype == np.float32 for s in optimizer.state.values() for v in s.values()
+                   if isinstance(v, np.ndarray))
+
+
+def test_param_groups_and_learning_rate_changes() -> None:
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
+    optimizer = tg.optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1)
+    assert [g["lr"] for g in optimizer.param_groups] == [0.1, 0.5]
+    assert optimizer.param_groups[1]["momentum"] == 0.0  # defaults fill the rest
+    a.grad, b.grad = tg.ones(2, dtype=np.float64), tg.ones(2, dtype=np.float64)
+    optimizer.step()
+    np.testing.assert_allclose([a.data[0], b.data[0]], [0.9, 0.5])
+    optimizer.param_groups[0]["lr"] = 1.0
+    optimizer.step()
+    np.testing.assert_allclose(a.data[0], -0.1)
+    c = nn.Parameter(np.ones(1))
+    optimizer.add_param_group({"params": [c], "momentum": 0.9})
+    assert len(optimizer.param_groups) == 3 and "Parameter Group 2" in repr(optimizer)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: tg.optim.SGD(p, lr=-1), "Invalid learning rate: -1"),
+        (lambda p: tg.optim.SGD(p, lr=0.1, momentum=-0.5), "Invalid momentum value"),
+        (lambda p: tg.optim.SGD(p, lr=0.1, weight_decay=-1), "Invalid weight_decay value"),
+        (lambda p: tg.optim.SGD(p, lr=0.1, nesterov=True), "Nesterov momentum requires"),
+        (lambda p: tg.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+         "Nesterov momentum requires"),
+        (lambda p: tg.optim.Adam(p, betas=(1.0, 0.999)), "Invalid beta parameter at index 0"),
+        (lambda p: tg.optim.Adam(p, betas=(0.9, -0.1)), "Invalid beta parameter at index 1"),
+        (lambda p: tg.optim.Adam(p, eps=-1e-8), "Invalid epsilon value"),
+        (lambda p: tg.optim.AdamW(p, lr=float("nan")), "Invalid learning rate"),
+        (lambda p: tg.optim.SGD([{"params": p}, {"params": p}]), "more than one parameter group"),
+        (lambda p: tg.optim.SGD([]), "empty parameter list"),
+        (lambda p: tg.optim.SGD([p[0] * 2]), "can't optimize a non-leaf Tensor"),
+    ],
+)
+def test_invalid_settings_are_rejected(make: Callable[[list[nn.Parameter]], Any],
+                                       message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make([nn.Parameter(np.ones(2))])
+
+
+def test_invalid_params_types() -> None:
+    with pytest.raises(TypeError, match="iterable of Tensors or dicts"):
+        tg.optim.SGD(nn.Parameter(np.ones(2)))
+    with pytest.raises(TypeError, match="ordered collections"):
+        tg.optim.SGD({nn.Parameter(np.ones(2))})
+    with pytest.raises(TypeError, match="can only optimize Tensors"):
+        tg.optim.SGD([np.ones(2)])
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: tg.optim.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: tg.optim.Adam(ps, lr=0.05, amsgrad=True),
+])
+def test_state_dict_round_trip_resumes_exactly(make: Callable[..., tg.optim.Optimizer]) -> None:
+    def run(params: list[nn.Parameter], optimizer: tg.optim.Optimizer, steps: range) -> None:
+        for _ in steps:
+            for i, p in enumerate(params):
+                p.grad = tg.tensor(gradient_of(p.data, i))
+            optimizer.step()
+
+    params = [nn.Parameter(t) for t in start()]
+    optimizer = make(params)
+    run(params, optimizer, range(4))
+    saved, saved_params = optimizer.state_dict(), [p.data.copy() for p in params]
+    run(params, optimizer, range(4))
+
+    resumed = [nn.Parameter(t) for t in saved_params]
+    other = make(resumed)
+    other.load_state_dict(saved)
+    run(resumed, other, range(4))
+    for a, b in zip(params, resumed, strict=True):
+        np.testing.assert_array_equal(a.data, b.data)
+    assert saved["param_groups"][0]["params"] == [0, 1]
+    with pytest.raises(ValueError, match="doesn't match the size"):
+        make([nn.Parameter(np.ones(2))]).load_state_dict(saved)
+
+
+# --------------------------------------------------------------------------- PyTorch
+
+
+def _models(torch: Any, dtype: Any) -> tuple[nn.Sequential, Any]:
+    ours = nn.Sequential(nn.Linear(3, 5, dtype=dtype), nn.Tanh(), nn.Linear(5, 2, dtype=dtype))
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2))
+    theirs.to(torch.float64 if dtype == np.float64 else torch.float32)
+    theirs.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in ours.state_dict().items()})
+    return ours, theirs
+
+
+def _torch_trajectories(torch: Any, make_ours: Callable[..., Any], make_theirs: Callable[..., Any],
+                        groups: bool = False, dtype: Any = np.float64) -> None:
+    tg.manual_seed(0)
+    ours, theirs = _models(torch, dtype)
+    if groups:  # the first layer with the defaults, the second with its own settings
+        ours_params = [{"params": ours[0].parameters()},
+                       {"params": ours[2].parameters(), "lr": 0.02, "weight_decay": 0.05}]
+        their_params = [{"params": theirs[0].parameters()},
+                        {"params": theirs[2].parameters(), "lr": 0.02, "weight_decay": 0.05}]
+    else:
+        ours_params, their_params = ours.parameters(), theirs.parameters()
+    ours_opt, their_opt = make_ours(ours_params), make_theirs(their_params)
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((8, 3)).astype(dtype), rng.standard_normal((8, 2)).astype(dtype)
+    rtol = 1e-9 if dtype == np.float64 else 2e-5
+    for step in range(STEPS):
+        ours_opt.zero_grad()
+        nn.MSELoss()(ours(tg.tensor(x)), y).backward()
+        ours_opt.step()
+        their_opt.zero_grad()
+        torch.nn.functional.mse_loss(theirs(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+        their_opt.step()
+        for (name, mine), reference in zip(ours.state_dict().items(), theirs.state_dict().values(),
+                                           strict=True):
+            np.testing.assert_allclose(mine, reference.numpy(), rtol=rtol, atol=rtol,
+                                       err_msg=f"{name} after step {step + 1}")
+    _compare_states(ours_opt, their_opt, rtol)
+
+
+def _compare_states(ours: tg.optim.Optimizer, theirs: Any, rtol: float) -> None:
+    mine, reference = ours.state_dict()["state"], theirs.state_dict()["state"]
+    assert sorted(mine) == sorted(reference)
+    for index, state in mine.items():
+        for key, value in state.items():
+            np.testing.assert_allclose(np.asarray(value), reference[index][key].numpy(), rtol=rtol,
+                                       atol=rtol, err_msg=f"state {index} {key}")
+
+
+@pytest.mark.parametrize("kwargs", SGD_SETTINGS)
+def test_sgd_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    _torch_trajectories(torch, lambda p: tg.optim.SGD(p, **kwargs),
+                        lambda p: torch.optim.SGD(p, **kwargs))
+
+
+@pytest.mark.parametrize("kwargs", ADAM_SETTINGS)
+def test_adam_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    _torch_trajectories(torch, lambda p: tg.optim.Adam(p, **kwargs),
+                        lambda p: torch.optim.Adam(p, **kwargs))
+
+
+@pytest.mark.parametrize("kwargs", ADAMW_SETTINGS)
+def test_adamw_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    _torch_trajectories(torch, lambda p: tg.optim.AdamW(p, **kwargs),
+                        lambda p: torch.optim.AdamW(p, **kwargs))
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_param_group_trajectories_equal_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": 0.1, "momentum": 0.9} if name == "SGD" else {"lr": 0.01}
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs), groups=True)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_float32_trajectories_equal_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": 0.1, "momentum": 0.9, "nesterov": True} if name == "SGD" else {"lr": 0.01}
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=np.float32)
