@@ -129,7 +129,7 @@ class Architecture:
 LECTURE = Architecture()  # ReLU hidden, softmax output, cross-entropy: the book's DeepReLU.m
 
 
-# --- weights and the network ------------------------------------------------------------------
+# --- weights and the network ---------------------------------------------------------------------
 
 
 def initial_weights(
@@ -198,7 +198,7 @@ def network_arrays(model: nn.Sequential) -> tuple[Weights, Biases]:
     return weights, biases
 
 
-# --- the loss, by the engine --------------------------------------------------------------------
+# --- the loss, by the engine ---------------------------------------------------------------------
 
 
 def autograd_loss(out: Tensor, target: np.ndarray, arch: Architecture = LECTURE) -> Tensor:
@@ -234,7 +234,7 @@ def _batches(n: int, batch_size: int) -> list[slice]:
     return [slice(start, start + batch_size) for start in range(0, n, batch_size)]
 
 
-# --- two engines, one interface ---------------------------------------------------------------
+# --- two engines, one interface ------------------------------------------------------------------
 
 
 class Trainer(Protocol):
@@ -347,7 +347,7 @@ class DeltaRuleTrainer:
 _TRAINERS = {"autograd": AutogradTrainer, "deltarule": DeltaRuleTrainer}
 
 
-# --- the digits run -------------------------------------------------------------------------------
+# --- the digits run ------------------------------------------------------------------------------
 
 
 class ProgressBar(Protocol):
