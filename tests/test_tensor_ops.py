@@ -22,7 +22,7 @@ import tinygrad4h03 as tg
 from tinygrad4h03.testing import assert_gradients_match
 
 # A gradgradcheck costs two first-gradient passes per input element: fewer, small examples.
-SECOND_ORDER = settings(max_examples=12)
+SECOND_ORDER = settings(max_examples=20)
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
