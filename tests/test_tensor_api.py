@@ -185,6 +185,19 @@ def test_requires_grad_and_is_leaf() -> None:
     assert x.requires_grad_(False) is x and not x.requires_grad
 
 
+def test_dim_may_be_spelled_axis() -> None:
+    x = tg.tensor(np.arange(6.0).reshape(2, 3))
+    assert x.sum(axis=1).shape == x.max(axis=-1).shape == (2,)
+    assert x.mean(axis=(0, 1), keepdims=True).shape == (1, 1)
+    np.testing.assert_allclose(x.softmax(axis=0).numpy().sum(axis=0), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(x.log_softmax(axis=0).numpy(), x.log_softmax(dim=0).numpy())
+    assert tg.cat([x, x], axis=1).shape == (2, 6)
+    assert tg.stack([x, x], axis=-1).shape == (2, 3, 2)
+    assert x.argmax(axis=1).numpy().tolist() == [2, 2]
+    with pytest.raises(TypeError, match="both"):
+        x.sum(dim=0, axis=1)
+
+
 # --------------------------------------------------------------------------- backward
 
 
