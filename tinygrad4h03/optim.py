@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -102,12 +102,20 @@ class Optimizer:
         with enable_grad():
             return closure()
 
-    def _workspace(self, param: Tensor) -> np.ndarray:
-        """A scratch array of the parameter's shape and dtype (kept between steps)."""
-        work = self._work.get(param)
-        if work is None or work.shape != param.data.shape or work.dtype != param.data.dtype:
-            work = self._work[param] = np.empty_like(param.data)
-        return work
+    def _with_grads(self, group: dict[str, Any], keeps_state: bool = True) -> Iterator[
+            tuple[np.ndarray, np.ndarray, dict[str, Any], np.ndarray]]:
+        """``(θ array, gradient array, state, scratch array)`` for each parameter of ``group``
+        whose ``.grad`` is not ``None``; the scratch array is kept between steps."""
+        states, scratch = self.state, self._work
+        for param in group["params"]:
+            grad = param.grad
+            if grad is None:
+                continue
+            data = param.data
+            work = scratch.get(param)
+            if work is None or work.shape != data.shape or work.dtype != data.dtype:
+                work = scratch[param] = np.empty_like(data)
+            yield data, grad.data, states.setdefault(param, {}) if keeps_state else {}, work
 
     # ------------------------------------------------------------------ state dicts
 
@@ -187,14 +195,22 @@ def _state_for(param: Tensor, saved: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- SGD
 
 
-def sgd_update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], work: np.ndarray, *,
+def sgd_update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], work: np.ndarray,
                lr: float, momentum: float, dampening: float, weight_decay: float,
                nesterov: bool, maximize: bool) -> None:
     """One SGD step on one parameter array, in place (see :class:`SGD` for the math).
 
     ``work`` is a scratch array of ``param``'s shape; ``state`` holds ``momentum_buffer``.
     """
-    d = _sgd_direction(param, grad, work, weight_decay, maximize)
+    d = grad
+    if weight_decay:  # d = ±g + λθ
+        d = np.multiply(param, weight_decay, out=work)
+        if maximize:
+            d -= grad
+        else:
+            d += grad
+    elif maximize:
+        d = np.negative(grad, out=work)
     if momentum:
         buf = state.get("momentum_buffer")
         if buf is None:
@@ -208,17 +224,7 @@ def sgd_update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], work:
     param -= work
 
 
-def _sgd_direction(param: np.ndarray, grad: np.ndarray, work: np.ndarray, weight_decay: float,
-                   maximize: bool) -> np.ndarray:
-    """d = ±g + λθ, written into ``work`` when it differs from ``grad``."""
-    if weight_decay:
-        d = np.multiply(param, weight_decay, out=work)
-        if maximize:
-            d -= grad
-        else:
-            d += grad
-        return d
-    return np.negative(grad, out=work) if maximize else grad
+_SGD_SETTINGS = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 
 
 class SGD(Optimizer):
@@ -252,21 +258,17 @@ class SGD(Optimizer):
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
-            settings = {k: group[k] for k in
-                        ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")}
-            keeps_state = bool(group["momentum"])  # plain SGD has no state, as in PyTorch
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                state = self.state.setdefault(param, {}) if keeps_state else {}
-                sgd_update(param.data, param.grad.data, state, self._workspace(param), **settings)
+            settings = [group[k] for k in _SGD_SETTINGS]
+            # plain SGD keeps no state, as in PyTorch
+            for param, grad, state, work in self._with_grads(group, bool(group["momentum"])):
+                sgd_update(param, grad, state, work, *settings)
         return loss
 
 
 # --------------------------------------------------------------------------- Adam
 
 
-def adam_update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], work: np.ndarray, *,
+def adam_update(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], work: np.ndarray,
                 lr: float, beta1: float, beta2: float, eps: float, weight_decay: float,
                 amsgrad: bool, maximize: bool, decoupled: bool) -> None:
     """One Adam (``decoupled``: AdamW) step on one parameter array, in place.
@@ -309,6 +311,10 @@ def _init_adam_state(state: dict[str, Any], param: np.ndarray, amsgrad: bool) ->
         state["max_exp_avg_sq"] = np.zeros_like(param)
 
 
+_ADAM_SETTINGS = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+                  "decoupled_weight_decay")
+
+
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), as ``torch.optim.Adam``, with optional AMSGrad.
 
@@ -344,16 +350,9 @@ class Adam(Optimizer):
         """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            settings = {"lr": group["lr"], "beta1": beta1, "beta2": beta2, "eps": group["eps"],
-                        "weight_decay": group["weight_decay"], "amsgrad": group["amsgrad"],
-                        "maximize": group["maximize"],
-                        "decoupled": group["decoupled_weight_decay"]}
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                state = self.state.setdefault(param, {})
-                adam_update(param.data, param.grad.data, state, self._workspace(param), **settings)
+            lr, (beta1, beta2), *settings = [group[k] for k in _ADAM_SETTINGS]
+            for param, grad, state, work in self._with_grads(group):
+                adam_update(param, grad, state, work, lr, beta1, beta2, *settings)
         return loss
 
 
