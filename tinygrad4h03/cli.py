@@ -83,13 +83,11 @@ def _import_pyplot() -> Any:
     return plt
 
 
-def _progress_bar(quiet: bool) -> Any:
+def _progress_bar(epochs: int) -> Any:
+    """A tqdm bar over the epochs, on stderr so that stdout keeps only the results."""
     from tqdm import tqdm
 
-    def make(epochs: int) -> Any:
-        return tqdm(total=epochs, desc="training", unit="epoch", disable=quiet, file=sys.stderr)
-
-    return make
+    return tqdm(total=epochs, desc="training", unit="epoch", file=sys.stderr)
 
 
 def _describe_run(args: argparse.Namespace) -> list[str]:
@@ -179,7 +177,7 @@ def digits(args: argparse.Namespace) -> int:
     run = lecture.train_digits(
         epochs=args.epochs, lr=args.lr, seed=args.seed, init=args.init, bias=args.bias,
         batch_size=args.batch_size, engine=args.engine, order=args.order,
-        variant=args.variant, progress=_progress_bar(args.quiet),
+        variant=args.variant, progress=None if args.quiet else _progress_bar,
     )
     if not args.quiet:
         for x, label, p in zip(run.X, run.labels, run.probabilities, strict=True):
