@@ -306,7 +306,7 @@ def _index_basic(draw: st.DrawFn) -> Example:
     if draw(st.booleans()):
         items.insert(draw(st.integers(0, len(items))), None)
     if used < len(shape) and draw(st.booleans()):
-        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+        items.append(Ellipsis)  # after the items: they index the leading dims they were drawn for
     index = tuple(items) if len(items) > 1 or draw(st.booleans()) else items[0]
     return Example(lambda xp, t: t[index], (draw(arrays(shape)),), f"[{index}] {shape}")
 

@@ -151,19 +151,22 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
         raise _shape_error(rule, arrays, error) from None
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    if data.dtype == _F64 and rule is not rules.TO and not _has_float64(arrays):
+    if (
+        data.dtype is _F64
+        and rule is not rules.TO
+        and not _dimensioned_float64(arrays[0], None)
+        and not _has_float64(arrays)
+    ):
         data = data.astype(np.float32)  # int ⊕ Python float, int / int: float32, as PyTorch
     out = Tensor._wrap(data)
     if _state.anomaly:
         _check_forward(rule, arrays, data, out)
-    if _state.grad_enabled:
-        parents = tuple(x for x in operands if isinstance(x, Tensor) and x.requires_grad)
-        if parents:
-            out.requires_grad = True
-            out._rule = rule
-            out._attrs = attrs
-            out._operands = operands
-            out._parents = tuple(x for x in operands if isinstance(x, Tensor))
+    if _state.grad_enabled and any(isinstance(x, Tensor) and x.requires_grad for x in operands):
+        out.requires_grad = True
+        out._rule = rule
+        out._attrs = attrs
+        out._operands = operands
+        out._parents = tuple(x for x in operands if isinstance(x, Tensor))
     return out
 
 
