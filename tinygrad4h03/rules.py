@@ -207,7 +207,7 @@ def _stack_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -
     return g[_slice_along(axis, position)]
 
 
-def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
+def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, *bias: Array) -> Array:
     # out = x Wᵀ + b  ⇒  ∂E/∂W = Σ_rows gᵀ x: the lecture's δ (y^(l−1))ᵀ, summed over samples.
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
 
@@ -245,8 +245,10 @@ def _log_softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     out = np.matmul(x, w.T)
+    if b is None:
+        return out
     if b.ndim == 1 and b.dtype == out.dtype and out.ndim and b.shape[0] == out.shape[-1]:
         out += b  # in place: one temporary fewer than x @ w.T + b
         return out
@@ -322,7 +324,7 @@ LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,))
 LINEAR = Rule(
     "linear",
     _linear_forward,
-    (lambda g, out, x, w, b: g @ w, _linear_vjp_weight, lambda g, out, x, w, b: g),
+    (lambda g, out, x, w, *bias: g @ w, _linear_vjp_weight, lambda g, out, x, w, b: g),
 )
 CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,))
 
