@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -38,9 +39,10 @@ class Optimizer:
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
-        self._work: dict[Tensor, np.ndarray] = {}
+        self._work: dict[Tensor, np.ndarray] = {}  # each parameter's view of a shared scratch
+        self._scratch: dict[np.dtype, np.ndarray] = {}
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             f"Tensors or dicts, but got {type(params).__name__}")
@@ -105,17 +107,27 @@ class Optimizer:
     def _with_grads(self, group: dict[str, Any], keeps_state: bool = True) -> Iterator[
             tuple[np.ndarray, np.ndarray, dict[str, Any], np.ndarray]]:
         """``(θ array, gradient array, state, scratch array)`` for each parameter of ``group``
-        whose ``.grad`` is not ``None``; the scratch array is kept between steps."""
-        states, scratch = self.state, self._work
+        whose ``.grad`` is not ``None``."""
+        states, views = self.state, self._work
         for param in group["params"]:
             grad = param.grad
             if grad is None:
                 continue
             data = param.data
-            work = scratch.get(param)
+            work = views.get(param)
             if work is None or work.shape != data.shape or work.dtype != data.dtype:
-                work = scratch[param] = np.empty_like(data)
+                work = views[param] = self._scratch_view(data)
             yield data, grad.data, states.setdefault(param, {}) if keeps_state else {}, work
+
+    def _scratch_view(self, data: np.ndarray) -> np.ndarray:
+        """A scratch array of ``data``'s shape: a view of one buffer per dtype, as large as the
+        largest parameter (the updates run one after another), so scratch costs that much
+        memory, not a copy of the model."""
+        base = self._scratch.get(data.dtype)
+        if base is None or base.size < data.size:
+            base = self._scratch[data.dtype] = np.empty(data.size, dtype=data.dtype)
+            self._work.clear()  # the other views move to the new buffer as they are next used
+        return base[: data.size].reshape(data.shape)
 
     # ------------------------------------------------------------------ state dicts
 
@@ -147,8 +159,8 @@ class Optimizer:
                                  f"the size of optimizer's group ({len(saved['params'])} "
                                  f"parameters, expected {len(group['params'])})")
             by_index.update(zip(saved["params"], group["params"], strict=True))
-        self.state = {by_index[int(i)]: _state_for(by_index[int(i)], s)
-                      for i, s in state_dict["state"].items()}
+        self.state = defaultdict(dict, {by_index[int(i)]: _state_for(by_index[int(i)], s)
+                                        for i, s in state_dict["state"].items()})
         for saved, group in zip(saved_groups, self.param_groups, strict=True):
             group.update(_copy_values(saved, skip="params"))
 
