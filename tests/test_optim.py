@@ -200,6 +200,23 @@ def test_zero_grad_to_zeros_and_closure() -> None:
     np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
 
 
+def test_scratch_follows_new_groups_and_dtype_changes() -> None:
+    small, large = nn.Parameter(np.ones(2)), nn.Parameter(np.ones((3, 4)))
+    optimizer = tg.optim.SGD([small], lr=0.5, momentum=0.5)
+    small.grad = tg.ones(2, dtype=np.float64)
+    optimizer.step()
+    optimizer.add_param_group({"params": [large]})  # larger than the scratch so far
+    large.grad = tg.ones(3, 4, dtype=np.float64)
+    optimizer.step()
+    np.testing.assert_allclose(small.data, 1 - 0.5 - 0.5 * 1.5)
+    np.testing.assert_allclose(large.data, 0.5)
+    large.data = large.data.astype(np.float32)  # as Module.float() does
+    large.grad = tg.ones(3, 4)
+    optimizer.step()
+    assert large.dtype == np.float32
+    np.testing.assert_allclose(large.data, 0.5 - 0.5 * 1.5)
+
+
 def test_float32_parameters_stay_float32() -> None:
     model = nn.Linear(3, 2)
     for optimizer in (tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True),
