@@ -310,6 +310,9 @@ def test_linear_gradients_match_finite_differences() -> None:
     x = tg.tensor(np.random.default_rng(1).standard_normal((4, 3)), requires_grad=True)
     assert tg.gradcheck(lambda x, w, b: F.linear(x, w, b), [x, layer.weight, layer.bias])
     assert tg.gradcheck(lambda x, w: F.linear(x, w), [x, layer.weight])
+    assert tg.gradcheck(lambda x, w, b: F.linear(x[0], w, b), [x, layer.weight, layer.bias])
+    vector = tg.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)  # weight (in,): out (*,)
+    assert tg.gradcheck(lambda x, v: F.linear(x, v), [x, vector])
 
 
 # --------------------------------------------------------------------------- init

@@ -83,9 +83,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}: "
             f"the input's last dim must be in_features = {weight.shape[-1]}"
         )
-    if bias is None:
-        return x @ weight.T
-    return Tensor._apply(rules.LINEAR, x, weight, bias)  # one fused node: x Wᵀ + b
+    if weight.ndim != 2:  # a vector of weights: the plain product
+        return x @ weight if bias is None else x @ weight + bias
+    operands = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._apply(rules.LINEAR, *operands)  # one fused node: x Wᵀ (+ b)
 
 
 # --------------------------------------------------------------------------- regression losses
