@@ -224,3 +224,11 @@ def test_matmul_mlp_step_matches_pytorch() -> None:
     _assert_same(a, b, "loss", 1e-5, 1e-6)
     for x, y in zip(ours, theirs, strict=True):
         _assert_same(x.grad, y.grad, "gradient", 1e-4, 1e-6)
+
+
+def test_a_torch_tensor_converts_with_its_dtype() -> None:
+    torch = pytest.importorskip("torch")
+    t64 = tg.Tensor(torch.arange(3, dtype=torch.float64))
+    t32 = tg.tensor(torch.ones(2, 2))
+    assert t64.dtype == np.float64 and t64.tolist() == [0.0, 1.0, 2.0]
+    assert t32.dtype == np.float32 and t32.shape == (2, 2)

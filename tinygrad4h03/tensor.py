@@ -47,8 +47,8 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
     """Turn user data into an array with PyTorch's dtype rules (and our error messages)."""
     if isinstance(data, Tensor):
         array = data.data
-    elif isinstance(data, (np.ndarray, np.generic)):
-        array = np.asarray(data)
+    elif isinstance(data, (np.ndarray, np.generic)) or hasattr(type(data), "__array__"):
+        array = np.asarray(data)  # arrays and array-likes (a torch tensor) keep their dtype
     else:
         _reject_non_numeric(data)
         try:
