@@ -138,6 +138,9 @@ def topological_order(roots: Iterable[Node]) -> list[Node]:
             for parent in parents:
                 if parent.requires_grad and parent not in visited:
                     visited.add(parent)
+                    if not parent._parents:  # a leaf is finished at once
+                        order.append(parent)
+                        continue
                     stack.append((parent, iter(parent._parents)))
                     break
             else:  # every parent is in `order` already
@@ -189,9 +192,10 @@ def backward(
                 node._accumulate(grad, handed_out)
             if not parents:
                 continue
-            # One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent.
+            # One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent
+            # (None for a parent that takes no gradient).
             for parent, parent_grad in zip(parents, node._backward(grad, create_graph)):
-                if parent_grad is not None and parent.requires_grad:
+                if parent_grad is not None:
                     previous = get(parent)
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
     finally:

@@ -212,6 +212,11 @@ def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, *bias: Array) -
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
 
 
+def _linear_vjp_bias(g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
+    # ∂E/∂b = Σ_rows g. One sample: g itself, reshaped; else sum_to_shape sums the rows.
+    return g.reshape(b.shape) if g.size == b.size else g
+
+
 def _cross_entropy_vjp(
     g: Array, out: Array, logits: Array, *, target: np.ndarray, reduction: str
 ) -> Array:
@@ -324,7 +329,7 @@ LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,))
 LINEAR = Rule(
     "linear",
     _linear_forward,
-    (lambda g, out, x, w, *bias: g @ w, _linear_vjp_weight, lambda g, out, x, w, b: g),
+    (lambda g, out, x, w, *bias: g @ w, _linear_vjp_weight, _linear_vjp_bias),
 )
 CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,))
 

@@ -30,6 +30,7 @@ float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool_ = np.int32, np.int64, np.bool_
 _F64 = np.dtype(np.float64)
 _NO_ATTRS: dict[str, Any] = {}
+_new_tensor = object.__new__
 
 
 class ShapeError(RuntimeError, ValueError):
@@ -146,7 +147,7 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     """Run ``rule`` forward on the operands and, when grad mode is on, record the node."""
     arrays = [x.data if isinstance(x, Tensor) else x for x in operands]
     try:
-        data = rule.forward(*arrays, **attrs)
+        data = rule.forward(*arrays, **attrs) if attrs else rule.forward(*arrays)
     except (ValueError, IndexError) as error:
         raise _shape_error(rule, arrays, error) from None
     if type(data) is not np.ndarray:
@@ -183,7 +184,12 @@ def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
         data = np.asarray(data)
     if data.dtype is _F64 and not _dimensioned_float64(x, y) and not _has_float64((x, y)):
         data = data.astype(np.float32)
-    out = Tensor._wrap(data)
+    out = _new_tensor(Tensor)
+    out.data = data
+    out.grad = None
+    out.requires_grad = False
+    out._parents = ()
+    out._retains_grad = False
     if _state.anomaly:
         _check_forward(rule, (x, y), data, out)
     if _state.grad_enabled and (
@@ -219,6 +225,11 @@ def _dimensioned_float64(x: Any, y: Any) -> bool:
     return (isinstance(x, np.ndarray) and x.ndim > 0 and x.dtype is _F64) or (
         isinstance(y, np.ndarray) and y.ndim > 0 and y.dtype is _F64
     )
+
+
+def _data_of(x: Any) -> Any:
+    """The array behind a tensor operand; a Python number stays itself."""
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _has_float64(arrays: Sequence[Any]) -> bool:
@@ -295,10 +306,6 @@ class Tensor:
     def _constant(self, data: np.ndarray) -> Tensor:
         return Tensor._wrap(np.asarray(data))
 
-    @staticmethod
-    def _apply(rule: Rule, *operands: Any, **attrs: Any) -> Tensor:
-        return _apply(rule, *operands, **attrs)
-
     # ------------------------------------------------------------------ engine interface
 
     def _backward(self, grad: Any, create_graph: bool) -> list[Any]:
@@ -308,11 +315,31 @@ class Tensor:
         with it, the rule sees the tensors themselves, so the backward pass is recorded.
         """
         operands = self._operands
-        if create_graph:
-            return self._parent_grads(grad, self, operands)
-        return self._parent_grads(
-            grad, self.data, [x.data if isinstance(x, Tensor) else x for x in operands]
-        )
+        rule, attrs = self._rule, self._attrs
+        if create_graph or rule.variadic or _state.anomaly:
+            inputs = operands if create_graph else [_data_of(x) for x in operands]
+            return self._parent_grads(grad, self if create_graph else self.data, inputs)
+        out = self.data
+        if len(operands) == 1:  # the hot paths, unrolled: one parent ...
+            x = operands[0].data
+            g = rule.vjps[0](grad, out, x, **attrs) if attrs else rule.vjps[0](grad, out, x)
+            return (g if g.shape == x.shape else self._unbroadcast(g, operands[0], 0),)
+        if len(operands) == 2 and not attrs:  # ... and two operands
+            a, b = operands
+            x, y = _data_of(a), _data_of(b)
+            grads = []
+            if isinstance(a, Tensor):
+                ga = rule.vjps[0](grad, out, x, y) if a.requires_grad else None
+                grads.append(
+                    ga if ga is None or ga.shape == x.shape else self._unbroadcast(ga, a, 0)
+                )
+            if isinstance(b, Tensor):
+                gb = rule.vjps[1](grad, out, x, y) if b.requires_grad else None
+                grads.append(
+                    gb if gb is None or gb.shape == y.shape else self._unbroadcast(gb, b, 1)
+                )
+            return grads
+        return self._parent_grads(grad, out, [_data_of(x) for x in operands])
 
     def _parent_grads(self, grad: Any, out: Any, inputs: Sequence[Any]) -> list[Any]:
         rule, attrs = self._rule, self._attrs
@@ -785,6 +812,9 @@ class Tensor:
         return _apply(rules.INDEX, self, index=index, basic=_is_basic_index(index))
 
 
+Tensor._apply = staticmethod(_apply)  # type: ignore[attr-defined]  (rules.py records through it)
+
+
 # --------------------------------------------------------------------------- helpers of backward
 
 
@@ -794,7 +824,8 @@ def _owned_grad(grad: Any, dtype: np.dtype, handed_out: set[int]) -> np.ndarray:
     Rules pass arrays through unchanged where they can (``a + b`` hands the same ``g`` to both
     operands), so the second leaf to receive an array gets a copy.
     """
-    grad = np.asarray(grad)
+    if type(grad) is not np.ndarray:
+        grad = np.asarray(grad)
     if grad.dtype != dtype:
         grad = grad.astype(dtype)
     else:

@@ -121,12 +121,16 @@ def _squared_error(input: Any, target: Any, reduction: str, name: str) -> Tensor
     try:
         shape = np.broadcast_shapes(x.shape, y.shape)
     except ValueError:
-        raise ShapeError(f"{name}: input of shape {x.shape} and target of shape {y.shape} "
-                         "do not match") from None
+        raise ShapeError(
+            f"{name}: input of shape {x.shape} and target of shape {y.shape} do not match"
+        ) from None
     if shape != x.shape or shape != y.shape:
         warnings.warn(
             f"{name}: target of shape {y.shape} differs from input of shape {x.shape}; they are "
-            f"broadcast to {shape}, which is likely not what you want", UserWarning, stacklevel=3)
+            f"broadcast to {shape}, which is likely not what you want",
+            UserWarning,
+            stacklevel=3,
+        )
     diff = x - y
     return diff * diff
 
@@ -134,8 +138,13 @@ def _squared_error(input: Any, target: Any, reduction: str, name: str) -> Tensor
 # --------------------------------------------------------------------------- classification losses
 
 
-def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log-likelihood: ℓ_i = −w_{t_i} · x_{i, t_i}, for log-probabilities ``x``.
 
     ``"mean"`` gives Σ_i ℓ_i / Σ_i w_{t_i} over the targets not equal to ``ignore_index``.
@@ -151,8 +160,14 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
     return _gathered_loss(logp, targets, weight, ignore_index, reduction, 0.0, "nll_loss")
 
 
-def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Cross-entropy of logits ``x`` against class indices or class probabilities.
 
     Class indices t: ℓ_i = −w_{t_i} log softmax(x_i)_{t_i}, i.e. ``nll_loss(log_softmax(x))``.
@@ -174,21 +189,31 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     if _is_probability_target(x, target):
         if ignore_index >= 0:
             raise ValueError(
-                "cross_entropy: ignore_index is not supported for class-probability targets")
+                "cross_entropy: ignore_index is not supported for class-probability targets"
+            )
         return _soft_cross_entropy(x, target, weight, reduction, label_smoothing)
     targets = _class_targets(x, target, "cross_entropy")
-    plain = weight is None and not label_smoothing and not (targets == ignore_index).any()
-    if x.ndim == 2 and plain:
-        _check_range(targets, x.shape[1], ignore_index, "cross_entropy")
-        # the common case as one fused node: log-softmax, gather and reduction together
-        return Tensor._apply(rules.CROSS_ENTROPY, x, target=targets, reduction=reduction)
+    if x.ndim == 2 and weight is None and not label_smoothing and targets.size:
+        low, high = targets.min(), targets.max()
+        if 0 <= low and high < x.shape[1] and not low <= ignore_index <= high:
+            # every target a class and none ignored, the common case: one fused node for
+            # log-softmax, gather and reduction
+            return Tensor._apply(rules.CROSS_ENTROPY, x, target=targets, reduction=reduction)
     logp = x.log_softmax(dim=_class_dim(x))
-    return _gathered_loss(logp, targets, weight, ignore_index, reduction, label_smoothing,
-                          "cross_entropy")
+    return _gathered_loss(
+        logp, targets, weight, ignore_index, reduction, label_smoothing, "cross_entropy"
+    )
 
 
-def _gathered_loss(logp: Tensor, targets: np.ndarray, weight: Any, ignore_index: int,
-                   reduction: str, smoothing: float, name: str) -> Tensor:
+def _gathered_loss(
+    logp: Tensor,
+    targets: np.ndarray,
+    weight: Any,
+    ignore_index: int,
+    reduction: str,
+    smoothing: float,
+    name: str,
+) -> Tensor:
     """Σ_i a_i · logp[i, t_i]  (+ Σ_i b_i · Σ_c w_c logp[i, c] with label smoothing).
 
     The per-row coefficients a_i = −(1 − ε) w_{t_i} / D and b_i = −(ε / C) / D hold the
@@ -220,8 +245,9 @@ def _weighted(values: Tensor, coeff: np.ndarray, reduction: str) -> Tensor:
     return values * coeff if reduction == "none" else values @ coeff
 
 
-def _soft_cross_entropy(x: Tensor, target: Any, weight: Any, reduction: str,
-                        smoothing: float) -> Tensor:
+def _soft_cross_entropy(
+    x: Tensor, target: Any, weight: Any, reduction: str, smoothing: float
+) -> Tensor:
     """−Σ_c w_c p_ic log softmax(x_i)_c for class probabilities p, reduced."""
     cdim = _class_dim(x)
     classes = x.shape[cdim]
@@ -264,8 +290,7 @@ def _class_dim(x: Tensor) -> int:
 
 
 def _classes_last(logp: Tensor) -> Tensor:
-    """The scores as a matrix ``(rows, C)``: ``(C,)`` → ``(1, C)``, ``(N, C, d…)`` → ``(N·d…, C)``.
-    """
+    """The scores as a matrix ``(rows, C)``: ``(C,)`` → ``(1, C)``, ``(N, C, d…)`` → ``(N·d…, C)``."""
     if logp.ndim == 2:
         return logp
     if logp.ndim == 1:
@@ -304,6 +329,8 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
 
 
 def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str) -> None:
+    if targets.size and 0 <= targets.min() and targets.max() < classes:
+        return
     bad = (targets < 0) | (targets >= classes)
     if bad.any():
         raise IndexError(
@@ -317,6 +344,8 @@ def _class_weights(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.
         return None
     weights = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
     if weights.shape != (classes,):
-        raise ShapeError(f"{name}: weight must have one entry per class, shape ({classes},), "
-                         f"got shape {weights.shape}")
+        raise ShapeError(
+            f"{name}: weight must have one entry per class, shape ({classes},), "
+            f"got shape {weights.shape}"
+        )
     return weights
