@@ -195,7 +195,7 @@ def cross_entropy(
     targets = _class_targets(x, target, "cross_entropy")
     if x.ndim == 2 and weight is None and not label_smoothing and targets.size:
         low, high = targets.min(), targets.max()
-        if 0 <= low and high < x.shape[1] and not low <= ignore_index <= high:
+        if low >= 0 and high < x.shape[1] and not low <= ignore_index <= high:
             # every target a class and none ignored, the common case: one fused node for
             # log-softmax, gather and reduction
             return Tensor._apply(rules.CROSS_ENTROPY, x, target=targets, reduction=reduction)
@@ -290,7 +290,10 @@ def _class_dim(x: Tensor) -> int:
 
 
 def _classes_last(logp: Tensor) -> Tensor:
-    """The scores as a matrix ``(rows, C)``: ``(C,)`` → ``(1, C)``, ``(N, C, d…)`` → ``(N·d…, C)``."""
+    """The scores as a matrix ``(rows, C)``.
+
+    ``(C,)`` → ``(1, C)``; ``(N, C, d…)`` → ``(N·d…, C)``.
+    """
     if logp.ndim == 2:
         return logp
     if logp.ndim == 1:
@@ -329,7 +332,7 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
 
 
 def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str) -> None:
-    if targets.size and 0 <= targets.min() and targets.max() < classes:
+    if targets.size and targets.min() >= 0 and targets.max() < classes:
         return
     bad = (targets < 0) | (targets >= classes)
     if bad.any():
