@@ -187,11 +187,7 @@ def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     out = _new_tensor(Tensor)
     out.data = data
     out.grad = None
-    out.requires_grad = False
-    out._parents = ()
     out._retains_grad = False
-    if _state.anomaly:
-        _check_forward(rule, (x, y), data, out)
     if _state.grad_enabled and (
         (a_is_tensor and a.requires_grad) or (b_is_tensor and b.requires_grad)  # type: ignore[union-attr]
     ):
@@ -199,7 +195,13 @@ def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
         out._rule = rule
         out._attrs = _NO_ATTRS
         out._operands = (a, b)
-        out._parents = (a, b) if a_is_tensor and b_is_tensor else ((a,) if a_is_tensor else (b,))  # type: ignore[assignment]
+        both = a_is_tensor and b_is_tensor
+        out._parents = (a, b) if both else ((a,) if a_is_tensor else (b,))  # type: ignore[assignment]
+    else:
+        out.requires_grad = False
+        out._parents = ()
+    if _state.anomaly:
+        _check_forward(rule, (x, y), data, out)
     return out
 
 
@@ -326,19 +328,21 @@ class Tensor:
             return (g if g.shape == x.shape else self._unbroadcast(g, operands[0], 0),)
         if len(operands) == 2 and not attrs:  # ... and two operands
             a, b = operands
-            x, y = _data_of(a), _data_of(b)
-            grads = []
-            if isinstance(a, Tensor):
-                ga = rule.vjps[0](grad, out, x, y) if a.requires_grad else None
-                grads.append(
-                    ga if ga is None or ga.shape == x.shape else self._unbroadcast(ga, a, 0)
-                )
-            if isinstance(b, Tensor):
-                gb = rule.vjps[1](grad, out, x, y) if b.requires_grad else None
-                grads.append(
-                    gb if gb is None or gb.shape == y.shape else self._unbroadcast(gb, b, 1)
-                )
-            return grads
+            a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+            x = a.data if a_is_tensor else a
+            y = b.data if b_is_tensor else b
+            ga = gb = None
+            if a_is_tensor and a.requires_grad:
+                ga = rule.vjps[0](grad, out, x, y)
+                if ga.shape != x.shape:
+                    ga = self._unbroadcast(ga, a, 0)
+            if b_is_tensor and b.requires_grad:
+                gb = rule.vjps[1](grad, out, x, y)
+                if gb.shape != y.shape:
+                    gb = self._unbroadcast(gb, b, 1)
+            if a_is_tensor and b_is_tensor:
+                return (ga, gb)
+            return (ga,) if a_is_tensor else (gb,)
         return self._parent_grads(grad, out, [_data_of(x) for x in operands])
 
     def _parent_grads(self, grad: Any, out: Any, inputs: Sequence[Any]) -> list[Any]:
