@@ -271,10 +271,19 @@ class SGD(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             settings = [group[k] for k in _SGD_SETTINGS]
+            if not any(settings[1:]):  # plain SGD, θ ← θ − γ g: one in-place NumPy update
+                _plain_sgd(group["params"], settings[0])
+                continue
             # plain SGD keeps no state, as in PyTorch
             for param, grad, state, work in self._with_grads(group, bool(group["momentum"])):
                 sgd_update(param, grad, state, work, *settings)
         return loss
+
+
+def _plain_sgd(params: list[Tensor], lr: float) -> None:
+    for param in params:
+        if param.grad is not None:
+            param.data -= lr * param.grad.data
 
 
 # --------------------------------------------------------------------------- Adam
