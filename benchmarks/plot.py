@@ -18,10 +18,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DEFAULT_JSON = HERE / "results" / "latest.json"
 DEFAULT_PNG = HERE.parent / "docs" / "performance.png"
-ORDER = ("floor", "tinygrad4h03", "deltarule", "torch", "autograd", "micrograd")
+ORDER = ("floor", "tinygrad4h03", "tinygrad4h03-dot", "deltarule", "torch", "autograd", "micrograd")
 COLOURS = {
     "floor": "#7f7f7f",
     "tinygrad4h03": "#d62728",
+    "tinygrad4h03-dot": "#e377c2",
     "deltarule": "#9467bd",
     "torch": "#ff7f0e",
     "autograd": "#1f77b4",
@@ -29,6 +30,7 @@ COLOURS = {
 }
 LABELS = {
     "floor": "floor (NumPy; W4: Python floats)",
+    "tinygrad4h03-dot": "tinygrad4h03, Value.dot neurons (W4)",
     "torch": "PyTorch",
     "autograd": "HIPS autograd",
 }
