@@ -31,13 +31,16 @@ class Rule(NamedTuple):
     """One differentiable operation: its NumPy forward and one VJP per input.
 
     ``variadic`` rules (``cat``, ``stack``) take any number of inputs and have a single VJP
-    that is told the input's ``position``.
+    that is told the input's ``position``. A rule that ``saves`` returns ``(out, residual)``
+    from its forward, and its VJPs get the residual as ``saved=`` (a NumPy array: used on the
+    plain-array path only; a recorded backward recomputes it from the tensors).
     """
 
     name: str
     forward: Callable[..., np.ndarray]
     vjps: tuple[Callable[..., Array], ...]
     variadic: bool = False
+    saves: bool = False
 
     def __repr__(self) -> str:
         return "<" + "".join(part.capitalize() for part in self.name.split("_")) + "Backward>"
@@ -218,17 +221,21 @@ def _linear_vjp_bias(g: Array, out: Array, x: Array, w: Array, b: Array) -> Arra
 
 
 def _cross_entropy_vjp(
-    g: Array, out: Array, logits: Array, *, target: np.ndarray, reduction: str
+    g: Array, out: Array, logits: Array, *, target: np.ndarray, reduction: str, saved: np.ndarray
 ) -> Array:
     # loss_n = −log softmax(z_n)[t_n]  ⇒  ∂loss_n/∂z_n = softmax(z_n) − onehot(t_n): the
     # lecture's δ^(L) = −ε^(L) for a softmax output with cross-entropy (no φ' factor).
-    p = _softmax(logits, -1)
-    onehot = np.zeros(logits.shape, dtype=p.dtype)
-    onehot[np.arange(len(target)), target] = 1
+    rows = np.arange(len(target))
+    if _is_array(logits):
+        delta = saved.copy()  # softmax(z) from the forward pass; a copy: backward may run again
+        delta[rows, target] -= 1
+    else:
+        onehot = np.zeros(logits.shape, dtype=logits.dtype)
+        onehot[rows, target] = 1
+        delta = logits.softmax(-1) - onehot
     if reduction == "none":
-        return (p - onehot) * g.reshape(-1, 1)
-    scale = g / len(target) if reduction == "mean" else g
-    return (p - onehot) * scale
+        return delta * g.reshape(-1, 1)
+    return delta * (g / len(target) if reduction == "mean" else g)
 
 
 # ----------------------------------------------------------------------------- forwards
@@ -260,12 +267,14 @@ def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -
     return out + b
 
 
-def _cross_entropy_forward(logits: np.ndarray, *, target: np.ndarray, reduction: str) -> np.ndarray:
+def _cross_entropy_forward(
+    logits: np.ndarray, *, target: np.ndarray, reduction: str
+) -> tuple[np.ndarray, np.ndarray]:
     logp = _log_softmax_forward(logits, axis=-1)
     losses = -logp[np.arange(len(target)), target]
-    if reduction == "none":
-        return losses
-    return losses.sum() / len(target) if reduction == "mean" else losses.sum()
+    if reduction != "none":
+        losses = losses.sum() / len(target) if reduction == "mean" else losses.sum()
+    return losses, np.exp(logp)  # the loss, and softmax(z) saved for the backward pass
 
 
 def _scatter_add_forward(
@@ -331,7 +340,7 @@ LINEAR = Rule(
     _linear_forward,
     (lambda g, out, x, w, *bias: g @ w, _linear_vjp_weight, _linear_vjp_bias),
 )
-CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,))
+CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,), saves=True)
 
 RESHAPE = Rule(
     "reshape",

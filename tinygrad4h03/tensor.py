@@ -150,6 +150,9 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
         data = rule.forward(*arrays, **attrs) if attrs else rule.forward(*arrays)
     except (ValueError, IndexError) as error:
         raise _shape_error(rule, arrays, error) from None
+    if rule.saves:  # (out, the residual its VJPs reuse)
+        data, saved = data
+        attrs = {**attrs, "saved": saved}
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     if (
@@ -826,16 +829,17 @@ def _owned_grad(grad: Any, dtype: np.dtype, handed_out: set[int]) -> np.ndarray:
     """A gradient array safe to store in ``.grad``: the right dtype, writable, not shared.
 
     Rules pass arrays through unchanged where they can (``a + b`` hands the same ``g`` to both
-    operands), so the second leaf to receive an array gets a copy.
+    operands), so the second leaf to receive an array (or a view of it) gets a copy.
     """
     if type(grad) is not np.ndarray:
         grad = np.asarray(grad)
     if grad.dtype != dtype:
-        grad = grad.astype(dtype)
-    else:
-        owner = id(grad if grad.base is None else grad.base)
-        if not grad.flags.writeable or owner in handed_out:
+        grad = grad.astype(dtype)  # a new array: nobody else holds it
+    elif grad.base is None:  # an array of its own: writable unless handed out already
+        if id(grad) in handed_out:
             grad = grad.copy()
+    elif not grad.flags.writeable or id(grad.base) in handed_out:  # a view: maybe read-only
+        grad = grad.copy()
     handed_out.add(id(grad if grad.base is None else grad.base))
     return grad
 
