@@ -165,12 +165,15 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     out = Tensor._wrap(data)
     if _state.anomaly:
         _check_forward(rule, arrays, data, out)
-    if _state.grad_enabled and any(isinstance(x, Tensor) and x.requires_grad for x in operands):
-        out.requires_grad = True
-        out._rule = rule
-        out._attrs = attrs
-        out._operands = operands
-        out._parents = tuple(x for x in operands if isinstance(x, Tensor))
+    if _state.grad_enabled:
+        for x in operands:
+            if isinstance(x, Tensor) and x.requires_grad:
+                out.requires_grad = True
+                out._rule = rule
+                out._attrs = attrs
+                out._operands = operands
+                out._parents = tuple(x for x in operands if isinstance(x, Tensor))
+                break
     return out
 
 
