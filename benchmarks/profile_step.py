@@ -16,7 +16,7 @@ for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from workloads import mlp, w1_lecture, w2_batch, w3_overhead  # noqa: E402
+from workloads import mlp, w1_lecture, w3_overhead  # noqa: E402
 
 BUILDERS = {
     "W1": lambda: w1_lecture._shared(mlp.tinygrad4h03),
