@@ -110,7 +110,10 @@ class Value:
 
     def _backward(self, grad: float, create_graph: bool) -> Sequence[float]:
         # The chain rule for one node: ∂E/∂parent = ∂E/∂self · ∂self/∂parent.
-        return [grad * local for local in self._local]
+        local = self._local
+        if len(local) == 2:  # most nodes: a binary operation, unrolled
+            return (grad * local[0], grad * local[1])
+        return [grad * d for d in local]
 
     def _accumulate(self, grad: float, handed_out: set[int]) -> None:
         self.grad += grad
