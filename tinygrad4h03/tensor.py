@@ -602,6 +602,72 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return _unary(rules.NEG, self)
 
+    # ------------------------------------------------------------------ in place (no grad)
+    # As in PyTorch, `w -= lr * w.grad` inside `tg.no_grad()` updates w itself (the same
+    # Tensor and array); with grad mode on, a tensor that requires grad refuses.
+
+    def _in_place(self, ufunc: np.ufunc, other: Any, op: str) -> Tensor:
+        if self.requires_grad and _state.grad_enabled:
+            raise RuntimeError(
+                f"{op}: an in-place operation on a tensor that requires grad would corrupt the "
+                "graph; do it inside `with tg.no_grad():` (e.g. a hand-written update), or use "
+                "the out-of-place operator"
+            )
+        value = _operand(other, op)
+        value = value.data if isinstance(value, Tensor) else value
+        try:
+            ufunc(self.data, value, out=self.data, casting="same_kind")
+        except ValueError as error:
+            raise ShapeError(
+                f"{op}: cannot update shape {self.shape} in place with shape "
+                f"{np.shape(value)}: {error}"
+            ) from None
+        except TypeError:
+            raise TypeError(
+                f"{op}: the result of {self.dtype} {op} {np.asarray(value).dtype} cannot be "
+                f"stored in place in a {self.dtype} tensor"
+            ) from None
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._in_place(np.add, other, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._in_place(np.subtract, other, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._in_place(np.multiply, other, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._in_place(np.true_divide, other, "/=")
+
+    def add_(self, other: Any) -> Tensor:
+        return self._in_place(np.add, other, "add_")
+
+    def sub_(self, other: Any) -> Tensor:
+        return self._in_place(np.subtract, other, "sub_")
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._in_place(np.multiply, other, "mul_")
+
+    def div_(self, other: Any) -> Tensor:
+        return self._in_place(np.true_divide, other, "div_")
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place (e.g. ``w.grad.zero_()``)."""
+        return self.fill_(0)
+
+    def fill_(self, value: float) -> Tensor:
+        return self._in_place(
+            lambda a, b, out, casting: np.copyto(out, b, casting="unsafe"), value, "fill_"
+        )
+
+    def copy_(self, src: Any) -> Tensor:
+        """Copy ``src``'s values into this tensor's array (broadcasting, cast to its dtype)."""
+        return self._in_place(
+            lambda a, b, out, casting: np.copyto(out, b, casting="unsafe"), src, "copy_"
+        )
+
     def neg(self) -> Tensor:
         return _unary(rules.NEG, self)
 
