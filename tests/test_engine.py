@@ -95,3 +95,10 @@ def test_backward_restores_grad_mode_after_a_failing_rule() -> None:
     with pytest.raises(RuntimeError):
         out.backward(gradient=tg.Tensor([1.0, 2.0]))  # wrong shape: (2,) for a scalar
     assert tg.is_grad_enabled()
+
+
+def test_anomaly_mode_is_reported_and_restored() -> None:
+    assert not tg.is_anomaly_enabled()
+    with tg.detect_anomaly():
+        assert tg.is_anomaly_enabled()
+    assert not tg.is_anomaly_enabled()

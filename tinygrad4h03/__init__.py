@@ -20,7 +20,14 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .engine import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine import (
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import (
     AnomalyError,
@@ -64,6 +71,7 @@ __all__ = [
     "gradgradcheck",
     "int32",
     "int64",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "manual_seed",
     "no_grad",

@@ -166,8 +166,8 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     if _state.anomaly:
         _check_forward(rule, arrays, data, out)
     if _state.grad_enabled:
-        for x in operands:
-            if isinstance(x, Tensor) and x.requires_grad:
+        for operand in operands:
+            if isinstance(operand, Tensor) and operand.requires_grad:
                 out.requires_grad = True
                 out._rule = rule
                 out._attrs = attrs
@@ -233,6 +233,11 @@ def _dimensioned_float64(x: Any, y: Any) -> bool:
     return (isinstance(x, np.ndarray) and x.ndim > 0 and x.dtype is _F64) or (
         isinstance(y, np.ndarray) and y.ndim > 0 and y.dtype is _F64
     )
+
+
+def _assign(target: np.ndarray, value: Any, out: np.ndarray, casting: str) -> None:
+    """``out[...] = value`` with the signature of a ufunc called by ``_in_place``."""
+    np.copyto(out, value, casting="unsafe")
 
 
 def _data_of(x: Any) -> Any:
@@ -658,15 +663,11 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: float) -> Tensor:
-        return self._in_place(
-            lambda a, b, out, casting: np.copyto(out, b, casting="unsafe"), value, "fill_"
-        )
+        return self._in_place(_assign, value, "fill_")
 
     def copy_(self, src: Any) -> Tensor:
         """Copy ``src``'s values into this tensor's array (broadcasting, cast to its dtype)."""
-        return self._in_place(
-            lambda a, b, out, casting: np.copyto(out, b, casting="unsafe"), src, "copy_"
-        )
+        return self._in_place(_assign, src, "copy_")
 
     def neg(self) -> Tensor:
         return _unary(rules.NEG, self)
