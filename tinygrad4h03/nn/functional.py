@@ -47,7 +47,23 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 def relu(input: Tensor) -> Tensor:
-    """max(0, x), elementwise."""
+    """Rectified linear unit, elementwise: ``y = max(x, 0)``.
+
+    The derivative is 1 where ``x > 0`` and 0 elsewhere, also at ``x = 0`` (as PyTorch).
+
+    Args:
+        input: any tensor.
+
+    Returns:
+        A tensor of ``input``'s shape and dtype.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Example:
+        >>> F.relu(tg.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
     return _tensor(input, "relu").relu()
 
 
