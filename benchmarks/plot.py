@@ -1,6 +1,6 @@
 """Draw the benchmark's ratios to the floor as a bar chart.
 
-    python benchmarks/plot.py [benchmarks/results/latest.json] [--out docs/performance.png]
+    python benchmarks/plot.py [benchmarks/results/latest.json] [--out docs/img/performance.png]
 
 One group of bars per case, one bar per framework, on a log scale (1 = the floor: the same
 math in hand-written NumPy, or plain Python floats for W4); the tinygrad4h03 goal of each
@@ -17,7 +17,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_JSON = HERE / "results" / "latest.json"
-DEFAULT_PNG = HERE.parent / "docs" / "performance.png"
+DEFAULT_PNG = HERE.parent / "docs" / "img" / "performance.png"
 ORDER = ("floor", "tinygrad4h03", "tinygrad4h03-dot", "deltarule", "torch", "autograd", "micrograd")
 COLOURS = {
     "floor": "#7f7f7f",
