@@ -102,3 +102,46 @@ def test_anomaly_mode_is_reported_and_restored() -> None:
     with tg.detect_anomaly():
         assert tg.is_anomaly_enabled()
     assert not tg.is_anomaly_enabled()
+
+
+def test_set_grad_enabled_is_a_call_a_context_and_a_decorator_as_in_pytorch() -> None:
+    x = tg.tensor([1.0], requires_grad=True)
+    with tg.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad  # restored on exit
+    tg.set_grad_enabled(False)
+    try:
+        assert not (x * 2).requires_grad  # a plain call holds until switched again
+        with tg.set_grad_enabled(True):
+            assert (x * 2).requires_grad
+        assert not tg.is_grad_enabled()
+    finally:
+        tg.set_grad_enabled(True)
+
+    @tg.set_grad_enabled(False)
+    def evaluate(t: tg.Tensor) -> tg.Tensor:
+        return t * 2
+
+    assert tg.is_grad_enabled()  # decorating does not switch the mode outside calls
+    assert not evaluate(x).requires_grad
+    assert tg.is_grad_enabled()
+
+
+def test_detect_anomaly_is_also_a_decorator() -> None:
+    @tg.detect_anomaly()
+    def bad_log(t: tg.Tensor) -> tg.Tensor:
+        assert tg.is_anomaly_enabled()
+        return t.log()
+
+    with pytest.raises(tg.AnomalyError, match="log"), np.errstate(invalid="ignore"):
+        bad_log(tg.tensor([-1.0], requires_grad=True))
+    assert not tg.is_anomaly_enabled()
+
+
+def test_grad_needs_one_grad_output_per_output() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="2 outputs but 1 grad_outputs"):
+        tg.grad([x * 2, x * 3], x, [tg.ones(2)])
+    seed = np.array([1.0, 10.0], dtype=np.float32)  # one array for the one output
+    (g,) = tg.grad(x * 3, x, seed)
+    np.testing.assert_array_equal(g.numpy(), 3 * seed)

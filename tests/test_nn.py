@@ -484,3 +484,19 @@ def test_sklearn_digits_example_reaches_97_percent() -> None:
     example = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(example)  # type: ignore[union-attr]
     assert example.main(["--quiet"]) >= 0.97
+
+
+def test_apply_visits_modules_in_pytorchs_order() -> None:
+    inner_a = nn.Sequential(nn.ReLU(), nn.Tanh())
+    inner_b = nn.Sequential(nn.Sigmoid(), nn.Identity())
+    visited: list[str] = []
+    nn.Sequential(inner_a, inner_b).apply(lambda m: visited.append(type(m).__name__))
+    assert visited == ["ReLU", "Tanh", "Sequential", "Sigmoid", "Identity", "Sequential",
+                       "Sequential"]
+
+
+@pytest.mark.parametrize("initialiser", ["uniform_", "normal_", "xavier_uniform_",
+                                         "kaiming_normal_", "lecture_uniform_", "zeros_"])
+def test_initialisers_refuse_a_non_tensor_with_a_type_error(initialiser: str) -> None:
+    with pytest.raises(TypeError, match=r"expected a tg\.Tensor or a Parameter, got float"):
+        getattr(nn.init, initialiser)(1.0)

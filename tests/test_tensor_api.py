@@ -485,3 +485,31 @@ def test_a_chain_of_100_thousand_ops_differentiates_without_recursion() -> None:
         y = y * 1.00001 + 0.0  # two ops per step
     y.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), 1.00001**50_000, rtol=1e-9)
+
+
+def test_full_and_arange_infer_dtypes_as_pytorch() -> None:
+    assert tg.full((2,), 7).dtype == np.int64
+    assert tg.full((2,), True).dtype == np.bool_
+    assert tg.full((2,), 7.0).dtype == np.float32
+    assert tg.full((2,), 7, dtype=tg.float64).dtype == np.float64
+    assert tg.arange(3).dtype == np.int64
+    assert tg.arange(0, 1, 0.5).dtype == np.float32
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "max"])
+def test_an_empty_dim_tuple_reduces_every_dim_as_pytorch(reduction: str) -> None:
+    x = tg.tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+    everything = getattr(x, reduction)()
+    result = getattr(x, reduction)(dim=())
+    assert result.shape == () and result.item() == everything.item()
+    result.backward()
+    assert x.grad.shape == (2, 2)
+    assert x.squeeze(dim=()).shape == (2, 2)  # squeeze(()) still squeezes nothing
+
+
+def test_gradcheck_failure_is_a_runtime_error_as_pytorchs_and_an_assertion() -> None:
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="gradcheck: input 0") as error:
+        tg.gradcheck(lambda t: t.detach() * t, [x])  # the detached factor gets no gradient
+    assert isinstance(error.value, AssertionError)
+    assert isinstance(error.value, tg.GradcheckError)

@@ -1,9 +1,26 @@
-"""tinygrad4h03: a small, correct, fast autograd framework on NumPy.
+"""tinygrad4h03: a small, correct, fast autograd framework on NumPy, with PyTorch's API.
 
-Where things live: ``engine.py`` (graph order, the backward sweep, grad mode), ``value.py``
-(the scalar node), ``tensor.py`` (the tensor node), ``rules.py`` (every tensor operation's
-derivative, as one table), ``nn/`` and ``optim.py`` (PyTorch-style modules and optimisers),
-``deltarule.py`` (the lecture's hand-derived back-propagation), ``cli.py`` (the command line).
+Import it as ``import tinygrad4h03 as tg``: the public API (``tg.tensor``, ``tg.zeros``,
+``tg.Value``, ``tg.no_grad``, ``tg.grad``, ``tg.nn``, ``tg.optim``, ...) is re-exported here.
+Where things live (each file's docstring says more):
+
+- the core: ``engine.py`` (graph order, the backward sweep, grad mode), ``value.py`` (the
+  scalar node ``Value``), ``tensor.py`` (the tensor node ``Tensor``), ``rules.py`` (every
+  tensor operation's derivative, as one table), ``autograd.py`` (``tg.grad``),
+  ``creation.py`` (``tg.zeros``, ``tg.randn``, ``tg.manual_seed``, ...);
+- checking derivatives: ``gradcheck.py`` (finite differences), ``testing.py`` (hypothesis
+  strategies and ``assert_gradients_match``);
+- training: ``nn/`` (modules, layers, losses, functional, init) and ``optim.py``
+  (``SGD``, ``Adam``, ``AdamW``); ``serialization.py`` (``tg.save``, ``tg.load``);
+  ``viz.py`` (graph pictures);
+- the lecture (ChE 4H03): ``deltarule.py`` (the hand-derived back-propagation that autograd
+  is checked against), ``data.py`` (the digits), ``lecture.py`` (the digit network),
+  ``cli.py`` (the command line).
+
+Examples:
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward(); x.grad
+    tensor([2., 4.])
 """
 
 from . import data, deltarule

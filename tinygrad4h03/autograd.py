@@ -1,4 +1,11 @@
-"""``tg.grad``: gradients as values, without touching ``.grad``."""
+"""autograd.py: ``tg.grad``, gradients returned as values (``torch.autograd.grad``).
+
+The front end of ``engine.backward`` for tensors: it checks and seeds the outputs, asks the
+engine for the gradients of the given inputs only, and returns them as tensors of the
+inputs' dtypes, without touching any ``.grad``. With ``create_graph=True`` the gradients
+are graph nodes themselves, which is how second derivatives, Hessian-vector products and
+``tg.gradgradcheck`` are computed.
+"""
 
 from __future__ import annotations
 
@@ -19,16 +26,55 @@ def grad(
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """∂(Σ outputs · grad_outputs)/∂input for each input, as ``torch.autograd.grad``.
+    """∂(Σ_k ⟨grad_outputs_k, outputs_k⟩)/∂input for each input, as ``torch.autograd.grad``.
 
-    Nothing is written to ``.grad``. With ``create_graph=True`` the returned gradients are in
-    the graph and can be differentiated again. An input the outputs do not depend on raises,
-    unless ``allow_unused=True``, where its gradient is ``None``.
+    For one output y and weight w (``grad_outputs``; 1 for a scalar y) the gradient of input x
+    is the vector-Jacobian product wᵀ ∂y/∂x, summed over y's entries. Nothing is written to
+    ``.grad``. With ``create_graph=True`` the returned gradients are in the graph and can be
+    differentiated again. An input the outputs do not depend on raises, unless
+    ``allow_unused=True``, where its gradient is ``None``.
+
+    Args:
+        outputs: a tensor, or a sequence of tensors, to differentiate.
+        inputs: a tensor, or a sequence of tensors with ``requires_grad=True``.
+        grad_outputs: ∂ℰ/∂output for each output: ``None`` (ones; only for one-element
+            outputs), a tensor (used for every output), or a sequence with one tensor or
+            array-like per output.
+        retain_graph: accepted for PyTorch compatibility; the graph is always kept.
+        create_graph: record the backward pass, so the gradients can be differentiated.
+        allow_unused: return ``None`` for an unused input instead of raising.
+
+    Returns:
+        A tuple with one gradient per input, each of the input's shape and dtype.
+
+    Raises:
+        RuntimeError: an input does not require grad, an output is not differentiable or is
+            non-scalar without ``grad_outputs``, or an input is unused (without
+            ``allow_unused``).
+        ShapeError: a ``grad_outputs`` entry does not have its output's shape.
+
+    Shapes:
+        ``grad_outputs[k]`` has ``outputs[k]``'s shape; the i-th result has ``inputs[i]``'s.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (g,) = tg.grad((x ** 3).sum(), x, create_graph=True); g
+        tensor([ 3., 12., 27.], grad_fn=<...>)
+        >>> tg.grad(g.sum(), x), x.grad is None
+        ((tensor([ 6., 12., 18.]),), True)
     """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    one_output = isinstance(outputs, Tensor)
+    outputs = [outputs] if one_output else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)
+    elif one_output and not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs]  # one array-like seed for the one output
+    elif len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"grad: got {len(outputs)} outputs but {len(grad_outputs)} grad_outputs; "
+            "give one per output"
+        )
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError(f"grad: input of shape {t.shape} does not require grad")

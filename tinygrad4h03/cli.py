@@ -1,11 +1,13 @@
-"""The command line: ``tinygrad4h03 SUBCOMMAND`` (also ``python -m tinygrad4h03``).
+"""cli.py: the command line, ``tinygrad4h03 SUBCOMMAND`` (also ``python -m tinygrad4h03``).
 
-``demo``     differentiate a small scalar expression.
-``digits``   train the lecture's 25-20-20-20-5 network on the five 5×5 digits and show them.
-``compare``  autograd's ∂E/∂W beside the lecture's delta rule, layer by layer; exit 1 on a
-             disagreement.
+- ``demo`` differentiates a small scalar expression with ``Value``.
+- ``digits`` trains the lecture's 25-20-20-20-5 network on the five 5×5 digits and shows them
+  with their class probabilities.
+- ``compare`` puts autograd's ∂E/∂W beside the lecture's delta rule, layer by layer, and exits
+  with status 1 on a disagreement.
 
-Every option is documented in ``docs/cli.md``; the shared logic is in ``lecture.py``.
+This file only parses arguments and prints; the shared logic is in ``lecture.py``. Every
+option is documented in ``docs/cli.md``.
 """
 
 from __future__ import annotations
@@ -59,7 +61,25 @@ def _positive_float(text: str) -> float:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """A scalar graph, differentiated: the first thing a student runs."""
+    """The ``demo`` command: a scalar graph d = tanh(a·b + a²), differentiated by ``Value``.
+
+    By the chain rule ∂d/∂a = (1 − d²)(b + 2a) and ∂d/∂b = (1 − d²) a; ``d.backward()`` gets
+    both in one sweep. The first thing a student runs.
+
+    Args:
+        args: the parsed arguments (``demo`` takes none).
+
+    Returns:
+        The exit status, 0.
+
+    Examples:
+        >>> demo(argparse.Namespace())
+        d = tanh(a*b + a**2) with a = 2, b = -3
+        d     = -0.964028
+        dd/da = 0.070651
+        dd/db = 0.141302
+        0
+    """
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     d = (a * b + a**2).tanh()
     d.backward()
@@ -104,7 +124,29 @@ def _describe_run(args: argparse.Namespace) -> list[str]:
 
 
 def digit_report(x: np.ndarray, label: int, p: np.ndarray, order: str) -> str:
-    """One digit as a 5×5 picture, its prediction and each class probability with a bar."""
+    """One digit as a 5×5 picture, its prediction and each class probability with a bar.
+
+    The prediction is argmax_i p_i; each bar has ``round(20 p_i)`` blocks.
+
+    Args:
+        x: the unpacked image, ``(25,)``.
+        label: its class index 0 … 4.
+        p: the network's output y^(L) for it, ``(5,)`` class probabilities.
+        order: the order ``x`` was unpacked in, ``"C"`` or ``"F"``.
+
+    Returns:
+        Six lines of text.
+
+    Examples:
+        >>> X, labels = data.lecture_digits()
+        >>> print(digit_report(X[0], 0, np.array([0.9, 0.1, 0.0, 0.0, 0.0]), "C"))
+        digit 1: predicted 1 (right)
+          ·██··   p(1) = 0.9000 ██████████████████
+          ··█··   p(2) = 0.1000 ██
+          ··█··   p(3) = 0.0000
+          ··█··   p(4) = 0.0000
+          ·███·   p(5) = 0.0000
+    """
     predicted = int(np.argmax(p))
     verdict = "right" if predicted == label else "WRONG"
     lines = [f"digit {data.DIGITS[label]}: predicted {data.DIGITS[predicted]} ({verdict})"]
@@ -142,7 +184,23 @@ def _summary(run: lecture.DigitsRun, args: argparse.Namespace) -> list[str]:
 
 
 def save_plot(run: lecture.DigitsRun, path: str, order: str, plt: Any) -> None:
-    """The loss curve and each digit with its class probabilities, as one PNG."""
+    """The loss curve and each digit with its class probabilities, as one PNG (``digits --plot``).
+
+    Args:
+        run: a trained run from ``lecture.train_digits``.
+        path: where to write the PNG.
+        order: the order the run's images were unpacked in, ``"C"`` or ``"F"``.
+        plt: ``matplotlib.pyplot`` (the command line imports it with the file-only Agg backend).
+
+    Examples:
+        >>> import os, tempfile
+        >>> run = lecture.train_digits(epochs=2, engine="deltarule")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     plt = _import_pyplot()   # matplotlib.pyplot with the Agg backend
+        ...     save_plot(run, os.path.join(folder, "digits.png"), "F", plt)
+        ...     print(os.listdir(folder))
+        ['digits.png']
+    """
     fig = plt.figure(figsize=(11, 5.5), layout="constrained")
     grid = fig.add_gridspec(2, 5, height_ratios=(1.2, 1))
     ax = fig.add_subplot(grid[0, :])
@@ -163,7 +221,29 @@ def save_plot(run: lecture.DigitsRun, path: str, order: str, plt: Any) -> None:
 
 
 def digits(args: argparse.Namespace) -> int:
-    """Train the lecture's network on the five digits, then show each with its probabilities."""
+    """The ``digits`` command: train the lecture's network, then show each digit's probabilities.
+
+    Trains the 25-20-20-20-5 network with ``lecture.train_digits`` (per-sample SGD,
+    W ← W + α δ yᵀ), prints the settings and each digit with `digit_report` unless ``--quiet``,
+    then a summary: the final loss, how many training digits are right, and the accuracy on
+    seeded noisy copies with 1, 2 and 3 pixels flipped. ``--plot FILE.png`` also calls
+    `save_plot`.
+
+    Args:
+        args: the parsed ``digits`` arguments (see `build_parser`).
+
+    Returns:
+        The exit status: 0, or 1 when ``--plot`` needs matplotlib and it is missing.
+
+    Examples:
+        >>> args = build_parser().parse_args(["digits", "--epochs", "2", "--quiet",
+        ...                                   "--engine", "deltarule", "--noise-copies", "1"])
+        >>> digits(args)
+        final loss ... (mean cross-entropy over the five digits), training took ... s
+        training digits: 3/5 right, smallest probability of the right digit ...
+        noisy copies (1 per digit, seed 0): ...
+        0
+    """
     plt = None
     if args.plot:
         try:
@@ -236,7 +316,29 @@ def _naive_report(seed: int) -> str:
 
 
 def compare(args: argparse.Namespace) -> int:
-    """Autograd's gradient beside the delta rule's for every layer; 1 if any disagrees."""
+    """The ``compare`` command: autograd's gradient beside the delta rule's for every layer.
+
+    For each chosen configuration, ``lecture.compare_config`` computes ∂E/∂W^(l) (and ∂E/∂b^(l))
+    of each digit's loss by both engines; the table shows their norms, the largest difference
+    and the tolerance ``rtol`` × the gradient's largest entry. ``--show-naive`` adds the naive
+    softmax + SSE δ^(L) = s(1 − s) ⊙ ε beside autograd's.
+
+    Args:
+        args: the parsed ``compare`` arguments (see `build_parser`).
+
+    Returns:
+        The exit status: 1 if any gradient disagrees beyond the tolerance, else 0.
+
+    Examples:
+        >>> compare(build_parser().parse_args(["compare", "--configs", "lecture"]))
+        dE/dW^(l) and dE/db^(l) on the lecture's 25-20-20-20-5 network, ...
+        configuration   param  autograd |dE/dP|  delta rule |dE/dP| max |diff| tolerance
+        ...
+        lecture         W4 ... ok
+        <BLANKLINE>
+        all 4 gradients agree ...
+        0
+    """
     names = args.configs or list(lecture.CONFIGS)
     rows = [row for name in names
             for row in lecture.compare_config(lecture.CONFIGS[name], args.seed, args.rtol)]
@@ -337,7 +439,19 @@ def _add_compare(commands: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``tinygrad4h03`` parser with its subcommands ``demo``, ``digits`` and ``compare``."""
+    """The ``tinygrad4h03`` parser with its subcommands ``demo``, ``digits`` and ``compare``.
+
+    Each subcommand stores its function as ``args.run``; every option is described in
+    ``docs/cli.md`` and by ``tinygrad4h03 COMMAND --help``.
+
+    Returns:
+        A new ``argparse.ArgumentParser``.
+
+    Examples:
+        >>> args = build_parser().parse_args(["digits", "--epochs", "5"])
+        >>> args.epochs, args.lr, args.order, args.run is digits
+        (5, 0.01, 'F', True)
+    """
     parser = argparse.ArgumentParser(
         prog="tinygrad4h03",
         description="A small autograd framework and the lecture's deep-network example.",
@@ -352,6 +466,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``tinygrad4h03 ARGS``; returns the exit status (argparse exits 2 on bad arguments)."""
+    """Run ``tinygrad4h03 ARGS``: parse ``argv`` and call the subcommand.
+
+    Args:
+        argv: the arguments after the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns:
+        The exit status (argparse itself exits with status 2 on bad arguments).
+
+    Examples:
+        >>> main(["demo"])
+        d = tanh(a*b + a**2) with a = 2, b = -3
+        ...
+        0
+    """
     args = build_parser().parse_args(argv)
     return int(args.run(args) or 0)

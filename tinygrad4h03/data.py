@@ -1,14 +1,16 @@
-"""The lecture's five 5×5 digit images, the book's versions, noisy copies and helpers.
+"""data.py: the lecture's five 5×5 digit images, the book's versions, noisy copies and helpers.
 
 The ChE 4H03 slides show five binary 5×5 digits as matrices A … E, which in the order the
 slides give them are the digits 1, 3, 5, 2, 4; the functions here return them in label order
 1 … 5 with class indices 0 … 4 (label k is the digit k + 1). The same example, slightly
 re-drawn, is P. Kim, *MATLAB Deep Learning* (Apress, 2017), ch. 5 (``TestDeepReLU.m``), whose
-images are ``variant="book"``; ch. 4's ``RealMultiClass.m`` adds five contaminated test images.
+images are ``variant="book"``; ch. 4's ``RealMultiClass.m`` adds five contaminated test images
+(`contaminated_digits`).
 
 Images are unpacked into 25-vectors row by row (``order="C"``, the default) or column by
 column (``order="F"``: MATLAB's ``reshape(X, 25, 1)``, the vector drawn on the lecture's
-"unpack the image into one vector" slide). Plain NumPy; nothing else from the package.
+"unpack the image into one vector" slide). Targets are one-hot rows (`one_hot`), and
+`noisy_copies` makes test sets with flipped pixels. Plain NumPy; nothing else from the package.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
 ]
 
 DIGITS = (1, 2, 3, 4, 5)  # the digit drawn in class k is DIGITS[k]
+"""The digit drawn in class k is ``DIGITS[k]``: class indices 0 … 4 are the digits 1 … 5."""
 SIDE = 5  # images are SIDE × SIDE pixels
 ORDERS = ("C", "F")
 VARIANTS = ("lecture", "book")
@@ -73,7 +76,7 @@ def _images(rows: tuple[str, ...], order: str) -> np.ndarray:
 
 
 def lecture_digits(order: str = "C", variant: str = "lecture") -> tuple[np.ndarray, np.ndarray]:
-    """The five training digits 1 … 5 as ``(X, labels)``.
+    """The five training digits 1 … 5 as ``(X, labels)``: the inputs y^(0) of the lecture's network.
 
     Args:
         order: ``"C"`` unpacks each 5×5 image row by row; ``"F"`` column by column, as MATLAB's
@@ -83,8 +86,22 @@ def lecture_digits(order: str = "C", variant: str = "lecture") -> tuple[np.ndarr
             (rounded 2, 3 and 5, closed 4).
 
     Returns:
-        ``X`` of shape ``(5, 25)``, float64 with values 0 and 1, row k the digit k + 1; and
-        ``labels`` = ``[0, 1, 2, 3, 4]`` (int64), the class indices.
+        ``X``, float64 with values 0 and 1, row k the digit k + 1; and ``labels`` =
+        ``[0, 1, 2, 3, 4]`` (int64), the class indices.
+
+    Raises:
+        ValueError: for an unknown ``order`` or ``variant``.
+
+    Shapes:
+        ``X`` is ``(5, 25)``, ``labels`` is ``(5,)``.
+
+    Examples:
+        >>> X, labels = lecture_digits()
+        >>> X.shape, labels.tolist(), X[0, :5].tolist()   # the "1": its top row
+        ((5, 25), [0, 1, 2, 3, 4], [0.0, 1.0, 1.0, 0.0, 0.0])
+        >>> X_F, _ = lecture_digits(order="F")
+        >>> X_F[0, :10].tolist()   # its first two columns
+        [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
     """
     _check_choice("variant", variant, VARIANTS)
     X = _images(_LECTURE if variant == "lecture" else _BOOK, order)
@@ -94,10 +111,24 @@ def lecture_digits(order: str = "C", variant: str = "lecture") -> tuple[np.ndarr
 def contaminated_digits(order: str = "C") -> tuple[np.ndarray, np.ndarray]:
     """The book's five contaminated test images and the classes it reports for them.
 
-    Returns ``X`` of shape ``(5, 25)`` (float64, unpacked in ``order`` as in
-    :func:`lecture_digits`) and ``labels`` (int64): the class index of the digit the book's
-    trained 25-50-5 network chose, ``[3, 1, 2, 4, 4]`` for the digits 4, 2, 3, 5, 5. Image 4 is
-    ambiguous (the book's own network gives it 47 %); treat these as a qualitative check.
+    They are ch. 4's ``RealMultiClass.m`` images; ``labels`` holds the class index of the digit the
+    book's trained 25-50-5 network chose: ``[3, 1, 2, 4, 4]`` for the digits 4, 2, 3, 5, 5.
+    Image 4 is ambiguous (the book's own network gives it 47 %); treat these as a qualitative
+    check, not ground truth.
+
+    Args:
+        order: how each image is unpacked, as in `lecture_digits`.
+
+    Returns:
+        ``X`` (float64, values 0 and 1) and ``labels`` (int64).
+
+    Shapes:
+        ``X`` is ``(5, 25)``, ``labels`` is ``(5,)``.
+
+    Examples:
+        >>> X, labels = contaminated_digits()
+        >>> X.shape, labels.tolist()
+        ((5, 25), [3, 1, 2, 4, 4])
     """
     X = _images(tuple(image for image, _ in _CONTAMINATED), order)
     labels = np.array([DIGITS.index(digit) for _, digit in _CONTAMINATED], dtype=np.int64)
@@ -105,10 +136,28 @@ def contaminated_digits(order: str = "C") -> tuple[np.ndarray, np.ndarray]:
 
 
 def one_hot(labels: np.ndarray, n_classes: int | None = None) -> np.ndarray:
-    """Target vectors: row n is e_{labels[n]}, shape ``(N, n_classes)`` float64.
+    """Target vectors: row n is the unit vector e_{labels[n]}, the lecture's target y of sample n.
 
-    ``n_classes`` defaults to ``max(labels) + 1``. The book's targets ``D = eye(5)`` are
-    ``one_hot([0, 1, 2, 3, 4])``.
+    The book's targets ``D = eye(5)`` are ``one_hot([0, 1, 2, 3, 4])``.
+
+    Args:
+        labels: 1-D integer class indices.
+        n_classes: the length of each target; defaults to ``max(labels) + 1``.
+
+    Returns:
+        A float64 array of zeros with a 1 in column ``labels[n]`` of row n.
+
+    Raises:
+        ValueError: for labels that are not 1-D integers, or lie outside 0 … n_classes − 1.
+
+    Shapes:
+        ``labels`` ``(N,)`` in, ``(N, n_classes)`` out.
+
+    Examples:
+        >>> one_hot([2, 0]).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+        >>> one_hot([1], n_classes=4).tolist()
+        [[0.0, 1.0, 0.0, 0.0]]
     """
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
@@ -146,8 +195,8 @@ def noisy_copies(
     """Copies of binary images with some pixels flipped (0 ↔ 1), reproducible by ``seed``.
 
     Args:
-        X: ``(N, P)`` images with values 0 and 1, e.g. from :func:`lecture_digits`.
-        labels: ``(N,)`` their labels, copied alongside.
+        X: images with values 0 and 1, one per row, e.g. from `lecture_digits`.
+        labels: their labels, copied alongside.
         n_copies: how many noisy copies of each image.
         n_flips: flip exactly this many distinct pixels in every copy (default 1, when
             ``flip_prob`` is not given).
@@ -155,8 +204,24 @@ def noisy_copies(
         seed: an int or a ``numpy.random.Generator`` (``numpy.random.default_rng``).
 
     Returns:
-        ``(Xn, yn)`` of shapes ``(N * n_copies, P)`` and ``(N * n_copies,)``; the copies of
-        image 0 come first, then those of image 1, and so on.
+        ``(Xn, yn)``: the copies (float64) and their labels; the copies of image 0 come first,
+        then those of image 1, and so on.
+
+    Raises:
+        ValueError: for non-binary ``X``, mismatched ``labels``, a bad count, a ``flip_prob``
+            outside [0, 1], or both ``n_flips`` and ``flip_prob``.
+
+    Shapes:
+        ``X`` ``(N, P)`` and ``labels`` ``(N,)`` in; ``Xn`` ``(N * n_copies, P)`` and ``yn``
+        ``(N * n_copies,)`` out.
+
+    Examples:
+        >>> X, labels = lecture_digits()
+        >>> Xn, yn = noisy_copies(X, labels, 3, n_flips=2, seed=0)
+        >>> Xn.shape, yn[:6].tolist()
+        ((15, 25), [0, 0, 0, 1, 1, 1])
+        >>> (Xn != np.repeat(X, 3, axis=0)).sum(axis=1).tolist()   # two pixels differ per copy
+        [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     """
     X, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
     if X.ndim != 2 or not np.all((X == 0) | (X == 1)):
@@ -191,9 +256,23 @@ def _flip_mask(
 def digit_picture(x: np.ndarray, order: str = "C", on: str = "█", off: str = "·") -> str:
     """A 25-vector drawn as a 5×5 block picture for the terminal, one line per image row.
 
-    Pixels above 0.5 are drawn as ``on``, the rest as ``off``; ``order`` is the order the
-    vector was unpacked in (see :func:`lecture_digits`). The lecture's "1"::
+    Pixels above 0.5 are drawn as ``on``, the rest as ``off``.
 
+    Args:
+        x: one unpacked image.
+        order: the order ``x`` was unpacked in (``"C"`` or ``"F"``, see `lecture_digits`).
+        on: the character of a pixel > 0.5.
+        off: the character of any other pixel.
+
+    Returns:
+        Five lines of five characters, joined by newlines.
+
+    Shapes:
+        ``x`` is ``(25,)``.
+
+    Examples:
+        >>> X, labels = lecture_digits()
+        >>> print(digit_picture(X[0]))   # the lecture's "1"
         ·██··
         ··█··
         ··█··

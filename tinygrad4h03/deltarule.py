@@ -1,55 +1,57 @@
-r"""The lecture's hand-derived back-propagation (the ε/δ delta rule), in plain NumPy.
+r"""deltarule.py: the lecture's hand-derived back-propagation (the ε/δ delta rule) in plain NumPy.
 
 This module is the independent reference that the autograd engine is checked against, so it
 imports nothing from the rest of the package. It follows ChE 4H03, "Artificial Neural Networks:
 Deep Learning" (J. Nease), and the book example it reproduces (P. Kim, *MATLAB Deep Learning*,
 ch. 5, ``DeepReLU.m``).
 
-Network and notation (the lecture's symbols)
---------------------------------------------
-Layers are numbered ``l = 1 … L``; ``weights[l - 1]`` is W^(l) with shape ``(n_l, n_{l-1})``
-exactly as ``nn.Linear.weight``, and ``biases[l - 1]`` is b^(l) of shape ``(n_l,)`` or ``None``
-(the book and the lecture's example use no biases). Forward pass, for l = 1 … L::
+**Network and notation (the lecture's symbols).** Layers are numbered ``l = 1 … L``;
+``weights[l - 1]`` is W^(l) with shape ``(n_l, n_{l-1})`` exactly as ``nn.Linear.weight``, and
+``biases[l - 1]`` is b^(l) of shape ``(n_l,)`` or ``None`` (the book and the lecture's example
+use no biases). Forward pass, for l = 1 … L:
 
-    v^(l) = W^(l) y^(l-1) + b^(l)          y^(0) = x
-    y^(l) = φ(v^(l))                       φ = ``hidden`` for l < L, ``output`` for l = L
+```text
+v^(l) = W^(l) y^(l-1) + b^(l)          y^(0) = x
+y^(l) = φ(v^(l))                       φ = hidden for l < L, output for l = L
+```
 
 Losses, for one sample with target vector y (shape ``(n_L,)``):
 
-* ``"sse"``: the lecture's E = ½ Σ_i (y^(L)_i − y_i)².
-* ``"cross_entropy"``: E = −Σ_i y_i log y^(L)_i, applied to the *output activation* y^(L) for
+- ``"sse"``: the lecture's E = ½ Σ_i (y^(L)_i − y_i)².
+- ``"cross_entropy"``: E = −Σ_i y_i log y^(L)_i, applied to the *output activation* y^(L) for
   every output activation (no elementwise binary form for sigmoid). With a softmax output and a
   one-hot or probability target this is PyTorch's ``CrossEntropyLoss`` on the logits v^(L).
 
-Sign convention
----------------
-The lecture's derivation defines δ ≜ ∂E/∂v, but its algorithm (and the book's code) builds δ
-from the error ε^(L) = y − y^(L), *target minus output*, and updates W ← W + α δ (y^(l-1))ᵀ. That
-δ is therefore the **negative** gradient, and this module uses the algorithm's convention
-throughout::
+**Sign convention.** The lecture's derivation defines δ ≜ ∂E/∂v, but its algorithm (and the
+book's code) builds δ from the error ε^(L) = y − y^(L), *target minus output*, and updates
+W ← W + α δ (y^(l-1))ᵀ. That δ is therefore the **negative** gradient, and this module uses the
+algorithm's convention throughout:
 
-    δ^(l) = −∂E/∂v^(l)        ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ        ∂E/∂b^(l) = −δ^(l)
+```text
+δ^(l) = −∂E/∂v^(l)        ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ        ∂E/∂b^(l) = −δ^(l)
+```
 
 so the lecture's update W ← W + α δ yᵀ is exactly gradient descent W ← W − α ∂E/∂W. The
 functions return ∂E/∂W and ∂E/∂b (the gradient of the loss, as autograd does).
 
-Backward pass (the lecture's "Back Propagation Algorithm Again" slide)::
+**Backward pass** (the lecture's "Back Propagation Algorithm Again" slide):
 
-    ε^(L) = y − y^(L)                      output error
-    δ^(L) = φ'(v^(L)) ε^(L)                elementwise output (sigmoid, linear) with SSE
-    ε^(l) = (W^(l+1))ᵀ δ^(l+1)             back propagation, l = L−1 … 1
-    δ^(l) = φ'(v^(l)) ε^(l)
-    W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ     update (all δ computed with the old weights first)
+```text
+ε^(L) = y − y^(L)                      output error
+δ^(L) = φ'(v^(L)) ⊙ ε^(L)              elementwise output (sigmoid, linear) with SSE
+ε^(l) = (W^(l+1))ᵀ δ^(l+1)             back propagation, l = L−1 … 1
+δ^(l) = φ'(v^(l)) ⊙ ε^(l)
+W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ     update (all δ computed with the old weights first)
+```
 
 The output layer's δ^(L) = −∂E/∂v^(L) depends on the output activation and the loss; each
-combination is derived in :func:`output_delta`. A softmax is a *vector* function, so with SSE
-its full Jacobian J = diag(s) − s sᵀ is needed; the tempting elementwise formula
-δ = s(1 − s) ⊙ ε keeps only J's diagonal and is wrong (:func:`naive_output_delta`).
+combination is derived in `output_delta`. A softmax is a *vector* function, so with SSE its
+full Jacobian J = diag(s) − s sᵀ is needed; the tempting elementwise formula
+δ = s(1 − s) ⊙ ε keeps only J's diagonal and is wrong (`naive_output_delta`).
 
-Shapes: a single sample is a 1-D vector (the lecture's column vector); a batch is a 2-D array
-whose *rows* are samples, so the same code evaluates both with ``y @ W.T``.
+**Shapes.** A single sample is a 1-D vector (the lecture's column vector); a batch is a 2-D
+array whose *rows* are samples, so the same code evaluates both with ``y @ W.T``.
 """
-
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -77,8 +79,11 @@ Biases = Sequence[np.ndarray | None] | None
 Gradients = list[tuple[np.ndarray, np.ndarray | None]]
 
 HIDDEN = ("relu", "sigmoid", "tanh", "linear")
+"""The hidden activations φ that ``hidden=`` accepts; φ' = [v > 0], σ(1 − σ), 1 − tanh², 1."""
 OUTPUTS = ("softmax", "sigmoid", "linear")
+"""The output activations φ of layer L that ``output=`` accepts."""
 LOSSES = ("cross_entropy", "sse")
+"""The losses E that ``loss=`` accepts: −Σ y log y^(L), or the lecture's ½ Σ (y^(L) − y)²."""
 
 
 # --- activations φ and their derivatives φ' --------------------------------------------------
@@ -191,23 +196,48 @@ _OUTPUT_DELTA: dict[tuple[str, str], Callable] = {
 def output_delta(
     v: np.ndarray, y: np.ndarray, output: str = "softmax", loss: str = "cross_entropy"
 ) -> np.ndarray:
-    r"""The output layer's δ^(L) = −∂E/∂v^(L), correctly for every output/loss pair.
+    """The output layer's δ^(L) = −∂E/∂v^(L), correctly for every output/loss pair.
 
-    With y^(L) = φ(v^(L)) and ε^(L) = y − y^(L):
+    With y^(L) = φ(v^(L)), ε^(L) = y − y^(L) and, for sigmoid and softmax, s = y^(L), the chain
+    rule gives δ^(L) = J_φ(v)ᵀ (−∂E/∂y^(L)), where −∂E/∂y^(L) is ε^(L) for SSE and y / y^(L) for
+    cross-entropy, and J_φ = diag(φ'(v)) for an elementwise φ:
 
-    ============  =================  ===========================================
-    output        loss               δ^(L)
-    ============  =================  ===========================================
-    sigmoid       sse                φ'(v) ⊙ ε = s(1 − s) ⊙ ε   (the lecture's)
-    linear        sse                ε
-    softmax       sse                J(v)ᵀ ε = s ⊙ ε − s (sᵀ ε),  J = diag(s) − s sᵀ
-    softmax       cross_entropy      y − s Σ_i y_i  (= ε for a probability target)
-    sigmoid       cross_entropy      φ'(v) ⊙ (y / s) = y ⊙ (1 − s)
-    linear        cross_entropy      y / y^(L)   (needs y^(L) > 0 where y ≠ 0)
-    ============  =================  ===========================================
+    | output  | loss          | δ^(L)                                               |
+    |---------|---------------|-----------------------------------------------------|
+    | sigmoid | sse           | φ'(v) ⊙ ε = s(1 − s) ⊙ ε (the lecture's rule)       |
+    | linear  | sse           | ε                                                   |
+    | softmax | sse           | J(v)ᵀ ε = s ⊙ ε − s (sᵀ ε), J = diag(s) − s sᵀ      |
+    | softmax | cross_entropy | y − s Σ_i y_i (= ε for a one-hot or probability y)  |
+    | sigmoid | cross_entropy | φ'(v) ⊙ (y / s) = y ⊙ (1 − s)                       |
+    | linear  | cross_entropy | y / y^(L) (needs y^(L) > 0 where y ≠ 0)             |
 
-    Shapes: ``v`` and ``y`` are ``(n_L,)`` for one sample or ``(N, n_L)`` with samples in rows;
-    the result has the same shape.
+    The lecture's δ^(L) = φ'(v^(L)) ε^(L) is derived for SSE with an elementwise φ. With a
+    softmax output it needs the whole Jacobian (SSE), or none at all (cross-entropy: the book's
+    ``delta = e``); the elementwise s(1 − s) ⊙ ε is wrong, see `naive_output_delta`.
+
+    Args:
+        v: the output layer's pre-activation v^(L) (the logits).
+        y: the target vector.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Returns:
+        δ^(L) as a float array.
+
+    Raises:
+        ValueError: for an unknown ``output`` or ``loss``, shapes that differ, or a linear output
+            with cross-entropy where y^(L) ≤ 0 but y ≠ 0.
+
+    Shapes:
+        ``v`` and ``y`` are ``(n_L,)`` for one sample or ``(N, n_L)`` with samples in rows; the
+        result has the same shape.
+
+    Examples:
+        >>> output_delta(np.zeros(2), np.array([1.0, 0.0])).tolist()   # softmax + CE: ε
+        [0.5, -0.5]
+        >>> v, y = np.array([2.0, -1.0, 0.5]), np.array([0.0, 1.0, 0.0])
+        >>> output_delta(v, y, "softmax", "sse").round(4).tolist()     # J(v)ᵀ ε
+        [-0.1377, 0.0615, 0.0763]
     """
     _check_choice("output", output, OUTPUTS)
     _check_choice("loss", loss, LOSSES)
@@ -220,10 +250,24 @@ def output_delta(
 def naive_output_delta(v: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The WRONG softmax + SSE rule δ = s(1 − s) ⊙ ε, kept to show why it is wrong.
 
-    It treats the softmax as if it were elementwise, like the sigmoid, and so keeps only the
-    diagonal s_i(1 − s_i) of the Jacobian J = diag(s) − s sᵀ: every output's error is then
-    blind to the others, although raising one logit lowers every other probability. The true
-    rule is :func:`output_delta` with ``output="softmax", loss="sse"``. Shapes as there.
+    It treats the softmax s = softmax(v) as if it were elementwise, like the sigmoid, and so keeps
+    only the diagonal s_i(1 − s_i) of the Jacobian J = diag(s) − s sᵀ: every output's error is then
+    blind to the others, although raising one logit lowers every other probability. The true rule
+    is `output_delta` with ``output="softmax", loss="sse"``, δ^(L) = J(v)ᵀ ε^(L).
+
+    Args:
+        v: the logits v^(L).
+        y: the target vector; ε = y − s.
+
+    Shapes:
+        ``v`` and ``y`` are ``(n_L,)`` or ``(N, n_L)``; the result has the same shape.
+
+    Examples:
+        >>> v, y = np.array([2.0, -1.0, 0.5]), np.array([0.0, 1.0, 0.0])
+        >>> naive_output_delta(v, y).round(4).tolist()   # third entry: wrong sign
+        [-0.1323, 0.0361, -0.0253]
+        >>> output_delta(v, y, "softmax", "sse").round(4).tolist()
+        [-0.1377, 0.0615, 0.0763]
     """
     s = _softmax(np.asarray(v, dtype=float))
     return s * (1.0 - s) * (np.asarray(y, dtype=float) - s)
@@ -351,12 +395,29 @@ def forward(
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The forward pass, keeping every layer's v^(l) and y^(l).
 
-    Returns ``(vs, ys)`` with ``vs[l - 1]`` = v^(l) = W^(l) y^(l-1) + b^(l) for l = 1 … L and
-    ``ys[l]`` = y^(l) = φ(v^(l)) for l = 0 … L, where ``ys[0]`` is ``x`` itself (y^(0)) and
-    ``ys[-1]`` is the network's output y^(L).
+    For l = 1 … L: v^(l) = W^(l) y^(l-1) + b^(l) and y^(l) = φ(v^(l)), with y^(0) = ``x``,
+    φ = ``hidden`` for l < L and φ = ``output`` for l = L.
 
-    Shapes: ``x`` is ``(n_0,)`` for one sample or ``(N, n_0)`` with samples in rows; then
-    ``vs[l - 1]`` and ``ys[l]`` are ``(n_l,)`` or ``(N, n_l)``.
+    Args:
+        weights: W^(1) … W^(L), ``weights[l - 1]`` of shape ``(n_l, n_{l-1})``.
+        biases: b^(1) … b^(L), each ``(n_l,)`` or ``None``; or ``None`` for no biases at all.
+        x: the input y^(0): one sample, or a batch with samples in rows.
+        hidden: φ of the hidden layers, one of `HIDDEN`.
+        output: φ of the output layer, one of `OUTPUTS`.
+
+    Returns:
+        ``(vs, ys)`` with ``vs[l - 1]`` = v^(l) for l = 1 … L and ``ys[l]`` = y^(l) for
+        l = 0 … L, where ``ys[0]`` is ``x`` itself and ``ys[-1]`` is the network's output y^(L).
+
+    Shapes:
+        ``x`` is ``(n_0,)`` for one sample or ``(N, n_0)`` with samples in rows; then
+        ``vs[l - 1]`` and ``ys[l]`` are ``(n_l,)`` or ``(N, n_l)``.
+
+    Examples:
+        >>> W1, W2 = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, 1.0]])
+        >>> vs, ys = forward([W1, W2], None, np.array([1.0, 2.0]), output="linear")
+        >>> vs[0].tolist(), ys[1].tolist(), ys[2].tolist()   # v^(1), y^(1) = ReLU(v^(1)), y^(2)
+        ([-1.0, 4.5], [0.0, 4.5], [4.5])
     """
     _check_choice("hidden", hidden, HIDDEN)
     _check_choice("output", output, OUTPUTS)
@@ -377,19 +438,38 @@ def gradients(
 ) -> Gradients:
     """∂E/∂W^(l) and ∂E/∂b^(l) of one sample's loss E, by the lecture's delta rule.
 
+    After the forward pass, δ^(L) = −∂E/∂v^(L) comes from `output_delta` (for SSE and an
+    elementwise φ, the lecture's δ^(L) = φ'(v^(L)) ⊙ ε^(L) with ε^(L) = y − y^(L)); then for
+    l = L−1 … 1, ε^(l) = (W^(l+1))ᵀ δ^(l+1) and δ^(l) = φ'(v^(l)) ⊙ ε^(l). Each layer's
+    gradient is ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ and ∂E/∂b^(l) = −δ^(l).
+
     Args:
         weights: W^(1) … W^(L), ``weights[l - 1]`` of shape ``(n_l, n_{l-1})``.
         biases: b^(1) … b^(L), each ``(n_l,)`` or ``None``; or ``None`` for no biases at all.
-        x: one input sample y^(0), shape ``(n_0,)``.
-        y: its target vector, shape ``(n_L,)`` (one-hot, or a probability vector for
-            ``cross_entropy``; any vector works, see :func:`output_delta`).
-        hidden, output, loss: φ of the hidden layers (relu, sigmoid, tanh, linear), of the
-            output layer (softmax, sigmoid, linear) and the loss (cross_entropy, sse).
+        x: one input sample y^(0).
+        y: its target vector (one-hot, or a probability vector for ``cross_entropy``; any
+            vector works, see `output_delta`).
+        hidden: φ of the hidden layers, one of `HIDDEN` (relu, sigmoid, tanh, linear).
+        output: φ of the output layer, one of `OUTPUTS` (softmax, sigmoid, linear).
+        loss: the loss E, one of `LOSSES` (cross_entropy, sse).
 
     Returns:
-        ``[(dE/dW1, dE/db1), …, (dE/dWL, dE/dbL)]`` with ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ of W^(l)'s
-        shape and ∂E/∂b^(l) = −δ^(l) (``None`` where b^(l) is ``None``). The lecture's update
-        W ← W + α δ yᵀ is W ← W − α ∂E/∂W.
+        ``[(dE/dW1, dE/db1), …, (dE/dWL, dE/dbL)]``, with ``None`` for ∂E/∂b^(l) where b^(l)
+        is ``None``. The lecture's update W ← W + α δ yᵀ is W ← W − α ∂E/∂W.
+
+    Raises:
+        ValueError: for unknown names, weights that do not chain, or ``x``/``y`` of the wrong
+            shape (a 2-D ``x`` belongs to `gradients_batch`).
+
+    Shapes:
+        ``x`` is ``(n_0,)`` and ``y`` is ``(n_L,)``; ∂E/∂W^(l) has W^(l)'s shape
+        ``(n_l, n_{l-1})`` and ∂E/∂b^(l) is ``(n_l,)``.
+
+    Examples:
+        >>> W, x, y = np.zeros((1, 2)), np.array([1.0, 2.0]), np.array([1.0])
+        >>> (dW, db), = gradients([W], None, x, y, output="sigmoid", loss="sse")
+        >>> dW.tolist(), db   # −δ xᵀ with δ = σ'(0) ε = 0.25 · (1 − 0.5)
+        ([[-0.125, -0.25]], None)
     """
     _check_names(hidden, output, loss)
     biases = _check_network(weights, biases)
@@ -419,16 +499,42 @@ def gradients_batch(
 ) -> Gradients:
     """The gradient of the *mean* loss (1/N) Σ_n E_n over the rows of a batch, vectorised.
 
-    ``X`` is ``(N, n_0)`` and ``Y`` is ``(N, n_L)``, one sample per row. Each row goes through
-    the same delta rule as :func:`gradients`; stacking the δ^(l) of all samples as rows Δ^(l)
-    (shape ``(N, n_l)``) turns the sum of outer products into one matrix product::
+    Each row goes through the same delta rule as `gradients`; stacking the δ^(l) of all samples
+    as rows Δ^(l) (shape ``(N, n_l)``) and the layer inputs as rows Y^(l-1) turns the sum of
+    outer products into one matrix product:
 
-        ∂E/∂W^(l) = −(1/N) (Δ^(l))ᵀ Y^(l-1)        ∂E/∂b^(l) = −(1/N) Σ_n δ_n^(l)
+    ```text
+    ∂E/∂W^(l) = −(1/N) (Δ^(l))ᵀ Y^(l-1)        ∂E/∂b^(l) = −(1/N) Σ_n δ_n^(l)
+    ```
 
     The mean (not the sum) matches PyTorch's default ``reduction="mean"`` of ``MSELoss`` and
     ``CrossEntropyLoss``'s mean over samples, so one mini-batch step is W ← W − α ∂E/∂W with the
-    same α for every batch size. (PyTorch's ``MSELoss`` also averages over outputs; the
-    lecture's SSE sums over them and halves.)
+    same α for every batch size. (PyTorch's ``MSELoss`` also averages over outputs; the lecture's
+    SSE sums over them and halves.)
+
+    Args:
+        weights: W^(1) … W^(L), ``weights[l - 1]`` of shape ``(n_l, n_{l-1})``.
+        biases: b^(1) … b^(L), each ``(n_l,)`` or ``None``; or ``None`` for no biases at all.
+        X: the inputs, one sample per row.
+        Y: the targets, one per row.
+        hidden: φ of the hidden layers, one of `HIDDEN`.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Returns:
+        ``[(dE/dW1, dE/db1), …]`` as `gradients` returns, for the mean loss.
+
+    Shapes:
+        ``X`` is ``(N, n_0)`` and ``Y`` is ``(N, n_L)`` with N ≥ 1; the gradients have the shapes
+        of W^(l) and b^(l).
+
+    Examples:
+        >>> weights, biases = lecture_init((3, 4, 3), rng=0, bias=True)
+        >>> X, Y = np.eye(3), np.eye(3)[[1, 2, 0]]
+        >>> (dW1, db1), _ = gradients_batch(weights, biases, X, Y)
+        >>> per_sample = [gradients(weights, biases, x, y)[0] for x, y in zip(X, Y)]
+        >>> np.allclose(dW1, sum(dW for dW, db in per_sample) / 3)   # the mean ∂E/∂W^(1)
+        True
     """
     _check_names(hidden, output, loss)
     biases = _check_network(weights, biases)
@@ -454,10 +560,33 @@ def loss_value(
     output: str = "softmax",
     loss: str = "cross_entropy",
 ) -> float:
-    """The loss E of one sample (``X`` of shape ``(n_0,)``) or its mean over rows ``(N, n_0)``.
+    """The loss E of one sample, or its mean over the rows of a batch.
 
-    ``sse``: E = ½ Σ_i (y^(L)_i − y_i)². ``cross_entropy``: E = −Σ_i y_i log y^(L)_i, with
-    0 · log 0 taken as 0; a softmax or sigmoid output uses log φ(v) computed stably from v.
+    ``sse``: the lecture's E = ½ Σ_i (y^(L)_i − y_i)². ``cross_entropy``: E = −Σ_i y_i log y^(L)_i,
+    with 0 · log 0 taken as 0; a softmax or sigmoid output uses log φ(v) computed stably from v
+    (for softmax, log-softmax: PyTorch's ``CrossEntropyLoss`` on the logits).
+
+    Args:
+        weights: W^(1) … W^(L), ``weights[l - 1]`` of shape ``(n_l, n_{l-1})``.
+        biases: b^(1) … b^(L), each ``(n_l,)`` or ``None``; or ``None`` for no biases at all.
+        X: one sample, or a batch with samples in rows.
+        Y: the target vector(s), matching ``X``.
+        hidden: φ of the hidden layers, one of `HIDDEN`.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Returns:
+        E as a Python float (the mean over rows for a batch).
+
+    Shapes:
+        ``X`` is ``(n_0,)`` and ``Y`` ``(n_L,)``, or ``X`` is ``(N, n_0)`` and ``Y`` ``(N, n_L)``.
+
+    Examples:
+        >>> W, x, y = np.zeros((2, 3)), np.ones(3), np.array([1.0, 0.0])
+        >>> round(loss_value([W], None, x, y), 4)   # softmax(0) = (½, ½): E = log 2
+        0.6931
+        >>> loss_value([W], None, x, y, output="sigmoid", loss="sse")   # ½ (0.5² + 0.5²)
+        0.25
     """
     _check_names(hidden, output, loss)
     biases = _check_network(weights, biases)
@@ -511,10 +640,33 @@ def train_step(
 ) -> None:
     """One per-sample update, in place: the body of the lecture's loop over points.
 
-    All δ^(L) … δ^(1) are computed with the *old* weights first; then every layer is updated,
-    W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ (and b^(l) ← b^(l) + α δ^(l)), as the book's
-    ``DeepReLU.m``. ``weights`` and ``biases`` must be floating NumPy arrays (they are modified
-    in place); ``x`` is ``(n_0,)``, ``y`` is ``(n_L,)``; ``alpha`` is the learning rate α ≥ 0.
+    All δ^(L) … δ^(1) are computed with the *old* weights first (as in `gradients`); then every
+    layer is updated, W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ = W^(l) − α ∂E/∂W^(l) (and
+    b^(l) ← b^(l) + α δ^(l)), as the book's ``DeepReLU.m``.
+
+    Args:
+        weights: W^(1) … W^(L), floating NumPy arrays, modified in place.
+        biases: b^(1) … b^(L) (floating NumPy arrays, modified in place) or ``None`` entries;
+            or ``None`` for no biases.
+        x: one input sample y^(0).
+        y: its target vector.
+        alpha: the learning rate α ≥ 0.
+        hidden: φ of the hidden layers, one of `HIDDEN`.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Raises:
+        ValueError: for a negative or non-finite ``alpha``, parameters that are not floating
+            NumPy arrays, or anything `gradients` rejects.
+
+    Shapes:
+        ``x`` is ``(n_0,)`` and ``y`` is ``(n_L,)``.
+
+    Examples:
+        >>> W, x, y = np.zeros((1, 2)), np.array([1.0, 2.0]), np.array([1.0])
+        >>> train_step([W], None, x, y, alpha=1.0, output="sigmoid", loss="sse")
+        >>> W.tolist()   # W + α δ xᵀ with δ = σ'(0) ε = 0.25 · 0.5
+        [[0.125, 0.25]]
     """
     _check_alpha(alpha)
     grads = gradients(weights, biases, x, y, hidden, output, loss)  # all δ, old weights
@@ -535,14 +687,34 @@ def train_epoch(
     output: str = "softmax",
     loss: str = "cross_entropy",
 ) -> None:
-    """One pass over the rows of ``X`` (``(N, n_0)``) and ``Y`` (``(N, n_L)``), in place.
+    """One pass over the rows of ``X`` and ``Y``, in place.
 
-    ``batch_size`` ``None`` or 1: the lecture's loop, one :func:`train_step` per sample in the
-    given order (no shuffling), as the book's ``for k = 1:5``. Otherwise consecutive mini-batches
-    of ``batch_size`` rows (the last may be shorter), each one step W ← W − α ∂E/∂W with the
-    gradient *averaged* over the batch (:func:`gradients_batch`; the mean reduction of
-    PyTorch's ``CrossEntropyLoss``). The lecture: "you can update W every point … or take
-    batches".
+    ``batch_size`` ``None`` or 1: the lecture's loop, one `train_step` per sample in the given
+    order (no shuffling), as the book's ``for k = 1:5``. Otherwise consecutive mini-batches of
+    ``batch_size`` rows (the last may be shorter), each one step W ← W − α ∂E/∂W with the
+    gradient *averaged* over the batch (`gradients_batch`; the mean reduction of PyTorch's
+    ``CrossEntropyLoss``). The lecture: "you can update W every point … or take batches".
+
+    Args:
+        weights: W^(1) … W^(L), floating NumPy arrays, modified in place.
+        biases: b^(1) … b^(L) or ``None`` entries, or ``None``; modified in place.
+        X: the inputs, one sample per row.
+        Y: the targets, one per row.
+        alpha: the learning rate α ≥ 0.
+        batch_size: ``None`` or 1 for per-sample updates, else the rows per mini-batch.
+        hidden: φ of the hidden layers, one of `HIDDEN`.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Shapes:
+        ``X`` is ``(N, n_0)`` and ``Y`` is ``(N, n_L)``.
+
+    Examples:
+        >>> weights, _ = lecture_init((2, 3, 2), rng=0)
+        >>> X = Y = np.eye(2)
+        >>> before = loss_value(weights, None, X, Y)
+        >>> train_epoch(weights, None, X, Y, alpha=0.1); loss_value(weights, None, X, Y) < before
+        True
     """
     _check_alpha(alpha)
     if batch_size is not None and (
@@ -574,10 +746,26 @@ def lecture_init(
 ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
     """Initial weights as the book's MATLAB ``W = 2*rand(m, n) - 1``: uniform on (−1, 1).
 
-    ``sizes`` = (n_0, n_1, …, n_L), e.g. the lecture's (25, 20, 20, 20, 5), gives
-    W^(l) of shape ``(n_l, n_{l-1})`` in float64. ``rng`` is a NumPy ``Generator`` or a seed.
-    Biases are zeros of shape ``(n_l,)`` when ``bias`` is true, else ``None`` (the book's
-    network has none).
+    (The lecture itself suggests normally distributed random numbers; the book's example, which
+    it reproduces, uses this uniform draw.)
+
+    Args:
+        sizes: the layer widths (n_0, n_1, …, n_L), e.g. the lecture's (25, 20, 20, 20, 5).
+        rng: a NumPy ``Generator`` or a seed for ``numpy.random.default_rng``.
+        bias: give every layer a zero bias b^(l); the book's network has none.
+
+    Returns:
+        ``(weights, biases)``: W^(l) in float64, and b^(l) as zeros or ``None``.
+
+    Shapes:
+        W^(l) is ``(n_l, n_{l-1})``; b^(l) is ``(n_l,)``.
+
+    Examples:
+        >>> weights, biases = lecture_init((25, 20, 20, 20, 5), rng=0)
+        >>> [W.shape for W in weights], biases
+        ([(20, 25), (20, 20), (20, 20), (5, 20)], [None, None, None, None])
+        >>> bool(all(np.abs(W).max() < 1 for W in weights))
+        True
     """
     sizes = list(sizes)
     if len(sizes) < 2 or any(

@@ -1,20 +1,23 @@
-"""The one autograd engine: graph order, the backward sweep, and grad mode.
+"""engine.py: graph order, the backward sweep and grad mode, shared by ``Value`` and ``Tensor``.
 
-Both node kinds — the scalar :class:`~tinygrad4h03.value.Value` and the
-:class:`~tinygrad4h03.tensor.Tensor` — go through the code in this file and nowhere else.
-A node offers the engine a small interface (``Node`` below):
+Both node kinds — the scalar ``Value`` (``value.py``) and the ``Tensor`` (``tensor.py``) —
+go through the code in this file and nowhere else: ``topological_order`` sorts the graph,
+``backward`` sweeps it, and ``no_grad``/``enable_grad``/``set_grad_enabled`` and
+``detect_anomaly`` are the per-thread switches. (``tg.grad`` in ``autograd.py`` is a thin
+front end to ``backward``; the derivatives themselves are in ``rules.py`` for tensors and on
+each ``Value`` for scalars.) A node offers the engine a small interface (``Node`` below):
 
-* ``_parents``: the nodes it was computed from, a tuple in argument order;
-* ``requires_grad``: whether a gradient should flow into it;
-* ``_retains_grad``: whether its gradient is kept after the sweep (leaves always keep it);
-* ``_backward(grad, create_graph)``: the chain rule for one node — given ∂E/∂(this node)
-  return ∂E/∂(parent) for every parent (``None`` for a parent that gets no gradient);
-* ``_accumulate(grad, handed_out)``: add a finished gradient into ``.grad``.
+- ``_parents``: the nodes it was computed from, a tuple in argument order;
+- ``requires_grad``: whether a gradient should flow into it;
+- ``_retains_grad``: whether its gradient is kept after the sweep (leaves always keep it);
+- ``_backward(grad, create_graph)``: the chain rule for one node — given ∂ℰ/∂(this node)
+  return ∂ℰ/∂(parent) for every parent (``None`` for a parent that gets no gradient);
+- ``_accumulate(grad, handed_out)``: add a finished gradient into ``.grad``.
 
-The lecture's chain rule, ∂E/∂w = ∂E/∂y · ∂y/∂v · ∂v/∂w, is applied one factor per node:
+The lecture's chain rule, ∂ℰ/∂w = ∂ℰ/∂y · ∂y/∂v · ∂v/∂w, is applied one factor per node:
 the sweep visits the nodes from the output back to the inputs (reverse topological order),
 so when a node is reached every path from the output to it has already delivered its share
-of ∂E/∂node, and the node hands ∂E/∂node · ∂node/∂parent on to each parent.
+of ∂ℰ/∂node, and the node hands ∂ℰ/∂node · ∂node/∂parent on to each parent.
 """
 
 from __future__ import annotations
@@ -28,7 +31,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Node(Protocol):
-    """What the engine needs from a node (implemented by ``Value`` and ``Tensor``)."""
+    """What the engine needs from a node (implemented by ``Value`` and ``Tensor``).
+
+    A typing ``Protocol``, not a base class: the five members are listed in the module
+    docstring. ``_backward`` is the chain rule for one node: given g = ∂ℰ/∂node it returns
+    g · ∂node/∂parent for each parent.
+
+    Examples:
+        >>> x = tg.Value(2.0); y = x * 3
+        >>> y._parents == (x,), list(y._backward(1.0, False))
+        (True, [3.0])
+    """
 
     _parents: tuple[Node, ...]
     requires_grad: bool
@@ -53,17 +66,28 @@ _state = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations in this thread record the graph."""
+    """Whether operations in this thread record the graph (``True`` unless switched off).
+
+    Examples:
+        >>> is_grad_enabled()
+        True
+        >>> with no_grad():
+        ...     print(is_grad_enabled())
+        False
+    """
     return _state.grad_enabled
 
 
-def set_grad_enabled(mode: bool) -> None:
-    """Switch graph recording on or off in this thread."""
-    _state.grad_enabled = bool(mode)
-
-
 def is_anomaly_enabled() -> bool:
-    """Whether every forward and backward result is checked for NaN/inf."""
+    """Whether every forward and backward result is checked for NaN/inf (``detect_anomaly``).
+
+    Examples:
+        >>> is_anomaly_enabled()
+        False
+        >>> with detect_anomaly():
+        ...     print(is_anomaly_enabled())
+        True
+    """
     return _state.anomaly
 
 
@@ -80,31 +104,105 @@ class _GradModeContext:
         _state.grad_enabled = self._previous
 
     def __call__(self, fn: F) -> F:
+        mode = self._mode
+
         @wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
+            previous, _state.grad_enabled = _state.grad_enabled, mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _state.grad_enabled = previous
 
         return wrapper  # type: ignore[return-value]
 
 
 class no_grad(_GradModeContext):
-    """``with tg.no_grad():`` records nothing inside (this thread only)."""
+    """``with tg.no_grad():`` records nothing inside (this thread only).
+
+    Results computed inside have ``requires_grad=False`` and no ``grad_fn``: use it for
+    evaluation and for updating weights by hand. Also a decorator, ``@tg.no_grad()``.
+    The previous mode is restored on exit, also after an exception.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> with no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
 
     _mode = False
 
 
 class enable_grad(_GradModeContext):
-    """``with tg.enable_grad():`` records again inside a ``no_grad`` block."""
+    """``with tg.enable_grad():`` records again inside a ``no_grad`` block (this thread only).
+
+    Also a decorator, ``@tg.enable_grad()``; the previous mode is restored on exit.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> with no_grad():
+        ...     with enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     _mode = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Switch graph recording on or off, as a call, a ``with`` block or a decorator.
+
+    As ``torch.set_grad_enabled``: called on its own it sets the mode for this thread until
+    it is set again; as a context manager (``with tg.set_grad_enabled(training):``) the
+    previous mode comes back on exit; as a decorator the mode holds inside each call.
+
+    Args:
+        mode: ``True`` to record operations (the default state), ``False`` not to.
+
+    Examples:
+        >>> x = tg.tensor([1.0], requires_grad=True)
+        >>> with set_grad_enabled(False):
+        ...     print((x * 2).requires_grad)
+        False
+        >>> (x * 2).requires_grad
+        True
+        >>> _ = set_grad_enabled(False); (x * 2).requires_grad
+        False
+        >>> _ = set_grad_enabled(True); (x * 2).requires_grad
+        True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._previous = _state.grad_enabled
+        _state.grad_enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass  # the mode was set by the call itself
+
+    def __call__(self, fn: F) -> F:
+        _state.grad_enabled = self._previous  # as a decorator it applies inside calls only
+        return super().__call__(fn)
 
 
 class detect_anomaly:
     """``with tg.detect_anomaly():`` checks every forward and backward result for NaN/inf.
 
-    The error names the operation that produced the bad value and, for a backward result,
-    where in the user's code the operation was created.
+    The error, ``tg.AnomalyError``, names the operation that produced the bad value and, for
+    a backward result, where in the user's code the operation was created. A debugging aid:
+    the checks cost time. A context manager, or a decorator (``@tg.detect_anomaly()``); tensor
+    operations are checked, ``Value`` arithmetic is not.
+
+    Examples:
+        >>> x = tg.tensor([-1.0], requires_grad=True)
+        >>> with detect_anomaly(), np.errstate(invalid="ignore"):  # NumPy would also warn
+        ...     x.log()
+        Traceback (most recent call last):
+        ...
+        tinygrad4h03.tensor.AnomalyError: detect_anomaly: the forward of 'log' produced NaN/inf...
     """
 
     def __enter__(self) -> detect_anomaly:
@@ -115,6 +213,16 @@ class detect_anomaly:
     def __exit__(self, *exc_info: object) -> None:
         _state.anomaly = self._previous
 
+    def __call__(self, fn: F) -> F:
+        """Use as a decorator: ``@tg.detect_anomaly()`` checks inside every call of ``fn``."""
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with detect_anomaly():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
 
 # --------------------------------------------------------------------------- graph order
 
@@ -124,7 +232,19 @@ def topological_order(roots: Iterable[Node]) -> list[Node]:
 
     An iterative depth-first search with an explicit stack of (node, its parents still to
     visit): a graph of a million nodes needs no recursion, and a node reached by several
-    paths (a diamond) is visited once. Nodes are hashed by identity.
+    paths (a diamond) is visited once. Nodes are hashed by identity. ``backward`` walks
+    this list in reverse, so each node is finished before any of its parents.
+
+    Args:
+        roots: the outputs to start from; a root that does not require grad is skipped.
+
+    Returns:
+        The nodes in topological order (leaves first, the roots last).
+
+    Examples:
+        >>> a = tg.Value(1.0); b = a * 2; c = b + a
+        >>> [node.data for node in topological_order([c])]
+        [1.0, 2.0, 3.0]
     """
     order: list[Node] = []
     visited: set[Node] = set()
@@ -158,17 +278,37 @@ def backward(
     create_graph: bool = False,
     inputs: Sequence[Node] | None = None,
 ) -> list[Any] | None:
-    """Apply the chain rule from ``roots`` (seeded with ∂E/∂root = ``seeds``) back to the leaves.
+    """Apply the chain rule from ``roots`` (seeded with ∂ℰ/∂root = ``seeds``) back to the leaves.
 
-    Gradients live in a dict keyed by node while the sweep runs: contributions arriving by
-    several paths are added, an entry is popped when its node is processed, and only leaves
-    (and nodes that asked to retain their gradient) write ``.grad``.
+    For every node n the roots depend on it computes ∂ℰ/∂n = Σ over n's children c of
+    ∂ℰ/∂c · ∂c/∂n, visiting the nodes in reverse ``topological_order``. Gradients live in a
+    dict keyed by node while the sweep runs: contributions arriving by several paths are
+    added, an entry is popped when its node is processed, and only leaves (and nodes that
+    asked to retain their gradient) write ``.grad``, adding to what is there. This is what
+    ``Value.backward`` and ``Tensor.backward`` call.
 
-    With ``inputs`` given (``tg.grad``), nothing is written to ``.grad``; the gradients of
-    ``inputs`` are returned instead (``None`` for an input the roots do not depend on).
-    With ``create_graph`` the rules run on graph nodes under grad mode, so the gradients are
-    themselves differentiable; otherwise they run on plain numbers and arrays, recording
-    nothing.
+    Args:
+        roots: the outputs to differentiate.
+        seeds: ∂ℰ/∂root for each root, of the root's shape (``1.0`` for a scalar loss).
+        create_graph: run the rules on graph nodes under grad mode, so the gradients are
+            themselves differentiable; otherwise they run on plain numbers and arrays,
+            recording nothing.
+        inputs: with ``inputs`` given (``tg.grad``), nothing is written to ``.grad``; the
+            gradients of ``inputs`` are returned instead.
+
+    Returns:
+        ``None``; or, with ``inputs``, a list of ∂ℰ/∂input (``None`` for an input the
+            roots do not depend on).
+
+    Shapes:
+        Each seed has its root's shape; each gradient has its node's shape.
+
+    Examples:
+        >>> x = tg.Value(3.0); y = x * x
+        >>> backward([y], [1.0], inputs=[x]), x.grad
+        ([6.0], 0.0)
+        >>> backward([y], [1.0]); x.grad
+        6.0
     """
     order = topological_order(roots)
     grads: dict[Node, Any] = {}

@@ -1,8 +1,11 @@
-"""Checking autograd against central finite differences in float64.
+"""gradcheck.py: ``tg.gradcheck``/``tg.gradgradcheck``, autograd against finite differences.
 
-The outputs are contracted with a random weight of their own shape before differentiating
-(as HIPS autograd's ``check_vjp``): with a plain ``.sum()`` every output counts the same, and
-a wrong transpose or a diagonal-only Jacobian can pass unnoticed.
+The independent oracle for every derivative in ``rules.py`` (and for your own functions):
+the analytic gradient from the engine is compared, entry by entry, with a numeric one
+computed in float64. The outputs are contracted with a random weight of their own shape
+before differentiating (as HIPS autograd's ``check_vjp``): with a plain ``.sum()`` every
+output counts the same, and a wrong transpose or a diagonal-only Jacobian can pass
+unnoticed. ``tinygrad4h03.testing`` builds property-based tests on these two functions.
 """
 
 from __future__ import annotations
@@ -17,8 +20,20 @@ from .engine import enable_grad, no_grad
 from .tensor import Tensor
 
 
-class GradcheckError(AssertionError):
-    """An analytic gradient that disagrees with finite differences."""
+class GradcheckError(RuntimeError, AssertionError):
+    """An analytic gradient that disagrees with finite differences.
+
+    A ``RuntimeError``, as PyTorch's ``GradcheckError``, and also an ``AssertionError``, so a
+    failing check reads as a failed test. The message names the input, the index and both
+    values.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> gradcheck(lambda t: t.detach() * t, [x])  # the detached factor gets no gradient
+        Traceback (most recent call last):
+        ...
+        tinygrad4h03.gradcheck.GradcheckError: gradcheck: input 0, index (...): autograd gives ...
+    """
 
 
 def gradcheck(
@@ -31,9 +46,36 @@ def gradcheck(
 ) -> bool:
     """Compare the autograd gradient of ``fn(*inputs)`` with central differences, in float64.
 
-    Returns ``True``; raises :class:`GradcheckError` naming the input, the index and both
-    values at the first disagreement ``|analytic − numeric| > atol + rtol · |numeric|``.
-    Inputs with ``requires_grad=True`` are checked; the others are held constant.
+    Floating tensors among ``inputs`` are copied to float64 first. The outputs y_k of ``fn``
+    are contracted with fixed random weights w_k ~ N(0, 1) (drawn from ``seed``) into one
+    number L = Σ_k Σ (w_k ⊙ y_k). For every input x with ``requires_grad=True`` the analytic
+    ∂L/∂x from ``tg.grad`` is compared, entry by entry, with the central difference
+    (L(x + eps·e_i) − L(x − eps·e_i)) / (2 eps); the other inputs are held constant.
+    Returns ``True``; raises ``GradcheckError`` naming the input, the index and both values
+    at the first disagreement ``|analytic − numeric| > atol + rtol · |numeric|``.
+
+    Args:
+        fn: a function of the inputs returning a tensor or a tuple of tensors.
+        inputs: a tensor, or a list/tuple of the arguments of ``fn``.
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        seed: seeds the random output weights.
+
+    Returns:
+        ``True`` when every entry agrees.
+
+    Raises:
+        GradcheckError: an entry disagrees.
+        ValueError: no input has ``requires_grad=True``.
+
+    Shapes:
+        Any; the check costs two evaluations of ``fn`` per checked input element.
+
+    Examples:
+        >>> x = tg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        >>> gradcheck(lambda t: (t * t.sigmoid()).sum(), [x])
+        True
     """
     args = _float64_copies(inputs)
     weights = _output_weights(fn, args, np.random.default_rng(seed))
@@ -57,8 +99,23 @@ def gradgradcheck(
 ) -> bool:
     """Check second derivatives: the gradient of ``fn``'s (random-weighted) gradient.
 
-    The first gradient is taken with ``create_graph=True``; its own gradient is then checked
-    against finite differences of the first gradient, with :func:`gradcheck`.
+    The first gradient G(x) = ∂(Σ_k Σ w_k ⊙ y_k)/∂x, with fixed random weights w_k drawn
+    from ``seed + 1``, is taken with ``create_graph=True``, so it is itself a graph. Then
+    ``gradcheck(G, inputs)`` contracts G with a second random weight u and compares the
+    analytic ∂(Σ u ⊙ G)/∂x — for a scalar ``fn`` the Hessian-vector product H u — with
+    central differences of G, in float64. The arguments are those of ``gradcheck``.
+
+    Returns:
+        ``True`` when every entry agrees.
+
+    Raises:
+        GradcheckError: an entry of the second derivative disagrees.
+        ValueError: no input has ``requires_grad=True``.
+
+    Examples:
+        >>> x = tg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        >>> gradgradcheck(lambda t: (t ** 3).tanh().sum(), [x])
+        True
     """
     args = _float64_copies(inputs)
     weights = _output_weights(fn, args, np.random.default_rng(seed + 1))

@@ -1,19 +1,65 @@
-"""Every tensor operation's forward and derivative, as one table.
+"""rules.py: the derivative table, every tensor operation's forward and its VJPs.
 
-Each ``Rule`` pairs a NumPy forward with one vector-Jacobian product (VJP) per input: given
-``g = ∂E/∂out`` it returns ``∂E/∂input = gᵀ · ∂out/∂input``. A VJP receives
-``(g, out, *inputs, **attrs)`` and is written once for two kinds of operand:
+``tensor.py`` defines no derivative itself: each differentiable ``Tensor`` operation runs a
+``Rule`` from the table at the bottom of this file, and the engine (``engine.py``) calls the
+rule's vector-Jacobian products (VJPs) in the backward sweep.
 
-* plain NumPy arrays — the common case, ``backward()`` without ``create_graph``: nothing is
+**The VJP convention.** ℰ is the scalar the sweep started from (the loss). A rule's VJP for
+input i receives g = ∂ℰ/∂out, of the output's shape, and returns
+∂ℰ/∂input_i = gᵀ · ∂out/∂input_i, of the input's shape (or the broadcast shape). Its
+signature is ``vjp(g, out, *inputs, **attrs)``: the output and the inputs of the forward,
+and its keyword attributes (``axis``, ``shape``, ...). In the lecture's notation the
+incoming g is the error signal with the opposite sign: g = −ε^(l) at a layer's output
+y^(l) and g = −δ^(l) at its net input v^(l), because the lecture's algorithm starts from
+ε^(L) = y − y^(L) (target minus output), so its δ = −∂ℰ/∂v. ``TANH``'s VJP
+``g * (1 - out * out)`` is the lecture's δ = φ'(v) ε with both signs flipped.
+
+**How to find an operation's derivative.** Ask the result: ``t.grad_fn`` *is* the rule
+(``<TanhBackward>`` is ``rules.TANH``) and ``t.grad_fn.vjps[i]`` is the VJP for input i. Or
+search this file for the operation's name in capitals (``TANH = Rule(``, ``MATMUL = Rule(``):
+a one-expression VJP is a lambda in the entry; a longer one is a ``_<name>_vjp`` function in
+the "named VJPs" section just above the table. ``docs/lecture.md`` maps each line of the
+lecture's algorithm to the rule that computes it. The table in brief (⊙ elementwise; for
+``CROSS_ENTROPY`` with the mean, g is divided by the number of rows N):
+
+| rule | forward | ∂ℰ/∂input for each input, given g |
+|---|---|---|
+| ``ADD``, ``SUB`` | a + b, a − b | g, ±g |
+| ``MUL`` | a ⊙ b | g ⊙ b, g ⊙ a |
+| ``DIV`` | a / b | g / b, −g ⊙ out / b |
+| ``NEG`` | −a | −g |
+| ``POW`` | a^b | g ⊙ b a^(b−1), g ⊙ a^b ln a (0 where a = 0) |
+| ``POW_SCALAR``, ``RPOW_SCALAR`` | a^c, c^a | g ⊙ c a^(c−1), g ⊙ c^a ln c |
+| ``MATMUL`` | a @ b | g @ bᵀ, aᵀ @ g (1-D operands promoted) |
+| ``EXP``, ``LOG``, ``SQRT`` | e^a, ln a, √a | g ⊙ out, g / a, g / (2 out) |
+| ``ABS``, ``RELU`` | abs(a), max(a, 0) | g ⊙ sign(a), g ⊙ [a > 0] |
+| ``SIGMOID``, ``TANH`` | σ(a), tanh a | g ⊙ out ⊙ (1 − out), g ⊙ (1 − out²) |
+| ``WHERE`` | where(c, a, b) | where(c, g, 0), where(c, 0, g) |
+| ``SUM`` | Σ over ``axis`` | g broadcast back over the summed axes |
+| ``MAX`` | max over ``axis`` | g to the maximal entries, split evenly between ties |
+| ``SOFTMAX`` | s = softmax(a) | s ⊙ (g − Σ g ⊙ s), i.e. (diag(s) − s sᵀ) g |
+| ``LOG_SOFTMAX`` | a − logsumexp(a) | g − softmax(a) Σ g |
+| ``LINEAR`` (fused) | x Wᵀ + b | g W, Σ_rows gᵀ x, Σ_rows g |
+| ``CROSS_ENTROPY`` (fused) | −log softmax(z_n)[t_n], reduced | (softmax(z_n) − onehot(t_n)) · g |
+| ``RESHAPE``, ``PERMUTE`` | a reshaped, a permuted | g reshaped back, g permuted back |
+| ``EXPAND`` | a broadcast to ``shape`` | g (``sum_to_shape`` sums it back) |
+| ``INDEX`` | a[index] | zeros with g added at index (repeats add up) |
+| ``SCATTER_ADD`` | zeros with a added at index | g[index] |
+| ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
+| ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
+
+**Two kinds of operand.** A VJP is written once for both:
+
+- plain NumPy arrays — the common case, ``backward()`` without ``create_graph``: nothing is
   recorded and the rule costs what the NumPy calls cost;
-* ``Tensor`` nodes — ``create_graph=True``: the same expression then records the backward
+- ``Tensor`` nodes — ``create_graph=True``: the same expression then records the backward
   pass, so the gradient can be differentiated again (Hessian-vector products).
 
 So VJPs use only operators and methods that ``np.ndarray`` and ``Tensor`` share
 (``+ - * / ** @``, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``, indexing) and the small
 dispatching helpers below for the rest. A VJP may return a gradient of the *broadcast* shape;
 ``Tensor._backward`` sums it back to the operand's shape in exactly one place
-(:func:`sum_to_shape`). Only the VJPs of inputs that require grad are called.
+(``sum_to_shape``). Only the VJPs of inputs that require grad are called.
 """
 
 from __future__ import annotations
@@ -28,12 +74,29 @@ Array = Any  # an np.ndarray, or a Tensor when the backward pass is being record
 
 
 class Rule(NamedTuple):
-    """One differentiable operation: its NumPy forward and one VJP per input.
+    """One differentiable operation: its NumPy forward and one VJP per input (a ``NamedTuple``).
 
-    ``variadic`` rules (``cat``, ``stack``) take any number of inputs and have a single VJP
-    that is told the input's ``position``. A rule that ``saves`` returns ``(out, residual)``
-    from its forward, and its VJPs get the residual as ``saved=`` (a NumPy array: used on the
-    plain-array path only; a recorded backward recomputes it from the tensors).
+    A tensor's ``grad_fn`` is the rule that made it; its ``repr`` is PyTorch-like,
+    ``<TanhBackward>``. See the module docstring for the VJP convention.
+
+    Attributes:
+        name: the operation's name, e.g. ``"tanh"``; ``grad_fn``'s repr is made from it.
+        forward: ``forward(*inputs, **attrs)`` on NumPy arrays, returning the output array
+            (or ``(out, residual)`` when ``saves``).
+        vjps: one function per input, ``vjp(g, out, *inputs, **attrs)`` → ∂ℰ/∂input given
+            g = ∂ℰ/∂out.
+        variadic: the rule takes any number of inputs (``cat``, ``stack``) and has a single
+            VJP that is told the input's ``position=``.
+        saves: the forward also returns a residual, which the VJPs get as ``saved=`` (a
+            NumPy array: used on the plain-array path only; a recorded backward recomputes
+            it from the tensors).
+
+    Examples:
+        >>> x = np.array([0.5]); out = TANH.forward(x)
+        >>> TANH.vjps[0](np.ones(1), out, x).round(4).tolist()  # 1 − tanh²(0.5)
+        [0.7864]
+        >>> tg.tensor([0.5], requires_grad=True).tanh().grad_fn is TANH
+        True
     """
 
     name: str
@@ -106,7 +169,26 @@ def _scatter_add(g: Array, index: Any, shape: tuple[int, ...], basic: bool) -> A
 def sum_to_shape(grad: Array, shape: tuple[int, ...]) -> Array:
     """Undo NumPy broadcasting: sum ``grad`` over the axes that broadcasting created or stretched.
 
-    The one place where broadcasting is undone, for every binary rule and ``expand``.
+    If an operand of shape ``shape`` was broadcast to ``grad.shape``, each of its entries was
+    used once per copy, so its gradient is the sum of the copies' gradients: Σ over the
+    leading axes broadcasting added and over the axes where ``shape`` has size 1. The one
+    place where broadcasting is undone, for every binary rule and ``expand``. Works on NumPy
+    arrays and on recording ``Tensor``s alike.
+
+    Args:
+        grad: a gradient of the broadcast shape.
+        shape: the operand's shape, which broadcasts to ``grad.shape``.
+
+    Returns:
+        ``grad`` summed to ``shape`` (``grad`` itself when nothing was broadcast).
+
+    Shapes:
+        ``grad``: the broadcast shape; result: ``shape``.
+
+    Examples:
+        >>> g = np.ones((2, 3))
+        >>> sum_to_shape(g, (3,)).tolist(), sum_to_shape(g, (2, 1)).tolist()
+        ([2.0, 2.0, 2.0], [[3.0], [3.0]])
     """
     lead = grad.ndim - len(shape)
     stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1)
@@ -151,7 +233,7 @@ def _rpow_scalar_vjp(g: Array, out: Array, a: Array, *, base: float) -> Array:
 
 
 def _matmul_vjp_a(g: Array, out: Array, a: Array, b: Array) -> Array:
-    # out = a @ b  ⇒  ∂E/∂a = g @ bᵀ (1-D operands are promoted to matrices and back).
+    # out = a @ b  ⇒  ∂ℰ/∂a = g @ bᵀ (1-D operands are promoted to matrices and back).
     if a.ndim == 1 and b.ndim == 1:
         return g * b
     if b.ndim == 1:
@@ -162,7 +244,7 @@ def _matmul_vjp_a(g: Array, out: Array, a: Array, b: Array) -> Array:
 
 
 def _matmul_vjp_b(g: Array, out: Array, a: Array, b: Array) -> Array:
-    # out = a @ b  ⇒  ∂E/∂b = aᵀ @ g.
+    # out = a @ b  ⇒  ∂ℰ/∂b = aᵀ @ g.
     if a.ndim == 1 and b.ndim == 1:
         return g * a
     if a.ndim == 1:
@@ -182,12 +264,12 @@ def _max_vjp(
 
 
 def _softmax_vjp(g: Array, s: Array, a: Array, *, axis: int) -> Array:
-    # s = softmax(a): ∂E/∂a = s ⊙ (g − Σ g ⊙ s), the Jacobian diag(s) − s sᵀ applied to g.
+    # s = softmax(a): ∂ℰ/∂a = s ⊙ (g − Σ g ⊙ s), the Jacobian diag(s) − s sᵀ applied to g.
     return s * (g - (g * s).sum(axis=axis, keepdims=True))
 
 
 def _log_softmax_vjp(g: Array, out: Array, a: Array, *, axis: int) -> Array:
-    # out = a − logsumexp(a): ∂E/∂a = g − softmax(a) · Σ g.
+    # out = a − logsumexp(a): ∂ℰ/∂a = g − softmax(a) · Σ g.
     return g - _exp(out) * g.sum(axis=axis, keepdims=True)
 
 
@@ -211,12 +293,12 @@ def _stack_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -
 
 
 def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, *bias: Array) -> Array:
-    # out = x Wᵀ + b  ⇒  ∂E/∂W = Σ_rows gᵀ x: the lecture's δ (y^(l−1))ᵀ, summed over samples.
+    # out = x Wᵀ + b  ⇒  ∂ℰ/∂W = Σ_rows gᵀ x: the lecture's δ (y^(l−1))ᵀ, summed over samples.
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
 
 
 def _linear_vjp_bias(g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
-    # ∂E/∂b = Σ_rows g. One sample: g itself, reshaped; else sum_to_shape sums the rows.
+    # ∂ℰ/∂b = Σ_rows g. One sample: g itself, reshaped; else sum_to_shape sums the rows.
     return g.reshape(b.shape) if g.size == b.size else g
 
 
@@ -289,7 +371,7 @@ def _scatter_add_forward(
 
 
 # ----------------------------------------------------------------------------- the table
-# name, forward, one VJP per input: ∂E/∂input given g = ∂E/∂out.
+# name, forward, one VJP per input: ∂ℰ/∂input given g = ∂ℰ/∂out.
 
 ADD = Rule("add", np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g))
 SUB = Rule("sub", np.subtract, (lambda g, out, a, b: g, lambda g, out, a, b: -g))

@@ -1,4 +1,8 @@
-"""``tg.save`` / ``tg.load``: a flat state dict (name → array) to and from an ``.npz`` file.
+"""serialization.py: ``tg.save``/``tg.load``, a state dict to and from an ``.npz`` file.
+
+The file format is NumPy's own ``.npz`` (one ``.npy`` array per key), so a state dict saved
+here opens with ``np.load`` and, through ``torch.from_numpy``, in PyTorch; ``Module`` and
+``Optimizer`` state dicts are the usual things to save.
 
 Saving is atomic: the archive is written to a temporary file in the same directory, flushed
 to disk (``fsync``) and moved over the target with ``os.replace``, so a crash mid-write leaves
@@ -32,7 +36,28 @@ def save(obj: Mapping[str, Any], path: PathLike | IO[bytes]) -> None:
     """Write a state dict (name → ``np.ndarray``, ``Tensor`` or number) to an ``.npz`` file.
 
     ``path`` is used as given (no ``.npz`` is appended). A path is written atomically; an
-    open binary file is written directly.
+    open binary file is written directly. Tensors are saved as their arrays (without the
+    graph or ``.grad``).
+
+    Args:
+        obj: the state dict, e.g. ``model.state_dict()``; keys are strings.
+        path: a file name, or a file object opened for binary writing.
+
+    Raises:
+        TypeError: ``obj`` is a ``Module`` (pass its ``state_dict()``) or not a mapping, a key
+            is not a string, or a value is not a plain numeric (or string) array.
+        ValueError: a key is ``"file"`` or ``"allow_pickle"``, which ``np.savez`` reserves.
+
+    Shapes:
+        Each array keeps its shape and dtype.
+
+    Examples:
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.npz")
+        ...     save({"weight": tg.ones(2, 3), "step": 7}, path)
+        ...     print(sorted(load(path)))
+        ['step', 'weight']
     """
     arrays = _arrays(obj)
     if not isinstance(path, (str, os.PathLike)):
@@ -55,9 +80,34 @@ def save(obj: Mapping[str, Any], path: PathLike | IO[bytes]) -> None:
 
 
 def load(path: PathLike | IO[bytes]) -> dict[str, np.ndarray]:
-    """Read a state dict written by :func:`save` (or by ``np.savez``): name → ``np.ndarray``.
+    """Read a state dict written by ``save`` (or by ``np.savez``): name → ``np.ndarray``.
 
-    Never unpickles: an object array or a pickled file raises ``ValueError``.
+    Never unpickles (``allow_pickle=False``): an object array or a pickled file raises
+    ``ValueError``. The values are NumPy arrays, not tensors (unlike ``torch.load``);
+    ``Module.load_state_dict`` accepts them as they are.
+
+    Args:
+        path: a file name, or a file object opened for binary reading.
+
+    Returns:
+        A dict of name → ``np.ndarray``, in the order the archive lists them.
+
+    Raises:
+        ValueError: the file holds pickled data or object arrays, or is a single ``.npy``.
+
+    Shapes:
+        Each array has the shape and dtype it was saved with.
+
+    Examples:
+        >>> import os, tempfile
+        >>> model = nn.Linear(3, 2)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     save(model.state_dict(), os.path.join(folder, "linear.npz"))
+        ...     state = load(os.path.join(folder, "linear.npz"))
+        >>> {name: array.shape for name, array in state.items()}
+        {'weight': (2, 3), 'bias': (2,)}
+        >>> model.load_state_dict(state)
+        <All keys matched successfully>
     """
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else repr(path)
     try:

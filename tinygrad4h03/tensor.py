@@ -1,13 +1,14 @@
-"""The tensor node: ``Tensor``, a NumPy array that records the operations applied to it.
+"""tensor.py: the ``Tensor`` node, a NumPy array that records the operations applied to it.
 
-Every differentiable method builds its result with :func:`_apply` from a :class:`Rule` of
-``rules.py`` (where each operation's derivative lives). The backward pass is the engine's
-(``engine.py``); a ``Tensor`` only says how to apply one rule backwards (``_backward``) and
-how to store a finished gradient (``_accumulate``).
+Also here: ``tensor()``, ``cat``, ``stack`` and ``where``, and the errors ``ShapeError`` and
+``AnomalyError``. Every differentiable method builds its result with ``_apply`` from a ``Rule``
+of ``rules.py`` (where each operation's forward and derivative live). The backward sweep is the
+engine's (``engine.py``); a ``Tensor`` only says how to apply one rule backwards
+(``_backward``) and how to store a finished gradient (``_accumulate``).
 
-Dtypes follow PyTorch: Python floats and lists become ``float32``; NumPy arrays keep their
-dtype; Python numbers and NumPy scalars never upcast a tensor; only floating tensors can
-require gradients, and ``t.grad.dtype == t.dtype``.
+Dtypes follow PyTorch: Python floats (and lists of them) become ``float32``, Python ints
+``int64``; NumPy arrays keep their dtype; Python numbers and NumPy scalars never upcast a
+tensor; only floating tensors can require gradients, and ``t.grad.dtype == t.dtype``.
 """
 
 from __future__ import annotations
@@ -34,11 +35,34 @@ _new_tensor = object.__new__
 
 
 class ShapeError(RuntimeError, ValueError):
-    """Operands whose shapes do not fit the operation (a ``RuntimeError``, as in PyTorch)."""
+    """Operands whose shapes do not fit the operation.
+
+    Raised for a failed broadcast, mismatched inner dims of ``@``, a reshape to another number of
+    elements, and so on; the message names the operation and the shapes. It is a ``RuntimeError``
+    (what PyTorch raises) and also a ``ValueError`` (what NumPy raises).
+
+    Examples:
+        >>> tg.ones(2, 3) + tg.ones(4)
+        Traceback (most recent call last):
+        ...
+        tinygrad4h03.tensor.ShapeError: add: cannot apply to operands of shapes (2, 3) and (4,): ...
+    """
 
 
 class AnomalyError(RuntimeError):
-    """Raised under ``tg.detect_anomaly()`` when an operation produces NaN or inf."""
+    """Raised under ``tg.detect_anomaly()`` when an operation produces NaN or inf.
+
+    The forward check fires when finite inputs give a non-finite result and names the operation;
+    the backward check fires when a derivative rule gives a non-finite gradient and also shows
+    where that operation was created.
+
+    Examples:
+        >>> with tg.detect_anomaly(), np.errstate(divide="ignore"):
+        ...     tg.tensor([0.0]).log()
+        Traceback (most recent call last):
+        ...
+        tinygrad4h03.tensor.AnomalyError: detect_anomaly: the forward of 'log' produced NaN/inf ...
+    """
 
 
 # --------------------------------------------------------------------------- conversions
@@ -93,6 +117,8 @@ def _normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if not dims and op != "squeeze":
+        return None  # sum(dim=()) reduces every dim, as PyTorch; squeeze(()) squeezes none
     axes = tuple(sorted({_normalize_dim(d, ndim, op) for d in dims}))
     return axes if ndim else ()  # a 0-d tensor accepts dim 0 or -1, as in PyTorch
 
@@ -275,7 +301,57 @@ def _check_forward(rule: Rule, arrays: Sequence[Any], data: np.ndarray, out: Ten
 
 
 class Tensor:
-    """An n-dimensional array in the autograd graph (PyTorch's ``torch.Tensor``, on NumPy)."""
+    """An n-dimensional array in the autograd graph (PyTorch's ``torch.Tensor``, on NumPy).
+
+    A tensor holds its values in ``.data``, a NumPy array. Every operation on tensors that
+    require grad records a node (``grad_fn``, the operation's rule in ``rules.py``); then
+    ``backward()`` sweeps the graph from the output back to the leaves, and each node turns
+    ``g = ∂E/∂out`` into ``∂E/∂input`` with its vector-Jacobian product: the chain rule.
+
+    Operators take a tensor or a number on either side and broadcast as NumPy does; the gradient
+    of a broadcast operand is summed back to its shape:
+
+    | operation | ∂out/∂a | ∂out/∂b |
+    |---|---|---|
+    | ``a + b``, ``a - b`` | 1 | 1, −1 |
+    | ``a * b`` | b | a |
+    | ``a / b`` | 1/b | −a/b² |
+    | ``a ** b`` | b·a^(b−1) | a^b · ln a (0 where a = 0) |
+    | ``a @ b`` | ∂E/∂a = g bᵀ | ∂E/∂b = aᵀ g |
+    | ``-a`` | −1 | |
+
+    Comparisons (``== != < <= > >=``) give ``bool`` tensors and are not differentiable.
+    Indexing ``t[...]`` takes ints, slices, ``None``, ``...``, integer arrays and boolean masks;
+    its gradient puts ``g`` back into zeros at the selected places, adding where an index repeats.
+    ``+= -= *= /=`` change the array in place and record nothing, so they are refused on a tensor
+    that requires grad while grad mode is on (write such updates inside ``tg.no_grad()``).
+
+    Dtypes (as PyTorch): Python floats become ``float32``, Python ints ``int64``; a NumPy array
+    keeps its dtype; a Python number or NumPy scalar never upcasts a tensor; only floating
+    tensors can require grad, and ``t.grad.dtype == t.dtype``.
+
+    Args:
+        data: a number, nested lists of numbers, a NumPy array (or array-like) or a tensor;
+            always copied.
+        requires_grad: make this a leaf whose ``.grad`` ``backward()`` fills.
+        dtype: the dtype to store, e.g. ``tg.float64``, ``"float64"`` or ``np.int32``; by
+            default as above.
+
+    Raises:
+        TypeError: for strings and other non-numeric data.
+        ValueError: for ragged nested lists.
+        RuntimeError: for ``requires_grad=True`` with a non-floating dtype.
+
+    Shapes:
+        The shape of ``data``: ``()`` for a number, ``(n,)`` for a flat list of n numbers, ...
+
+    Examples:
+        >>> x = tg.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([[2., 4.], [6., 8.]])
+    """
 
     __slots__ = (
         "__weakref__",
@@ -294,7 +370,10 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: DType | None = None) -> None:
         self.data = _to_array(data, dtype)
+        """The values, a NumPy array (``t.numpy()`` and ``np.asarray(t)`` return it uncopied)."""
         self.grad: Tensor | None = None
+        """∂E/∂self summed over the ``backward()`` calls so far (of ``self``'s shape and dtype),
+        or ``None``. Only leaves, and tensors that called ``retain_grad()``, keep it."""
         self._parents: tuple[Tensor, ...] = ()
         self._operands: tuple[Any, ...] = ()
         self._rule: Rule | None = None
@@ -302,6 +381,7 @@ class Tensor:
         self._retains_grad = False
         self._trace = ""
         self.requires_grad = False
+        """Whether operations on this tensor are recorded, so that gradients flow back to it."""
         if requires_grad:
             self.requires_grad_(True)
 
@@ -416,18 +496,49 @@ class Tensor:
         retain_graph: bool | None = None,
         create_graph: bool = False,
     ) -> None:
-        """Accumulate ∂self/∂leaf into ``.grad`` of every leaf that requires grad.
+        """Back-propagate: add ∂self/∂leaf to the ``.grad`` of every leaf that requires grad.
 
-        ``gradient`` is ∂E/∂self; it may be left out only when ``self`` has one element.
-        The graph is kept, so a second call adds the same gradients again
-        (``retain_graph`` is accepted for PyTorch compatibility).
+        More exactly, with ``gradient`` = ∂E/∂self, each leaf ``w`` gets ``w.grad += ∂E/∂w``. The
+        engine visits the graph in reverse topological order and applies each node's rule
+        (``rules.py``) to turn ∂E/∂out into ∂E/∂input. The graph is kept, so a second call adds the
+        same gradients again (zero ``.grad`` between steps, e.g. with ``optimizer.zero_grad()``).
+
+        Args:
+            gradient: ∂E/∂self, of ``self``'s shape (a tensor, an array or nested lists); may be
+                left out only when ``self`` has one element (it is then 1).
+            retain_graph: accepted for PyTorch compatibility; the graph is always kept.
+            create_graph: record the backward pass too, so that the gradients are tensors in a graph
+                and can be differentiated again (second derivatives, Hessian-vector products).
+
+        Raises:
+            RuntimeError: if this tensor does not require grad (the graph was cut before it), or if
+                it has several elements and ``gradient`` is left out.
+            ShapeError: if ``gradient``'s shape is not ``self``'s.
+
+        Examples:
+            >>> w = tg.tensor([1.0, -2.0], requires_grad=True)
+            >>> (w ** 2).sum().backward()
+            >>> w.grad
+            tensor([ 2., -4.])
         """
         _check_differentiable(self, "backward")
         seed = _seed_gradient(self, gradient, "backward")
         engine.backward([self], [_seed_for_mode(seed, create_graph)], create_graph)
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor after backward."""
+        """Keep ``.grad`` on this non-leaf tensor after backward (only leaves keep it otherwise).
+
+        Raises:
+            RuntimeError: if this tensor does not require grad.
+
+        Examples:
+            >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = x * 3
+            >>> h.retain_grad()
+            >>> h.sum().backward()
+            >>> h.grad
+            tensor([1., 1.])
+        """
         if not self.requires_grad:
             raise RuntimeError(
                 "retain_grad: can't retain_grad on a tensor that doesn't require grad"
@@ -435,7 +546,21 @@ class Tensor:
         self._retains_grad = True
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (on leaves only) and return ``self``."""
+        """Set ``requires_grad`` in place and return ``self``.
+
+        Only floating tensors can require grad; a non-leaf cannot be switched off (use
+        ``detach()`` instead).
+
+        Args:
+            requires_grad: the new flag.
+
+        Raises:
+            RuntimeError: for a non-floating tensor, or for ``False`` on a non-leaf.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).requires_grad_()
+            tensor([1., 2.], requires_grad=True)
+        """
         if requires_grad and self.data.dtype.kind not in "f":
             raise RuntimeError(
                 "only Tensors of floating point dtype can require gradients, "
@@ -450,40 +575,77 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same data (shared, not copied) outside the graph."""
+        """The same data (shared, not copied) as a new leaf outside the graph.
+
+        No gradient flows back through the result; use it for values that must count as constants.
+
+        Examples:
+            >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> d = x.detach()
+            >>> d.requires_grad, np.shares_memory(d.data, x.data)
+            (False, True)
+        """
         return Tensor._wrap(self.data)
 
     @property
     def is_leaf(self) -> bool:
+        """Whether this tensor is a leaf: made by the user (or under ``no_grad``, or by
+        ``detach()``), not computed from tensors that require grad. Only leaves keep ``.grad``."""
         return not self._parents
 
     @property
     def grad_fn(self) -> Rule | None:
+        """The rule that computed this tensor, its node in the graph (shown as e.g.
+        ``<MulBackward>``), or ``None`` for a leaf."""
         return self._rule if self._parents else None
 
     # ------------------------------------------------------------------ attributes
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dim, a tuple of ints (``()`` for a 0-d tensor)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dims, ``len(t.shape)``."""
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the values (``float32`` for Python floats)."""
         return self.data.dtype
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape as a tuple, or the size of dim ``dim``.
+
+        Args:
+            dim: a dim (negative counts from the end); ``None`` for the whole shape.
+
+        Examples:
+            >>> tg.zeros(2, 3).size(), tg.zeros(2, 3).size(-1)
+            ((2, 3), 3)
+        """
         if dim is None:
             return self.data.shape
         return self.data.shape[_normalize_dim(dim, self.ndim, "size")]
 
     def dim(self) -> int:
+        """The number of dims (the same as ``ndim``).
+
+        Examples:
+            >>> tg.zeros(2, 3).dim()
+            2
+        """
         return self.data.ndim
 
     def numel(self) -> int:
+        """The number of elements, the product of the shape.
+
+        Examples:
+            >>> tg.zeros(2, 3).numel()
+            6
+        """
         return int(self.data.size)
 
     def __len__(self) -> int:
@@ -497,10 +659,26 @@ class Tensor:
     # ------------------------------------------------------------------ conversions
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+        """The underlying NumPy array, shared, not copied: writing into it changes the tensor.
+
+        Unlike PyTorch, it works on a tensor that requires grad too.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).numpy()
+            array([1., 2.], dtype=float32)
+        """
         return self.data
 
     def item(self) -> Scalar:
+        """The value of a one-element tensor as a Python number.
+
+        Raises:
+            RuntimeError: if the tensor has more than one element (or none).
+
+        Examples:
+            >>> tg.tensor([[2.5]]).item()
+            2.5
+        """
         if self.data.size != 1:
             raise RuntimeError(
                 f"item: a Tensor with {self.data.size} elements cannot be converted to a scalar"
@@ -508,6 +686,12 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The values as nested Python lists of Python numbers (a number for a 0-d tensor).
+
+        Examples:
+            >>> tg.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+        """
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -540,7 +724,18 @@ class Tensor:
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
     def to(self, dtype: DType) -> Tensor:
-        """A copy in another dtype (differentiable between floating dtypes)."""
+        """This tensor in another dtype (``self`` itself if it has that dtype already).
+
+        Between floating dtypes the cast is differentiable: ``g`` is cast back to this tensor's
+        dtype. A non-floating result is outside the graph, as in PyTorch.
+
+        Args:
+            dtype: a NumPy dtype, a type such as ``tg.float64``, or its name (``"float64"``).
+
+        Examples:
+            >>> tg.tensor([1.5, 2.5]).to(tg.int64)
+            tensor([1, 2])
+        """
         dtype = np.dtype(dtype)
         if dtype == self.data.dtype:
             return self
@@ -549,9 +744,21 @@ class Tensor:
         return _apply(rules.TO, self, dtype=dtype)
 
     def float(self) -> Tensor:
+        """This tensor as ``float32``: ``self.to(tg.float32)``.
+
+        Examples:
+            >>> tg.tensor([1, 2]).float()
+            tensor([1., 2.])
+        """
         return self.to(np.float32)
 
     def double(self) -> Tensor:
+        """This tensor as ``float64``: ``self.to(tg.float64)``.
+
+        Examples:
+            >>> tg.tensor([1, 2]).double()
+            tensor([1., 2.], dtype=float64)
+        """
         return self.to(np.float64)
 
     # ------------------------------------------------------------------ arithmetic
@@ -647,47 +854,216 @@ class Tensor:
         return self._in_place(np.true_divide, other, "/=")
 
     def add_(self, other: Any) -> Tensor:
+        """``self += other`` in place (``other`` broadcast to this shape); returns ``self``.
+
+        Nothing is recorded: with grad mode on, a tensor that requires grad refuses (a
+        ``RuntimeError``), so do updates such as the lecture's ``W ← W − α ∂E/∂W`` inside
+        ``tg.no_grad()``. The result must fit this dtype (``float32 += 1`` works, ``int64 += 0.5``
+        raises ``TypeError``).
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Examples:
+            >>> t = tg.tensor([1.0, 2.0])
+            >>> t.add_(1)
+            tensor([2., 3.])
+        """
         return self._in_place(np.add, other, "add_")
 
     def sub_(self, other: Any) -> Tensor:
+        """``self -= other`` in place; returns ``self`` (not recorded, see ``add_``).
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Examples:
+            >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> with tg.no_grad():
+            ...     w.sub_(0.5)
+            tensor([0.5, 1.5], requires_grad=True)
+        """
         return self._in_place(np.subtract, other, "sub_")
 
     def mul_(self, other: Any) -> Tensor:
+        """``self *= other`` in place; returns ``self`` (not recorded, see ``add_``).
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).mul_(3)
+            tensor([3., 6.])
+        """
         return self._in_place(np.multiply, other, "mul_")
 
     def div_(self, other: Any) -> Tensor:
+        """``self /= other`` in place; returns ``self`` (not recorded, see ``add_``).
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).div_(2)
+            tensor([0.5, 1. ])
+        """
         return self._in_place(np.true_divide, other, "div_")
 
     def zero_(self) -> Tensor:
-        """Set every element to 0 in place (e.g. ``w.grad.zero_()``)."""
+        """Set every element to 0 in place (e.g. ``w.grad.zero_()``); returns ``self``.
+
+        Examples:
+            >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> (w * w).sum().backward()
+            >>> w.grad.zero_()
+            tensor([0., 0.])
+        """
         return self.fill_(0)
 
     def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value`` in place (cast to this dtype); returns ``self``.
+
+        Args:
+            value: the number to store.
+
+        Examples:
+            >>> tg.zeros(2).fill_(7)
+            tensor([7., 7.])
+        """
         return self._in_place(_assign, value, "fill_")
 
     def copy_(self, src: Any) -> Tensor:
-        """Copy ``src``'s values into this tensor's array (broadcasting, cast to its dtype)."""
+        """Copy ``src``'s values into this tensor's array (broadcast, cast to its dtype).
+
+        Returns ``self``; not recorded, see ``add_``.
+
+        Args:
+            src: a tensor, an array, a list or a number.
+
+        Examples:
+            >>> t = tg.zeros(2)
+            >>> t.copy_([1.0, 2.0])
+            tensor([1., 2.])
+        """
         return self._in_place(_assign, src, "copy_")
 
     def neg(self) -> Tensor:
+        """−x, elementwise (the operator ``-t``); ∂/∂x = −1.
+
+        Examples:
+            >>> tg.tensor([1.0, -2.0]).neg()
+            tensor([-1.,  2.])
+        """
         return _unary(rules.NEG, self)
 
     def add(self, other: Any) -> Tensor:
+        """``self + other``, elementwise with broadcasting; ∂/∂self = ∂/∂other = 1.
+
+        The gradient of a broadcast operand is summed over the dims it was stretched along.
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Shapes:
+            The broadcast of the two shapes, e.g. ``(3, 2)`` and ``(2,)`` give ``(3, 2)``.
+
+        Examples:
+            >>> b = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> tg.ones(3, 2).add(b).sum().backward()
+            >>> b.grad
+            tensor([3., 3.])
+        """
         return self + other
 
     def sub(self, other: Any) -> Tensor:
+        """``self - other``, elementwise with broadcasting; ∂/∂self = 1, ∂/∂other = −1.
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Shapes:
+            The broadcast of the two shapes.
+
+        Examples:
+            >>> tg.tensor([3.0, 5.0]).sub(1)
+            tensor([2., 4.])
+        """
         return self - other
 
     def mul(self, other: Any) -> Tensor:
+        """``self * other``, the elementwise (Hadamard) product ⊙, with broadcasting.
+
+        ∂/∂self = other and ∂/∂other = self.
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Shapes:
+            The broadcast of the two shapes.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).mul(tg.tensor([3.0, 4.0]))
+            tensor([3., 8.])
+        """
         return self * other
 
     def div(self, other: Any) -> Tensor:
+        """``self / other``, true division, elementwise with broadcasting.
+
+        ∂/∂self = 1/other and ∂/∂other = −self/other². Integer tensors give ``float32``, as PyTorch.
+
+        Args:
+            other: a tensor, a number, an array or a list.
+
+        Shapes:
+            The broadcast of the two shapes.
+
+        Examples:
+            >>> tg.tensor([1, 2]).div(2)
+            tensor([0.5, 1. ])
+        """
         return self / other
 
     def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent``, elementwise with broadcasting: y = aᵇ.
+
+        ∂y/∂a = b·aᵇ⁻¹; for a tensor exponent also ∂y/∂b = aᵇ · ln a, taken as 0 where a = 0 (as
+        PyTorch). A number exponent is a constant of the operation.
+
+        Args:
+            exponent: a tensor, a number, an array or a list.
+
+        Shapes:
+            The broadcast of the two shapes.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0, 3.0]).pow(2)
+            tensor([1., 4., 9.])
+        """
         return self**exponent
 
     def matmul(self, other: Any) -> Tensor:
+        """The matrix product ``self @ other`` (NumPy's and PyTorch's ``matmul``).
+
+        With ``g = ∂E/∂out``: ∂E/∂a = g bᵀ and ∂E/∂b = aᵀ g. For a layer ``v = W y`` this is the
+        lecture's ∂E/∂W = δ yᵀ. A 1-D operand is taken as a row (left) or column (right) vector and
+        that dim is dropped from the result; leading (batch) dims broadcast.
+
+        Args:
+            other: a tensor (or an array or a list) with at least one dim.
+
+        Raises:
+            ShapeError: for a 0-d operand or inner dims that differ.
+
+        Shapes:
+            ``(n, k) @ (k, m)`` → ``(n, m)``; ``(n, k) @ (k,)`` → ``(n,)``;
+            ``(*, n, k) @ (*, k, m)`` → ``(*, n, m)``.
+
+        Examples:
+            >>> W = tg.tensor([[1.0, 2.0], [3.0, 4.0]])
+            >>> W.matmul(tg.tensor([1.0, 1.0]))
+            tensor([3., 7.])
+        """
         return self @ other
 
     # ------------------------------------------------------------------ comparisons (no grad)
@@ -723,6 +1099,23 @@ class Tensor:
     def argmax(
         self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None
     ) -> Tensor:
+        """The index of the largest value (the first one on ties); not differentiable.
+
+        Used e.g. to read a predicted class off a network's output.
+
+        Args:
+            dim: the dim to search along; ``None`` searches the flattened tensor.
+            keepdim: keep ``dim`` with size 1.
+            axis: NumPy's name for ``dim``.
+
+        Returns:
+            An integer tensor of indices: ``()`` for ``dim=None``, else ``self``'s shape without
+            ``dim`` (or with size 1 there, with ``keepdim``).
+
+        Examples:
+            >>> tg.tensor([[1.0, 5.0], [3.0, 2.0]]).argmax(dim=1)
+            tensor([1, 0])
+        """
         dim = _pick("dim", dim, "axis", axis, None)
         if dim is None:
             return Tensor._wrap(np.asarray(np.argmax(self.data)))
@@ -732,24 +1125,76 @@ class Tensor:
     # ------------------------------------------------------------------ elementwise functions
 
     def exp(self) -> Tensor:
+        """eˣ, elementwise; ∂/∂x = eˣ (the output itself).
+
+        Examples:
+            >>> tg.tensor([0.0, 1.0]).exp()
+            tensor([1.    , 2.7183])
+        """
         return _unary(rules.EXP, self)
 
     def log(self) -> Tensor:
+        """The natural logarithm ln x, elementwise; ∂/∂x = 1/x.
+
+        ln 0 = −inf and ln of a negative number is NaN, as in NumPy.
+
+        Examples:
+            >>> tg.tensor([1.0, 4.0]).log()
+            tensor([0.    , 1.3863])
+        """
         return _unary(rules.LOG, self)
 
     def sqrt(self) -> Tensor:
+        """√x, elementwise; ∂/∂x = 1/(2√x) (inf at x = 0).
+
+        Examples:
+            >>> tg.tensor([1.0, 4.0]).sqrt()
+            tensor([1., 2.])
+        """
         return _unary(rules.SQRT, self)
 
     def abs(self) -> Tensor:
+        """|x|, elementwise (also ``abs(t)``); ∂/∂x = sign(x), 0 at x = 0 (as PyTorch).
+
+        Examples:
+            >>> tg.tensor([-1.5, 2.0]).abs()
+            tensor([1.5, 2. ])
+        """
         return _unary(rules.ABS, self)
 
     def relu(self) -> Tensor:
+        """Rectified linear unit, elementwise: y = max(x, 0).
+
+        The derivative is 1 where x > 0 and 0 elsewhere, also at x = 0 (as PyTorch).
+
+        Examples:
+            >>> tg.tensor([-1.0, 0.0, 2.0]).relu()
+            tensor([0., 0., 2.])
+        """
         return _unary(rules.RELU, self)
 
     def sigmoid(self) -> Tensor:
+        """The logistic function σ(x) = 1 / (1 + e⁻ˣ), elementwise.
+
+        Computed so that large |x| do not overflow. Its derivative is σ' = σ(1 − σ): the lecture's
+        φ'(v) = y(1 − y) for a logistic activation.
+
+        Examples:
+            >>> x = tg.tensor([0.0], requires_grad=True)
+            >>> y = x.sigmoid()
+            >>> y.backward()
+            >>> y, x.grad
+            (tensor([0.5], grad_fn=<SigmoidBackward>), tensor([0.25]))
+        """
         return _unary(rules.SIGMOID, self)
 
     def tanh(self) -> Tensor:
+        """The hyperbolic tangent, elementwise; ∂/∂x = 1 − tanh²x.
+
+        Examples:
+            >>> tg.tensor([0.0, 1.0]).tanh()
+            tensor([0.    , 0.7616])
+        """
         return _unary(rules.TANH, self)
 
     __abs__ = abs
@@ -764,7 +1209,24 @@ class Tensor:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """Σ over ``dim`` (an int, a tuple of ints, or all); ``axis``/``keepdims`` also work."""
+        """Σ of the elements over ``dim`` (an int, a tuple of ints, or ``None`` for all).
+
+        The derivative is 1 for every element summed: ``g`` is broadcast back to the input's shape.
+
+        Args:
+            dim: the dims to reduce; ``None`` reduces all.
+            keepdim: keep each reduced dim with size 1 (so the result broadcasts against ``self``).
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
+
+        Shapes:
+            ``(2, 3)`` over ``dim=1`` gives ``(2,)``, or ``(2, 1)`` with ``keepdim``; over all
+            dims ``()``.
+
+        Examples:
+            >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(dim=0)
+            tensor([4., 6.])
+        """
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "sum")
         keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
         return _apply(rules.SUM, self, axis=axes, keepdims=keep)
@@ -777,7 +1239,26 @@ class Tensor:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """The sum divided by the number of elements summed."""
+        """The mean over ``dim``: Σ x / n, with n the number of elements summed.
+
+        Each element summed gets ∂/∂x = 1/n. Floating tensors only, as in PyTorch.
+
+        Args:
+            dim: the dims to reduce; ``None`` reduces all.
+            keepdim: keep each reduced dim with size 1.
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
+
+        Raises:
+            RuntimeError: for a non-floating tensor.
+
+        Shapes:
+            As ``sum``.
+
+        Examples:
+            >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(1)
+            tensor([1.5, 3.5])
+        """
         if self.data.dtype.kind != "f":
             raise RuntimeError(f"mean: needs a floating tensor, got dtype {self.data.dtype}")
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "mean")
@@ -792,7 +1273,29 @@ class Tensor:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """The largest values over ``dim``; tied maxima share the gradient evenly (as amax)."""
+        """The largest values over ``dim`` (all dims when ``None``): PyTorch's ``amax``.
+
+        Only the values are returned (PyTorch's ``max(dim)`` also returns indices; use ``argmax``).
+        The gradient goes to the maximal entries, split evenly between ties. ``amax`` is an alias.
+
+        Args:
+            dim: the dims to reduce (an int or a tuple); ``None`` reduces all.
+            keepdim: keep each reduced dim with size 1.
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
+
+        Raises:
+            RuntimeError: for an empty tensor.
+
+        Shapes:
+            As ``sum``.
+
+        Examples:
+            >>> x = tg.tensor([2.0, 2.0, 1.0], requires_grad=True)
+            >>> x.max().backward()
+            >>> x.grad
+            tensor([0.5, 0.5, 0. ])
+        """
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "max")
         keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
         if self.data.size == 0:
@@ -800,20 +1303,64 @@ class Tensor:
         return _apply(rules.MAX, self, axis=axes, keepdims=keep)
 
     amax = max
+    """An alias of ``max``."""
 
     def min(self, dim: Any = None, keepdim: bool | None = None, **aliases: Any) -> Tensor:
-        """The smallest values, as ``-(-t).max(...)``."""
+        """The smallest values over ``dim``, computed as ``-(-self).max(...)``.
+
+        The gradient goes to the minimal entries, split evenly between ties (as for ``max``).
+
+        Args:
+            dim: the dims to reduce (an int or a tuple); ``None`` reduces all.
+            keepdim: keep each reduced dim with size 1.
+            **aliases: ``axis=`` and ``keepdims=``, as for ``max``.
+
+        Shapes:
+            As ``sum``.
+
+        Examples:
+            >>> tg.tensor([[1.0, 5.0], [3.0, 2.0]]).min(0)
+            tensor([1., 2.])
+        """
         return -((-self).max(dim, keepdim, **aliases))
 
     def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
-        """exp(x_i) / Σ_k exp(x_k) along ``dim``, with the max subtracted first (stable)."""
+        """sᵢ = exp(xᵢ) / Σₖ exp(xₖ) along ``dim``, with the max subtracted first (stable).
+
+        Its Jacobian is diag(s) − s sᵀ, so ∂E/∂x = s ⊙ (g − Σₖ gₖ sₖ).
+
+        Args:
+            dim: the dim to normalise along.
+            axis: NumPy's name for ``dim``.
+
+        Shapes:
+            ``(*)`` in, ``(*)`` out; the values along ``dim`` sum to 1.
+
+        Examples:
+            >>> tg.tensor([1000.0, 1000.0]).softmax()
+            tensor([0.5, 0.5])
+        """
         dim = _normalize_dim(
             _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "softmax"
         )
         return _apply(rules.SOFTMAX, self, axis=dim)
 
     def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
-        """x_i − log Σ_k exp(x_k) along ``dim``, finite for any finite input."""
+        """xᵢ − log Σₖ exp(xₖ) along ``dim``, the log of ``softmax``, computed stably.
+
+        The max is subtracted first, so large inputs do not overflow. ∂E/∂x = g − softmax(x) Σₖ gₖ.
+
+        Args:
+            dim: the dim to normalise along.
+            axis: NumPy's name for ``dim``.
+
+        Shapes:
+            ``(*)`` in, ``(*)`` out.
+
+        Examples:
+            >>> tg.tensor([0.0, 0.0]).log_softmax()
+            tensor([-0.6931, -0.6931])
+        """
         dim = _normalize_dim(
             _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "log_softmax"
         )
@@ -822,13 +1369,51 @@ class Tensor:
     # ------------------------------------------------------------------ shapes
 
     def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in the given shape (row-major order, as NumPy).
+
+        One size may be −1, inferred from the others. The gradient is ``g`` reshaped back.
+
+        Args:
+            *shape: the new sizes, as separate ints or one tuple.
+
+        Raises:
+            ShapeError: if the number of elements differs.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, -1)
+            tensor([[1., 2.], [3., 4.]])
+        """
         shape = _shape_args(shape)
         return _apply(rules.RESHAPE, self, shape=shape)
 
     def view(self, *shape: Any) -> Tensor:
+        """The same as ``reshape`` (no contiguity rule applies here, unlike PyTorch).
+
+        Args:
+            *shape: the new sizes, as separate ints or one tuple.
+
+        Examples:
+            >>> tg.zeros(2, 3).view(-1).shape
+            (6,)
+        """
         return self.reshape(*shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge the dims ``start_dim`` to ``end_dim`` (both included) into one.
+
+        A 0-d tensor becomes shape ``(1,)``, as in PyTorch.
+
+        Args:
+            start_dim: the first dim to merge.
+            end_dim: the last dim to merge.
+
+        Shapes:
+            ``(2, 3, 4)`` gives ``(24,)``, or ``(2, 12)`` with ``start_dim=1``.
+
+        Examples:
+            >>> tg.zeros(2, 3, 4).flatten(1).shape
+            (2, 12)
+        """
         if self.ndim == 0:
             return self.reshape(1)
         start = _normalize_dim(start_dim, self.ndim, "flatten")
@@ -837,6 +1422,21 @@ class Tensor:
         return self.reshape(shape)
 
     def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dims: dim i of the result is dim ``dims[i]`` of ``self``.
+
+        The gradient is permuted back with the inverse permutation.
+
+        Args:
+            *dims: a permutation of ``0 .. ndim − 1`` (negative dims count from the end), as
+                separate ints or one tuple.
+
+        Raises:
+            ShapeError: if ``dims`` is not a permutation of the dims.
+
+        Examples:
+            >>> tg.zeros(2, 3, 4).permute(2, 0, 1).shape
+            (4, 2, 3)
+        """
         dims = _shape_args(dims)
         axes = tuple(_normalize_dim(d, self.ndim, "permute") for d in dims)
         if sorted(axes) != list(range(self.ndim)):
@@ -846,6 +1446,16 @@ class Tensor:
         return _apply(rules.PERMUTE, self, axes=axes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dims (``swapaxes`` is an alias); the gradient is swapped back.
+
+        Args:
+            dim0: one dim.
+            dim1: the other dim.
+
+        Examples:
+            >>> tg.zeros(2, 3).transpose(0, 1).shape
+            (3, 2)
+        """
         axes = list(range(self.ndim))
         d0 = _normalize_dim(dim0, self.ndim, "transpose")
         d1 = _normalize_dim(dim1, self.ndim, "transpose")
@@ -854,27 +1464,65 @@ class Tensor:
         return _apply(rules.PERMUTE, self, axes=tuple(axes))
 
     swapaxes = transpose
+    """An alias of ``transpose``."""
 
     @property
     def T(self) -> Tensor:
+        """The dims in reverse order: Aᵀ for a matrix. For more dims all are reversed (PyTorch
+        deprecates ``.T`` there; ``mT`` or ``permute`` say what is meant)."""
         return _apply(rules.PERMUTE, self, axes=tuple(reversed(range(self.ndim))))
 
     @property
     def mT(self) -> Tensor:
+        """The last two dims swapped: every matrix of a batch transposed, ``(*, n, m)`` →
+        ``(*, m, n)``."""
         return self.transpose(-2, -1)
 
     def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dim of size 1 at position ``dim`` (−1 puts it last).
+
+        Args:
+            dim: where the new dim goes, in ``−ndim − 1 .. ndim``.
+
+        Examples:
+            >>> tg.tensor([1.0, 2.0]).unsqueeze(1).shape
+            (2, 1)
+        """
         d = _normalize_dim(dim, self.ndim + 1, "unsqueeze")
         return self.reshape((*self.shape[:d], 1, *self.shape[d:]))
 
     def squeeze(self, dim: Any = None) -> Tensor:
+        """Remove dims of size 1: all of them, or those among ``dim`` (others stay).
+
+        Args:
+            dim: an int or a tuple of dims to remove if their size is 1; ``None`` for all.
+
+        Examples:
+            >>> x = tg.zeros(1, 3, 1)
+            >>> x.squeeze().shape, x.squeeze(0).shape
+            ((3,), (3, 1))
+        """
         if dim is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         dims = _normalize_dims(dim, self.ndim, "squeeze") or ()
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in dims or n != 1))
 
     def expand(self, *sizes: Any) -> Tensor:
-        """Broadcast to ``sizes`` (−1 keeps a dim); the gradient is summed back."""
+        """Broadcast to ``sizes``: size-1 dims are repeated and new dims are added in front.
+
+        A −1 keeps that dim's size. Each input element feeds several outputs, so the gradient sums
+        ``g`` over the repeated and added dims (``rules.sum_to_shape``).
+
+        Args:
+            *sizes: the target sizes, as separate ints or one tuple.
+
+        Raises:
+            ShapeError: if ``sizes`` has fewer dims than ``self`` or does not fit its shape.
+
+        Examples:
+            >>> tg.tensor([[1.0], [2.0]]).expand(-1, 3)
+            tensor([[1., 1., 1.], [2., 2., 2.]])
+        """
         sizes = _shape_args(sizes)
         lead = len(sizes) - self.ndim
         if lead < 0:
@@ -949,12 +1597,44 @@ def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -> Tensor:
-    """``tg.tensor(data)`` — the same as ``tg.Tensor(data)``."""
+    """Make a tensor from data: the same as ``Tensor(data, requires_grad, dtype)``.
+
+    See ``Tensor`` for the dtype rules (Python floats give ``float32``, ints ``int64``).
+
+    Args:
+        data: a number, nested lists of numbers, a NumPy array or a tensor (copied).
+        requires_grad: make this a leaf whose ``.grad`` ``backward()`` fills (floating only).
+        dtype: the dtype to store; by default inferred from ``data``.
+
+    Shapes:
+        The shape of ``data``.
+
+    Examples:
+        >>> tg.tensor(2.0, requires_grad=True)
+        tensor(2., requires_grad=True)
+        >>> tg.tensor([[1, 2], [3, 4]]).dtype
+        dtype('int64')
+    """
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors along an existing dim."""
+    """Join tensors along an existing dim; their shapes must agree in every other dim.
+
+    The gradient of each input is its own slice of ``g`` along ``dim``.
+
+    Args:
+        tensors: a non-empty sequence of tensors (arrays and lists are converted).
+        dim: the dim to join along.
+        axis: NumPy's name for ``dim``.
+
+    Shapes:
+        ``(n₁, *)``, ``(n₂, *)``, ... give ``(n₁ + n₂ + ..., *)`` for ``dim=0``.
+
+    Examples:
+        >>> tg.cat([tg.ones(2, 3), tg.zeros(1, 3)]).shape
+        (3, 3)
+    """
     items = _tensor_list(tensors, "cat")
     d = _normalize_dim(
         _pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim, "cat"
@@ -963,7 +1643,22 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> 
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors of one shape along a new dim."""
+    """Join tensors of one shape along a new dim, inserted at ``dim``.
+
+    The gradient of input i is ``g``'s slice i along ``dim``.
+
+    Args:
+        tensors: a non-empty sequence of tensors of one shape (arrays and lists are converted).
+        dim: where the new dim goes.
+        axis: NumPy's name for ``dim``.
+
+    Shapes:
+        k tensors of shape ``(*)`` give ``(k, *)`` for ``dim=0``.
+
+    Examples:
+        >>> tg.stack([tg.ones(3), tg.zeros(3)], dim=1).shape
+        (3, 2)
+    """
     items = _tensor_list(tensors, "stack")
     d = _normalize_dim(
         _pick("dim", dim if dim != 0 else None, "axis", axis, 0), items[0].ndim + 1, "stack"
@@ -972,7 +1667,24 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """``x`` where ``condition`` holds, else ``y`` (differentiable in ``x`` and ``y``)."""
+    """``x`` where ``condition`` holds, else ``y``, elementwise with broadcasting.
+
+    Differentiable in ``x`` and ``y``: ∂/∂x is 1 where ``condition`` holds and 0 elsewhere, and
+    ∂/∂y the other way round; ``condition`` itself gets no gradient.
+
+    Args:
+        condition: a boolean tensor or array (other values are converted to ``bool``).
+        x: the values taken where ``condition`` is true: a tensor or a number.
+        y: the values taken elsewhere: a tensor or a number.
+
+    Shapes:
+        The broadcast of the three shapes.
+
+    Examples:
+        >>> x = tg.tensor([-1.0, 2.0], requires_grad=True)
+        >>> tg.where(x > 0, x, 0.0)
+        tensor([0., 2.], grad_fn=<WhereBackward>)
+    """
     cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
     return _apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
 

@@ -1,16 +1,22 @@
-"""Property-based testing of gradients: hypothesis strategies and one assertion.
+"""testing.py: property-based testing of gradients, hypothesis strategies and one assertion.
 
-Install the ``test`` extra first (``pip install tinygrad4h03[test]``), which brings
-hypothesis; this module imports it at the top and is not imported by ``tinygrad4h03``
-itself. A property test of your own function takes five lines::
+This is the toolkit the package's own test suite uses to check every rule in ``rules.py``,
+offered for testing your own functions: strategies that draw shapes, arrays and tensors, and
+``assert_gradients_match``, which runs ``tg.gradcheck`` (and optionally ``tg.gradgradcheck``
+and PyTorch) on one example. Install the ``test`` extra first
+(``pip install tinygrad4h03[test]``), which brings hypothesis; this module imports it at the
+top and is not imported by ``tinygrad4h03`` itself. A property test of your own function
+takes five lines:
 
-    from hypothesis import given
-    import tinygrad4h03 as tg
-    from tinygrad4h03.testing import arrays, assert_gradients_match, shapes
+```python
+from hypothesis import given
+import tinygrad4h03 as tg
+from tinygrad4h03.testing import arrays, assert_gradients_match, shapes
 
-    @given(arrays(shapes(min_dims=1)))
-    def test_my_fn(x):
-        assert_gradients_match(lambda t: (t * t.sigmoid()).sum(), tg.tensor(x, requires_grad=True))
+@given(arrays(shapes(min_dims=1)))
+def test_my_fn(x):
+    assert_gradients_match(lambda t: (t * t.sigmoid()).sum(), tg.tensor(x, requires_grad=True))
+```
 
 Strategies draw **float64** data in ranges where finite differences are reliable, and
 small shapes (1–3 per axis), because a finite-difference check costs two evaluations per
@@ -56,7 +62,25 @@ __all__ = [
 def shapes(
     min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 3
 ) -> st.SearchStrategy[Shape]:
-    """Shapes of ``min_dims..max_dims`` axes with ``min_side..max_side`` each (``()`` included)."""
+    """Shapes of ``min_dims..max_dims`` axes with ``min_side..max_side`` each (``()`` included).
+
+    Args:
+        min_dims: the fewest axes; 0 allows the 0-d shape ``()``.
+        max_dims: the most axes.
+        min_side: the smallest size of an axis.
+        max_side: the largest size of an axis.
+
+    Returns:
+        A strategy of shape tuples.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(shapes(max_dims=2))
+        ... def check(shape):
+        ...     assert len(shape) <= 2 and all(1 <= n <= 3 for n in shape)
+        >>> check()
+    """
     return hnp.array_shapes(
         min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
     )
@@ -70,6 +94,19 @@ def broadcastable_shapes(
 
     Drawn by keeping a suffix of ``shape`` (``min_dims`` axes at least, so ``()`` — a 0-d
     operand — is possible) and setting any of the kept axes to 1.
+
+    Args:
+        shape: the shape to broadcast against.
+        min_dims: the fewest axes to keep.
+        max_dims: the most axes to keep; all of ``shape``'s when ``None``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(broadcastable_shapes((2, 3)))
+        ... def check(shape):
+        ...     assert np.broadcast_shapes(shape, (2, 3)) == (2, 3)
+        >>> check()
     """
     top = len(shape) if max_dims is None else min(max_dims, len(shape))
     ndim = draw(st.integers(min(min_dims, top), top))
@@ -84,7 +121,22 @@ def broadcastable_pairs(
 ) -> tuple[Shape, Shape]:
     """Two shapes that broadcast together: size-1 axes, missing leading axes and 0-d operands.
 
-    ``np.broadcast_shapes(a, b)`` is defined for every pair drawn.
+    ``np.broadcast_shapes(a, b)`` is defined for every pair drawn: one shape keeps every axis
+    of a drawn shape (some set to 1), the other a suffix of it (some set to 1), in either
+    order.
+
+    Args:
+        min_dims: the fewest axes of the drawn shape.
+        max_dims: the most axes of the drawn shape.
+        max_side: the largest size of an axis.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(broadcastable_pairs())
+        ... def check(pair):
+        ...     assert len(np.broadcast_shapes(*pair)) == max(len(pair[0]), len(pair[1]))
+        >>> check()
     """
     result = draw(shapes(min_dims, max_dims, 1, max_side))
     full = draw(broadcastable_shapes(result, min_dims=len(result)))  # all axes, some set to 1
@@ -99,7 +151,20 @@ def matmul_shapes(
     """Shapes ``(a, b)`` for which ``a @ b`` is defined, as NumPy and PyTorch define it.
 
     Covers vector · vector, vector · matrix, matrix · vector, matrix · matrix and batched
-    operands whose batch axes broadcast (size-1 and missing batch axes included).
+    operands whose batch axes broadcast (size-1 and missing batch axes included): ``a`` is
+    ``(k,)`` or ``(*batch_a, n, k)`` and ``b`` is ``(k,)`` or ``(*batch_b, k, m)``.
+
+    Args:
+        max_batch_dims: the most batch axes.
+        max_side: the largest of n, k, m and the batch sizes.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(matmul_shapes())
+        ... def check(pair):
+        ...     assert (np.ones(pair[0]) @ np.ones(pair[1])).ndim <= 4
+        >>> check()
     """
     n, k, m = (draw(st.integers(1, max_side)) for _ in range(3))
     batch = draw(shapes(0, max_batch_dims, 1, max_side))
@@ -114,7 +179,24 @@ def matmul_shapes(
 def arrays(
     shape: ShapeLike, low: float = -3.0, high: float = 3.0, dtype: Any = np.float64
 ) -> st.SearchStrategy[np.ndarray]:
-    """Arrays of ``shape`` (a tuple, or a strategy of tuples) with values in ``[low, high]``."""
+    """Arrays of ``shape`` (a tuple, or a strategy of tuples) with values in ``[low, high]``.
+
+    No NaN or infinity; float64 unless ``dtype`` says otherwise.
+
+    Args:
+        shape: a shape tuple, or a strategy of them (e.g. ``shapes()``).
+        low: the smallest value.
+        high: the largest value.
+        dtype: a floating NumPy dtype.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(arrays((2, 3)))
+        ... def check(x):
+        ...     assert x.shape == (2, 3) and x.dtype == np.float64 and np.abs(x).max() <= 3
+        >>> check()
+    """
     width = 8 * np.dtype(dtype).itemsize
     elements = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
     return hnp.arrays(np.dtype(dtype), shape, elements=elements)
@@ -126,6 +208,22 @@ def positive_arrays(
     """Arrays in ``[low, high]`` with ``low > 0``, the domain of ``log`` and ``sqrt``.
 
     Each value is ``low + |x|``: moved into the domain, never filtered.
+
+    Args:
+        shape: a shape tuple, or a strategy of them.
+        low: the smallest value, > 0.
+        high: the largest value.
+
+    Raises:
+        ValueError: ``low <= 0``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(positive_arrays((3,)))
+        ... def check(x):
+        ...     assert (x >= 0.1).all() and (x <= 3.0).all()
+        >>> check()
     """
     if low <= 0:
         raise ValueError(f"positive_arrays: low must be > 0, got {low}")
@@ -138,6 +236,19 @@ def away_from_zero(
     """Arrays with ``margin <= |x| <= high``: clear of the kinks of ``relu`` and ``abs`` at 0.
 
     Each value is ``sign(x) · (margin + |x|)``, with ``sign(0)`` taken as +1.
+
+    Args:
+        shape: a shape tuple, or a strategy of them.
+        margin: the smallest distance from 0.
+        high: the largest distance from 0.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(away_from_zero((3,)))
+        ... def check(x):
+        ...     assert (np.abs(x) >= 0.1).all()
+        >>> check()
     """
     return arrays(shape, -(high - margin), high - margin).map(
         lambda x: np.where(x >= 0, 1.0, -1.0) * (margin + np.abs(x))
@@ -149,6 +260,18 @@ def distinct_arrays(draw: st.DrawFn, shape: ShapeLike, gap: float = 0.25) -> np.
     """Arrays whose values are pairwise at least ``gap`` apart (no ties: ``max`` is smooth there).
 
     The values are a random permutation of ``gap · (0, 1, ..., n−1)``, shifted to centre on 0.
+
+    Args:
+        shape: a shape tuple, or a strategy of them.
+        gap: the distance between neighbouring values.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(distinct_arrays((2, 2)))
+        ... def check(x):
+        ...     assert np.diff(np.sort(x, axis=None)).min() >= 0.25
+        >>> check()
     """
     if isinstance(shape, st.SearchStrategy):
         shape = draw(shape)
@@ -165,7 +288,18 @@ def tensors(
 ) -> st.SearchStrategy[Tensor]:
     """float64 tensors of ``shape`` (any small shape when ``None``) with values from ``elements``.
 
-    ``elements`` is one of the array strategies above (``arrays``, ``positive_arrays``, ...).
+    Args:
+        shape: a shape tuple, a strategy of them, or ``None`` for ``shapes()``.
+        requires_grad: whether the drawn tensors require grad.
+        elements: one of the array strategies above (``arrays``, ``positive_arrays``, ...).
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5, derandomize=True)
+        ... @given(tensors((2,), elements=positive_arrays))
+        ... def check(t):
+        ...     assert t.requires_grad and t.shape == (2,) and (t.data > 0).all()
+        >>> check()
     """
     return elements(shapes() if shape is None else shape).map(
         lambda x: Tensor(x, requires_grad=requires_grad)
@@ -188,15 +322,34 @@ def assert_gradients_match(
     Oracles, in order:
 
     1. central finite differences in float64 with the outputs contracted by a random
-       weight (:func:`tinygrad4h03.gradcheck`), for every input with ``requires_grad=True``;
-    2. with ``second_order=True``, the same for the gradient itself
-       (:func:`tinygrad4h03.gradgradcheck`);
+       weight (``tg.gradcheck``), for every input with ``requires_grad=True``;
+    2. with ``second_order=True``, the same for the gradient itself (``tg.gradgradcheck``);
     3. PyTorch, when it is importable and ``torch_fn`` is given: ``True`` runs ``fn`` itself
        on ``torch.Tensor`` inputs (for a function written only with operators and methods
        that both libraries have), a callable runs that function instead. Values and
-       gradients must agree within ``atol``/``rtol``. Without PyTorch this oracle is skipped.
+       gradients (of the outputs contracted with random weights) must agree within
+       ``atol``/``rtol``. Without PyTorch this oracle is skipped.
 
-    NumPy float arrays among ``inputs`` become float64 tensors with ``requires_grad=True``.
+    Args:
+        fn: the function under test, of tensors, returning a tensor or a tuple of them.
+        *inputs: its arguments. NumPy float arrays among them become float64 tensors with
+            ``requires_grad=True``.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        second_order: also check second derivatives.
+        torch_fn: ``True``, a PyTorch function, or ``None`` to skip the PyTorch oracle.
+
+    Raises:
+        AssertionError: an oracle disagrees; the message names the oracle, the input and
+            the index.
+
+    Examples:
+        >>> x = np.array([0.5, -1.0, 2.0])
+        >>> assert_gradients_match(lambda t: (t * t.sigmoid()).sum(), x, second_order=True)
+        >>> assert_gradients_match(lambda t: t.detach() * t, x)
+        Traceback (most recent call last):
+        ...
+        AssertionError: assert_gradients_match(<lambda>): finite differences disagree ...
     """
     args = [_as_input(x) for x in inputs]
     name = getattr(fn, "__name__", repr(fn))

@@ -1,9 +1,10 @@
-"""The scalar node: ``Value``, micrograd's idea without micrograd's limits.
+"""value.py: the scalar node ``Value``, micrograd's idea without micrograd's limits.
 
-Each operation knows its local derivatives ∂out/∂input when it runs forward, so a ``Value``
-stores those numbers (``_local``) beside its parents instead of a closure. The backward
-step of the chain rule is then one multiplication per parent:
-∂E/∂parent += ∂E/∂out · ∂out/∂parent. Python numbers used as operands are constants kept on
+This file is the scalar half of the package (``tensor.py`` is the array half); both run on
+the one engine in ``engine.py``. Each operation knows its local derivatives ∂out/∂input when
+it runs forward, so a ``Value`` stores those numbers (``_local``) beside its parents instead
+of a closure. The backward step of the chain rule is then one multiplication per parent:
+∂ℰ/∂parent += ∂ℰ/∂out · ∂out/∂parent. Python numbers used as operands are constants kept on
 the operation; they never become graph nodes.
 
 Floating-point behaviour follows IEEE floats, never Python's ``OverflowError``:
@@ -69,10 +70,38 @@ def _pow(a: float, b: float) -> float:
 class Value:
     """A scalar that remembers how it was computed, so that ``backward()`` can differentiate it.
 
-    >>> a = Value(2.0); b = Value(-3.0)
-    >>> d = (a * b + a ** 2).tanh(); d.backward()
-    >>> round(a.grad, 6), round(b.grad, 6)
-    (0.070651, 0.141302)
+    ``.data`` holds the number (a Python float), ``.grad`` the accumulated ∂ℰ/∂(this value)
+    after a ``backward()`` (0.0 before), ``.label`` a name for pictures (``tg.viz``).
+    Operators take a ``Value`` or a Python number on either side; a number is a constant.
+    The local derivatives each operation stores (c a number, a and b values):
+
+    | operation | ∂out/∂a | ∂out/∂b |
+    |---|---|---|
+    | ``a + b`` | 1 | 1 |
+    | ``a - b`` | 1 | −1 |
+    | ``a * b`` | b | a |
+    | ``a / b`` | 1/b | −a/b² |
+    | ``a ** b`` | b · a^(b−1) | a^b · ln a (0 where a = 0, as PyTorch) |
+    | ``a ** c`` | c · a^(c−1) | |
+    | ``c ** a`` | c^a · ln c (0 where c^a = 0) | |
+    | ``c - a``, ``c / a`` | −1, −c/a² | |
+    | ``-a`` | −1 | |
+
+    Args:
+        data: a real number (Python or NumPy; a ``Value`` gives its ``.data``); stored as float.
+        label: an optional name, shown by ``repr`` and ``tg.viz``.
+
+    Raises:
+        TypeError: ``data`` is not a real number.
+
+    Shapes:
+        Scalars only; ``tg.Tensor`` is the array node.
+
+    Examples:
+        >>> a = Value(2.0); b = Value(-3.0)
+        >>> d = (a * b + a ** 2).tanh(); d.backward()
+        >>> round(a.grad, 6), round(b.grad, 6)
+        (0.070651, 0.141302)
     """
 
     __slots__ = ("_local", "_parents", "data", "grad", "label")
@@ -121,7 +150,17 @@ class Value:
     def backward(self) -> None:
         """Seed ∂self/∂self = 1 and add ∂self/∂node into ``.grad`` of every node it depends on.
 
-        Calling it twice adds the gradients twice, as PyTorch accumulates.
+        The sweep is ``engine.backward``: reverse topological order, no recursion, so a chain
+        of a million nodes is fine. Every ``Value`` keeps its gradient (micrograd's choice),
+        intermediate nodes included. Calling it twice adds the gradients twice, as PyTorch
+        accumulates; reset ``.grad = 0.0`` between steps.
+
+        Examples:
+            >>> x = Value(3.0); y = x * x
+            >>> y.backward(); x.grad
+            6.0
+            >>> y.backward(); x.grad
+            12.0
         """
         engine.backward([self], [1.0])
 
@@ -184,7 +223,21 @@ class Value:
 
     @staticmethod
     def sum(values: Sequence[Operand], start: Operand = 0.0) -> Value:
-        """Σ values as one node (∂/∂v_i = 1), instead of a chain of ``+`` nodes."""
+        """Σ values (+ start) as one node, ∂out/∂v_i = 1, instead of a chain of ``+`` nodes.
+
+        A static method: call it as ``Value.sum(values)``. Python numbers among ``values``
+        (and a numeric ``start``) are constants.
+
+        Args:
+            values: ``Value``s and numbers to add.
+            start: added to the sum, as in the builtin ``sum``.
+
+        Examples:
+            >>> a, b = Value(1.0), Value(2.0)
+            >>> s = Value.sum([a, b, 3.0]); s.backward()
+            >>> s.data, a.grad, b.grad
+            (6.0, 1.0, 1.0)
+        """
         nodes = tuple(v for v in values if isinstance(v, Value))
         constant = sum(_number(v, "sum") for v in values if not isinstance(v, Value))
         total = sum(v.data for v in nodes) + constant
@@ -196,7 +249,22 @@ class Value:
     def dot(a: Sequence[Operand], b: Sequence[Operand], bias: Operand = 0.0) -> Value:
         """Σ a_i b_i (+ bias) as one node: a neuron's v = Σ_j w_j y_j + b in a single step.
 
-        ∂/∂a_i = b_i and ∂/∂b_i = a_i; Python numbers on either side are constants.
+        ∂out/∂a_i = b_i, ∂out/∂b_i = a_i and ∂out/∂bias = 1; Python numbers on either side
+        are constants. A static method: call it as ``Value.dot(w, y, b)``.
+
+        Args:
+            a: the first sequence (e.g. a neuron's weights w).
+            b: the second sequence, of the same length (e.g. the inputs y).
+            bias: a ``Value`` or number added to the sum.
+
+        Raises:
+            ValueError: ``a`` and ``b`` have different lengths.
+
+        Examples:
+            >>> w = [Value(1.0), Value(2.0)]
+            >>> v = Value.dot(w, [3.0, 4.0], bias=0.5); v.backward()
+            >>> v.data, w[0].grad, w[1].grad
+            (11.5, 3.0, 4.0)
         """
         if len(a) != len(b):
             raise ValueError(f"Value.dot: sequences of lengths {len(a)} and {len(b)}")
@@ -224,23 +292,68 @@ class Value:
     # ---------------------------------------------------------------- functions
 
     def relu(self) -> Value:
-        """max(0, x); the derivative at the kink x = 0 is 0, as in PyTorch and the lecture."""
+        """Rectified linear unit: y = max(0, x).
+
+        Local derivative: 1 for x > 0, 0 for x ≤ 0 (also at the kink x = 0, as in PyTorch
+        and the lecture).
+
+        Examples:
+            >>> x = Value(-2.0); y = x.relu(); y.backward()
+            >>> y.data, x.grad
+            (0.0, 0.0)
+        """
         positive = self.data > 0.0
         return Value._result(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,))
 
     def tanh(self) -> Value:
+        """Hyperbolic tangent: y = tanh x, finite for any x.
+
+        Local derivative: 1 − y² (from the output, as the lecture's φ'(v) = 1 − φ(v)²).
+
+        Examples:
+            >>> x = Value(0.0); y = x.tanh(); y.backward()
+            >>> y.data, x.grad
+            (0.0, 1.0)
+        """
         t = math.tanh(self.data)
         return Value._result(t, (self,), (1.0 - t * t,))
 
     def sigmoid(self) -> Value:
+        """Logistic sigmoid: y = σ(x) = 1 / (1 + e^(−x)), computed without overflow.
+
+        Local derivative: y (1 − y), the lecture's φ'(v) = φ(v)(1 − φ(v)).
+
+        Examples:
+            >>> x = Value(0.0); y = x.sigmoid(); y.backward()
+            >>> y.data, x.grad
+            (0.5, 0.25)
+        """
         s = _sigmoid(self.data)
         return Value._result(s, (self,), (s * (1.0 - s),))
 
     def exp(self) -> Value:
+        """Exponential: y = e^x (``inf`` on overflow, never ``OverflowError``).
+
+        Local derivative: e^x = y.
+
+        Examples:
+            >>> x = Value(0.0); y = x.exp(); y.backward()
+            >>> y.data, x.grad
+            (1.0, 1.0)
+        """
         e = _exp(self.data)
         return Value._result(e, (self,), (e,))
 
     def log(self) -> Value:
+        """Natural logarithm: y = ln x; ``-inf`` at 0 and ``nan`` below 0, as NumPy.
+
+        Local derivative: 1/x.
+
+        Examples:
+            >>> x = Value(2.0); y = x.log(); y.backward()
+            >>> round(y.data, 4), x.grad
+            (0.6931, 0.5)
+        """
         return Value._result(_log(self.data), (self,), (_div(1.0, self.data),))
 
     # ---------------------------------------------------------------- conversions

@@ -1,4 +1,4 @@
-"""Pictures of the recorded graph: the graph the chain rule walks, as Graphviz DOT text.
+"""viz.py: pictures of the recorded graph, the graph the chain rule walks, as Graphviz DOT.
 
 ``to_dot(t)`` needs nothing but this package; ``draw(t, "graph.svg")`` also needs the
 Graphviz program ``dot`` (``apt install graphviz``, ``brew install graphviz``, ...). Without
@@ -33,8 +33,22 @@ _OP_STYLE = "shape=ellipse"
 def to_dot(root: Node, *, rankdir: str = "LR", name: str = "graph") -> str:
     """The graph that ``root`` was computed by, as the text of a Graphviz ``digraph``.
 
-    ``rankdir`` is Graphviz's layout direction (``"LR"``: inputs on the left, ``"TB"``: on
-    top). Nodes appear parents first; the walk is iterative, so deep graphs are fine.
+    Nodes appear parents first; the walk is iterative, so deep graphs are fine. Node styles
+    and labels are described in the module docstring.
+
+    Args:
+        root: a ``Tensor`` or ``Value``; everything it was computed from is drawn.
+        rankdir: Graphviz's layout direction (``"LR"``: inputs on the left, ``"TB"``: on top).
+        name: the name of the ``digraph``.
+
+    Returns:
+        The DOT text, ending in a newline.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> text = to_dot((x * x).sum())
+        >>> [line.strip() for line in text.splitlines() if "->" in line]
+        ['n0 -> n1 [label="0"];', 'n0 -> n1 [label="1"];', 'n1 -> n2;']
     """
     nodes = _graph_nodes(root)
     ids = {id(node): f"n{i}" for i, node in enumerate(nodes)}
@@ -49,12 +63,32 @@ def to_dot(root: Node, *, rankdir: str = "LR", name: str = "graph") -> str:
 
 
 def draw(root: Node, path: str | Path, *, rankdir: str = "LR") -> Path:
-    """Write the graph of ``root`` to ``path``: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf``
-    by running Graphviz's ``dot``.
+    """Write the graph of ``root`` to ``path``, as DOT text or as a picture made by Graphviz.
 
-    Raises ``RuntimeError`` when ``dot`` is not installed (the DOT text still works: write a
-    ``.dot`` file, or paste ``to_dot(t)`` into any Graphviz viewer) and ``ValueError`` for an
-    unknown file extension. Returns the path written.
+    The format comes from the file extension: ``.dot``/``.gv`` write the text of ``to_dot``
+    (no Graphviz needed); ``.svg``/``.png``/``.pdf`` run Graphviz's ``dot`` program.
+
+    Args:
+        root: a ``Tensor`` or ``Value``; everything it was computed from is drawn.
+        path: the file to write; its extension picks the format.
+        rankdir: Graphviz's layout direction (``"LR"`` or ``"TB"``).
+
+    Returns:
+        The path written, as a ``Path``.
+
+    Raises:
+        RuntimeError: a picture was asked for and ``dot`` is not installed, or it failed (the
+            DOT text still works: write a ``.dot`` file, or paste ``to_dot(t)`` into any
+            Graphviz viewer).
+        ValueError: the file extension is none of the above.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = draw((x * 2).sum(), pathlib.Path(folder) / "graph.dot")
+        ...     print(path.name, path.read_text().startswith("digraph"))
+        graph.dot True
     """
     path = Path(path)
     text = to_dot(root, rankdir=rankdir)

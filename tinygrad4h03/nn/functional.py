@@ -1,20 +1,21 @@
-"""Activations, ``linear`` and the losses as functions (``torch.nn.functional``).
+"""functional.py: activations, ``linear`` and the losses as functions (``torch.nn.functional``).
 
-Every loss is built from a few tensor operations (``log_softmax``, one advanced-index gather,
-a dot product), so its gradient is autograd's, and the lecture's derivations can be checked
-against it. ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"`` as in PyTorch.
+The layer and loss modules of ``tg.nn`` call these. Every loss is built from a few tensor
+operations (``log_softmax``, one advanced-index gather, a dot product), so its gradient is
+autograd's, and the lecture's derivations can be checked against it. ``reduction`` is
+``"mean"``, ``"sum"`` or ``"none"`` as in PyTorch.
 
-=====================  =======================================================================
-``mse_loss``           ℓ_i = (x_i − y_i)²
-``sse_loss``           ℓ_i = ½ (x_i − y_i)²; with ``"sum"`` (its default) the lecture's
-                       E = ½ Σ (y_L − y)²
-``nll_loss``           ℓ_i = −w_{t_i} · x_{i, t_i}   (x holds log-probabilities)
-``cross_entropy``      ℓ_i = −w_{t_i} · log softmax(x_i)_{t_i}, or for class probabilities
-                       p: ℓ_i = −Σ_c w_c p_ic log softmax(x_i)_c
-=====================  =======================================================================
+| function        | ℓ_i (before the reduction)         | note                                   |
+|-----------------|------------------------------------|----------------------------------------|
+| `mse_loss`      | (x_i − y_i)²                       |                                        |
+| `sse_loss`      | ½ (x_i − y_i)²                     | its default `"sum"` is the lecture's ℰ |
+| `nll_loss`      | −w_{t_i} · x_{i, t_i}              | x holds log-probabilities              |
+| `cross_entropy` | −w_{t_i} · log softmax(x_i)_{t_i}  | t holds class indices                  |
+| `cross_entropy` | −Σ_c w_c p_ic · log softmax(x_i)_c | p holds class probabilities            |
 
 With class weights w, ``"mean"`` divides by Σ_i w_{t_i} (not by N), as PyTorch does; targets
-equal to ``ignore_index`` contribute nothing and do not count.
+equal to ``ignore_index`` contribute nothing and do not count. The lecture's
+ℰ = ½ Σ (y_L − y)² is ``sse_loss(y_L, y)``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def relu(input: Tensor) -> Tensor:
     Shapes:
         ``(*)`` in, ``(*)`` out.
 
-    Example:
+    Examples:
         >>> F.relu(tg.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
@@ -68,30 +69,103 @@ def relu(input: Tensor) -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    """σ(x) = 1 / (1 + e^−x), elementwise."""
+    """The logistic sigmoid, elementwise: ``σ(x) = 1 / (1 + e^−x)``.
+
+    Its derivative σ'(x) = σ(x)(1 − σ(x)) is computed from the output, the lecture's
+    φ'(v) = y (1 − y). Values lie in (0, 1).
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+        >>> F.sigmoid(x).sum().backward()
+        >>> x.grad  # σ(x)(1 − σ(x))
+        tensor([0.25  , 0.1966])
+    """
     return _tensor(input, "sigmoid").sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    """tanh(x), elementwise."""
+    """The hyperbolic tangent, elementwise: ``tanh(x) = (eˣ − e^−x) / (eˣ + e^−x)``.
+
+    Its derivative is 1 − tanh²(x); values lie in (−1, 1), and tanh(x) = 2σ(2x) − 1.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.tanh(tg.tensor([0.0, 20.0]))
+        tensor([0., 1.])
+    """
     return _tensor(input, "tanh").tanh()
 
 
 def softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """exp(x_i) / Σ_k exp(x_k) along ``dim`` (numerically stable)."""
+    """Softmax along ``dim``: ``s_i = exp(x_i) / Σ_k exp(x_k)`` (numerically stable).
+
+    The maximum is subtracted first, which does not change the result. The Jacobian is
+    ∂s_i/∂x_j = s_i (1[i = j] − s_j), so the backward pass maps the upstream gradient g to
+    s ⊙ (g − Σ_k g_k s_k): not the elementwise φ'(v) ⊙ ε of the lecture's sigmoid layers.
+
+    Args:
+        input: any tensor with at least one dim.
+        dim: the dimension whose entries sum to 1.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.softmax(tg.tensor([[1.0, 1.0], [0.0, 0.0]]), dim=0)
+        tensor([[0.7311, 0.7311],
+                [0.2689, 0.2689]])
+    """
     return _tensor(input, "softmax").softmax(dim)
 
 
 def log_softmax(input: Tensor, dim: int = -1) -> Tensor:
-    """x_i − log Σ_k exp(x_k) along ``dim`` (finite for any finite input)."""
+    """Log-softmax along ``dim``: ``x_i − log Σ_k exp(x_k)`` (finite for any finite input).
+
+    Computed as x − max − log Σ exp(x − max), so no exp overflows and no log(0) appears,
+    unlike ``softmax(x).log()``. The backward pass maps the upstream gradient g to
+    g − softmax(x) · Σ_k g_k.
+
+    Args:
+        input: any tensor with at least one dim.
+        dim: the dimension of the classes.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.log_softmax(tg.tensor([1000.0, 0.0]))
+        tensor([    0., -1000.])
+    """
     return _tensor(input, "log_softmax").log_softmax(dim)
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x Wᵀ + b.
+    """The affine map ``y = x Wᵀ + b``, the lecture's v = W y + b with samples in rows.
 
-    Shape:
+    One fused graph node. For the upstream gradient G = ∂ℰ/∂y (rows are samples):
+    ∂ℰ/∂W = Gᵀ x (summed over the batch), ∂ℰ/∂b = Σ_n G_n and ∂ℰ/∂x = G W. A 1-D
+    ``weight`` ``(in,)`` gives the plain product ``x @ weight (+ b)``.
+
+    Args:
+        input: samples in rows, the last dim of size ``in``.
+        weight: W, one row per output (as ``nn.Linear.weight``).
+        bias: b, or ``None`` for none.
+
+    Raises:
+        ShapeError: when the input's last dim is not ``weight``'s ``in``.
+
+    Shapes:
         input ``(*, in)``, weight ``(out, in)``, bias ``(out,)`` → output ``(*, out)``.
+
+    Examples:
+        >>> W = tg.tensor([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
+        >>> F.linear(tg.tensor([[1.0, 2.0, 3.0]]), W, tg.tensor([0.5, -0.5]))
+        tensor([[-1.5,  3.5]])
     """
     x = _tensor(input, "linear")
     if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
@@ -111,21 +185,48 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """Mean squared error: ℓ_i = (x_i − y_i)², then reduced.
 
-    Shape:
+    ``"mean"`` is (1/n) Σ_i ℓ_i over all n elements (not per sample), with gradient
+    ∂/∂x_i = 2 (x_i − y_i) / n; ``"sum"`` is Σ_i ℓ_i; ``"none"`` keeps every ℓ_i.
+
+    Args:
+        input: the prediction x.
+        target: the target y (a tensor or an array; no gradient flows into an array).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Shapes:
         input and target of the same shape (a broadcastable target warns, as in PyTorch);
         the output is a scalar, or the input's shape for ``reduction="none"``.
+
+    Examples:
+        >>> F.mse_loss(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 4.0])).item()
+        2.0
+        >>> F.mse_loss(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 4.0]), reduction="none")
+        tensor([0., 4.])
     """
     squares = _squared_error(input, target, reduction, "mse_loss")
     return _reduce(squares, reduction)
 
 
 def sse_loss(input: Tensor, target: Any, reduction: str = "sum") -> Tensor:
-    """The lecture's half sum of squared errors, E = ½ Σ_i (y_L,i − y_i)².
+    """The lecture's half sum of squared errors, ℰ = ½ Σ_i (y_L,i − y_i)².
 
-    Its derivative is ∂E/∂y_L = y_L − y = −ε, the lecture's output error with the opposite sign.
-    ``reduction="mean"`` gives ½ · mean and ``"none"`` the elementwise ½ (x − y)².
+    Its derivative is ∂ℰ/∂y_L = y_L − y = −ε, the lecture's output error with the opposite sign.
+    ``reduction="mean"`` gives ½ · mean and ``"none"`` the elementwise ½ (x − y)². Not a
+    PyTorch function: there it is ``0.5 * F.mse_loss(x, y, reduction="sum")``.
 
-    Shape: as :func:`mse_loss`.
+    Args:
+        input: the network output y_L.
+        target: the target y.
+        reduction: ``"sum"`` (the default, the lecture's ℰ), ``"mean"`` or ``"none"``.
+
+    Shapes:
+        as ``mse_loss``.
+
+    Examples:
+        >>> y_L = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> E = F.sse_loss(y_L, tg.tensor([1.0, 4.0]))
+        >>> E.backward(); E.item(), y_L.grad  # ½ (0² + 2²) and y_L − y
+        (2.0, tensor([ 0., -2.]))
     """
     squares = _squared_error(input, target, reduction, "sse_loss")
     return _reduce(squares, reduction) * 0.5
@@ -163,12 +264,32 @@ def nll_loss(
 ) -> Tensor:
     """Negative log-likelihood: ℓ_i = −w_{t_i} · x_{i, t_i}, for log-probabilities ``x``.
 
-    ``"mean"`` gives Σ_i ℓ_i / Σ_i w_{t_i} over the targets not equal to ``ignore_index``.
+    ``"mean"`` gives Σ_i ℓ_i / Σ_i w_{t_i} over the targets not equal to ``ignore_index``
+    (w = 1 without weights, so the mean over the kept samples; NaN if all are ignored, as
+    PyTorch). The gradient is −w_{t_i} (divided by the mean's denominator) at x_{i, t_i} and
+    0 elsewhere. ``nll_loss(log_softmax(z, dim=1), t)`` is ``cross_entropy(z, t)``.
 
-    Shape:
+    Args:
+        input: log-probabilities x, classes in dim 1 (dim 0 for a single sample).
+        target: integer class indices t.
+        weight: a weight per class, or ``None`` for all 1.
+        ignore_index: a target value that contributes nothing and is not counted.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Raises:
+        IndexError: for a target outside ``[0, C)`` that is not ``ignore_index``.
+
+    Shapes:
         input ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``; target the same without ``C``,
         integer class indices in ``[0, C)``; weight ``(C,)``. The output is a scalar, or the
         target's shape for ``reduction="none"``.
+
+    Examples:
+        >>> logp = tg.tensor([[-1.0, -2.0], [-3.0, -0.5]])
+        >>> F.nll_loss(logp, np.array([0, 1])).item()  # (1 + 0.5) / 2
+        0.75
+        >>> F.nll_loss(logp, np.array([0, 1]), reduction="none")
+        tensor([1. , 0.5])
     """
     _check_reduction(reduction, "nll_loss")
     logp = _tensor(input, "nll_loss")
@@ -193,10 +314,34 @@ def cross_entropy(
     ``label_smoothing`` ε mixes the target with the uniform distribution: the loss becomes
     (1 − ε) ℓ_i + (ε / C) · (−Σ_c w_c log softmax(x_i)_c), as PyTorch's.
 
-    Shape:
+    The gradient teaches why the softmax belongs inside the loss: without weights,
+    ∂ℓ_i/∂x_i = softmax(x_i) − onehot(t_i) (or softmax(x_i) − p_i), divided by N for
+    ``"mean"`` — no softmax Jacobian left over. In the lecture's terms it is −δ^(L) for a
+    softmax output layer with cross-entropy, δ^(L) = y − y_L.
+
+    Args:
+        input: logits x (unnormalised scores), classes in dim 1 (dim 0 for a single sample).
+        target: integer class indices, or float class probabilities of the input's shape.
+        weight: a weight per class, or ``None`` for all 1.
+        ignore_index: a class-index target value that contributes nothing and is not
+            counted (not allowed with probabilities).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        label_smoothing: ε in [0, 1].
+
+    Raises:
+        ValueError: for ``label_smoothing`` outside [0, 1], or ``ignore_index >= 0`` with
+            probability targets.
+
+    Shapes:
         input ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``; target either the input's shape
         without ``C`` (integer class indices) or the input's shape (probabilities); weight
         ``(C,)``. The output is a scalar, or ``(N, d1, ...)`` for ``reduction="none"``.
+
+    Examples:
+        >>> z = tg.tensor([[0.0, 0.0]], requires_grad=True)
+        >>> loss = F.cross_entropy(z, np.array([1]))
+        >>> loss.backward(); round(loss.item(), 4), z.grad  # log 2 and softmax − onehot
+        (0.6931, tensor([[ 0.5, -0.5]]))
     """
     _check_reduction(reduction, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:

@@ -1,4 +1,4 @@
-"""Weight initialisation, in place, with PyTorch's formulas (``torch.nn.init``).
+"""init.py: weight initialisation, in place, with PyTorch's formulas (``torch.nn.init``).
 
 Every function fills ``tensor.data`` in place (no graph is recorded), draws from
 ``tg.manual_seed``'s generator unless given ``generator=``, and returns the tensor.
@@ -7,16 +7,20 @@ Fans: for a weight of shape ``(out, in, *kernel)``, ``fan_in = in · prod(kernel
 ``fan_out = out · prod(kernel)`` (so for ``Linear`` they are ``in_features`` and
 ``out_features``).
 
-================================  ============================================================
-``uniform_(t, a, b)``             U(a, b)
-``normal_(t, mean, std)``         N(mean, std²)
-``constant_ / zeros_ / ones_``    a constant
-``xavier_uniform_(t, gain)``      U(−a, a),  a = gain · √(6 / (fan_in + fan_out))
-``xavier_normal_(t, gain)``       N(0, σ²),  σ = gain · √(2 / (fan_in + fan_out))
-``kaiming_uniform_(t, a, mode)``  U(−b, b),  b = gain · √(3 / fan),  gain = calculate_gain
-``kaiming_normal_(t, a, mode)``   N(0, σ²),  σ = gain / √fan
-``lecture_uniform_(t)``           U(−1, 1), the lecture's MATLAB ``W = 2*rand(m, n) - 1``
-================================  ============================================================
+| function                       | distribution  | scale                                       |
+|--------------------------------|---------------|---------------------------------------------|
+| `uniform_(t, a, b)`            | U(a, b)       |                                             |
+| `normal_(t, mean, std)`        | N(mean, std²) |                                             |
+| `constant_`, `zeros_`, `ones_` | a constant    |                                             |
+| `xavier_uniform_(t, gain)`     | U(−a, a)      | a = gain · √(6 / (fan_in + fan_out))        |
+| `xavier_normal_(t, gain)`      | N(0, σ²)      | σ = gain · √(2 / (fan_in + fan_out))        |
+| `kaiming_uniform_(t, a, mode)` | U(−b, b)      | b = gain · √(3 / fan)                       |
+| `kaiming_normal_(t, a, mode)`  | N(0, σ²)      | σ = gain / √fan                             |
+| `lecture_uniform_(t)`          | U(−1, 1)      | the lecture's MATLAB `W = 2*rand(m, n) - 1` |
+
+The Kaiming functions take gain = ``calculate_gain(nonlinearity, a)`` and fan = ``fan_in``
+or ``fan_out`` by ``mode``. A uniform U(−a, a) has variance a²/3, so both Xavier functions
+give Var(W) = gain² · 2 / (fan_in + fan_out) and both Kaiming functions Var(W) = gain² / fan.
 """
 
 from __future__ import annotations
@@ -52,7 +56,21 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     ``linear``, ``identity``, ``sigmoid`` and convolutions: 1; ``tanh``: 5/3; ``relu``: √2;
     ``leaky_relu`` with negative slope ``param`` (0.01 if ``None``): √(2 / (1 + param²));
-    ``selu``: 3/4.
+    ``selu``: 3/4. The gain compensates for how much the nonlinearity shrinks the variance of
+    its input (ReLU zeroes half of it, hence √2).
+
+    Args:
+        nonlinearity: the name of the activation that follows the layer.
+        param: the negative slope for ``leaky_relu`` (ignored otherwise).
+
+    Raises:
+        ValueError: for an unknown name or a non-numeric ``param``.
+
+    Examples:
+        >>> nn.init.calculate_gain("relu"), nn.init.calculate_gain("tanh")
+        (1.4142135623730951, 1.6666666666666667)
+        >>> round(nn.init.calculate_gain("leaky_relu", 5 ** 0.5), 4)  # √(1/3), nn.Linear's
+        0.5774
     """
     if nonlinearity in _UNIT_GAIN:
         return 1.0
@@ -77,7 +95,7 @@ def _negative_slope(param: float | None) -> float:
 
 def _fans(tensor: Tensor) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight of shape ``(out, in, *kernel)``."""
-    shape = tensor.shape
+    shape = _shape_of(tensor)
     if len(shape) < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
                          f"2 dimensions (got shape {shape})")
@@ -92,9 +110,14 @@ def _fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
+def _shape_of(tensor: Tensor) -> tuple[int, ...]:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"init: expected a tg.Tensor or a Parameter, got {type(tensor).__name__}")
+    return tensor.shape
+
+
+def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
+    _shape_of(tensor)
     tensor.data[...] = values  # in place, in the tensor's own dtype
     return tensor
 
@@ -105,32 +128,92 @@ def _rng(generator: np.random.Generator | None) -> np.random.Generator:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, *,
              generator: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples of U(a, b)."""
-    return _fill(tensor, _rng(generator).uniform(a, b, size=tensor.shape))
+    """Fill with samples of U(a, b), the uniform distribution on [a, b); returns ``tensor``.
+
+    Args:
+        tensor: the tensor or ``Parameter`` to overwrite.
+        a: the lower bound.
+        b: the upper bound.
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.uniform_(tg.zeros(3, 4), -0.1, 0.1)
+        >>> w.shape, bool(np.all(np.abs(w.data) <= 0.1))
+        ((3, 4), True)
+    """
+    return _fill(tensor, _rng(generator).uniform(a, b, size=_shape_of(tensor)))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, *,
             generator: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples of N(mean, std²)."""
-    return _fill(tensor, _rng(generator).normal(mean, std, size=tensor.shape))
+    """Fill with samples of N(mean, std²), the normal distribution; returns ``tensor``.
+
+    Args:
+        tensor: the tensor or ``Parameter`` to overwrite.
+        mean: the mean.
+        std: the standard deviation (not the variance).
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.normal_(tg.zeros(100, 100), mean=1.0, std=2.0)
+        >>> abs(float(w.data.mean()) - 1.0) < 0.1, abs(float(w.data.std()) - 2.0) < 0.1
+        (True, True)
+    """
+    return _fill(tensor, _rng(generator).normal(mean, std, size=_shape_of(tensor)))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val``."""
+    """Fill with ``val``; returns ``tensor``.
+
+    Examples:
+        >>> nn.init.constant_(tg.zeros(2, 2), 0.5)
+        tensor([[0.5, 0.5],
+                [0.5, 0.5]])
+    """
     return _fill(tensor, val)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0; returns ``tensor``.
+
+    Meant for biases: all-zero weights would make every neuron of a layer learn the same
+    thing (their δ and updates would stay identical).
+
+    Examples:
+        >>> nn.init.zeros_(nn.Linear(2, 3).bias)
+        Parameter containing:
+        tensor([0., 0., 0.], requires_grad=True)
+    """
     return _fill(tensor, 0.0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1; returns ``tensor``.
+
+    Examples:
+        >>> nn.init.ones_(tg.zeros(3))
+        tensor([1., 1., 1.])
+    """
     return _fill(tensor, 1.0)
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, *,
                     generator: np.random.Generator | None = None) -> Tensor:
-    """Glorot & Bengio (2010): U(−a, a) with a = gain · √(6 / (fan_in + fan_out))."""
+    """Glorot & Bengio (2010): U(−a, a) with a = gain · √(6 / (fan_in + fan_out)).
+
+    Then Var(W) = gain² · 2 / (fan_in + fan_out), which keeps the variance of the signals
+    roughly the same forward (v = W y) and backward (Wᵀ δ) for sigmoid and tanh layers.
+
+    Args:
+        tensor: a weight of at least 2 dims, ``(out, in, *kernel)``.
+        gain: a scale, e.g. ``calculate_gain("tanh")``.
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.xavier_uniform_(tg.zeros(20, 25))  # a = √(6 / 45)
+        >>> bool(np.abs(w.data).max() <= (6 / 45) ** 0.5)
+        True
+    """
     fan_in, fan_out = _fans(tensor)
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator=generator)
@@ -138,7 +221,20 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, *,
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, *,
                    generator: np.random.Generator | None = None) -> Tensor:
-    """Glorot & Bengio (2010): N(0, σ²) with σ = gain · √(2 / (fan_in + fan_out))."""
+    """Glorot & Bengio (2010): N(0, σ²) with σ = gain · √(2 / (fan_in + fan_out)).
+
+    The normal twin of ``xavier_uniform_``, with the same variance.
+
+    Args:
+        tensor: a weight of at least 2 dims, ``(out, in, *kernel)``.
+        gain: a scale, e.g. ``calculate_gain("tanh")``.
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.xavier_normal_(tg.zeros(300, 500))  # σ = √(2 / 800) = 0.05
+        >>> abs(float(w.data.std()) - 0.05) < 0.005
+        True
+    """
     fan_in, fan_out = _fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator=generator)
 
@@ -149,9 +245,23 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     """He et al. (2015): U(−b, b) with b = gain · √(3 / fan).
 
     gain = ``calculate_gain(nonlinearity, a)``; ``nn.Linear`` uses ``a = √5``, which gives
-    b = 1/√fan_in.
+    b = 1/√fan_in. Then Var(W) = gain² / fan, which keeps the variance of ReLU layers'
+    signals (forward with ``"fan_in"``, backward with ``"fan_out"``). A tensor with no
+    elements is left alone, with a warning.
+
+    Args:
+        tensor: a weight of at least 2 dims, ``(out, in, *kernel)``.
+        a: the negative slope of a leaky ReLU (used only by ``"leaky_relu"``).
+        mode: ``"fan_in"`` or ``"fan_out"``.
+        nonlinearity: the activation's name, as ``calculate_gain``.
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.kaiming_uniform_(tg.zeros(20, 25), a=5 ** 0.5)  # as nn.Linear(25, 20)
+        >>> bool(np.abs(w.data).max() <= 1 / 25 ** 0.5)
+        True
     """
-    if 0 in tensor.shape:
+    if 0 in _shape_of(tensor):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
@@ -161,8 +271,24 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", *,
                     generator: np.random.Generator | None = None) -> Tensor:
-    """He et al. (2015): N(0, σ²) with σ = gain / √fan, gain = calculate_gain(nonlinearity, a)."""
-    if 0 in tensor.shape:
+    """He et al. (2015): N(0, σ²) with σ = gain / √fan, gain = calculate_gain(nonlinearity, a).
+
+    The normal twin of ``kaiming_uniform_``, with the same variance gain² / fan; a tensor
+    with no elements is left alone, with a warning.
+
+    Args:
+        tensor: a weight of at least 2 dims, ``(out, in, *kernel)``.
+        a: the negative slope of a leaky ReLU (used only by ``"leaky_relu"``).
+        mode: ``"fan_in"`` or ``"fan_out"``.
+        nonlinearity: the activation's name, as ``calculate_gain``.
+        generator: a NumPy ``Generator`` to draw from instead of the global one.
+
+    Examples:
+        >>> w = nn.init.kaiming_normal_(tg.zeros(256, 512), nonlinearity="relu")
+        >>> abs(float(w.data.std()) - 2 ** 0.5 / 512 ** 0.5) < 0.005  # σ = √2 / √512
+        True
+    """
+    if 0 in _shape_of(tensor):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
@@ -170,5 +296,15 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
 
 def lecture_uniform_(tensor: Tensor, *, generator: np.random.Generator | None = None) -> Tensor:
-    """The lecture's initialisation, uniform on (−1, 1): MATLAB's ``W = 2*rand(m, n) - 1``."""
-    return _fill(tensor, 2.0 * _rng(generator).random(tensor.shape) - 1.0)
+    """The lecture's initialisation, uniform on (−1, 1): MATLAB's ``W = 2*rand(m, n) - 1``.
+
+    Independent of the layer's size, unlike PyTorch's default: with 25 inputs each v = W y
+    sums 25 such terms, so sigmoid layers start nearer saturation than with ``nn.Linear``'s
+    U(−1/√25, 1/√25).
+
+    Examples:
+        >>> w = nn.init.lecture_uniform_(nn.Linear(25, 20).weight)
+        >>> w.shape, bool(np.abs(w.data).max() <= 1)
+        ((20, 25), True)
+    """
+    return _fill(tensor, 2.0 * _rng(generator).random(_shape_of(tensor)) - 1.0)

@@ -1,8 +1,10 @@
-"""Loss modules: ``MSELoss``, ``SSELoss`` (the lecture's E), ``CrossEntropyLoss``, ``NLLLoss``.
+"""loss.py: the loss modules ``MSELoss``, ``SSELoss``, ``CrossEntropyLoss`` and ``NLLLoss``.
 
-Each is a thin module around the function of the same name in :mod:`.functional`, where the
+Each is a thin module around the function of the same name in ``tg.nn.functional``, where the
 formulas are written out; ``loss_fn(prediction, target)`` returns a scalar tensor (or, with
-``reduction="none"``, one loss per element or sample).
+``reduction="none"``, one loss per element or sample). The module only stores the settings
+(``reduction``, class ``weight`` as a buffer, ``ignore_index``, ``label_smoothing``).
+``SSELoss`` is the lecture's ℰ = ½ Σ (y_L − y)².
 """
 
 from __future__ import annotations
@@ -36,37 +38,93 @@ class _WeightedLoss(_Loss):
 class MSELoss(_Loss):
     """Mean squared error, ℓ = mean_i (x_i − y_i)² (``reduction="mean"``, the default).
 
-    Shape: input and target of the same shape → a scalar (or that shape with ``"none"``).
+    ``"sum"`` gives Σ_i (x_i − y_i)², ``"none"`` the elementwise (x_i − y_i)². The mean's
+    gradient is ∂ℓ/∂x_i = 2 (x_i − y_i) / n over all n elements. See ``SSELoss`` for the
+    lecture's ℰ, which differs by a factor n/2.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Shapes:
+        input and target of the same shape → a scalar (or that shape with ``"none"``).
+
+    Examples:
+        >>> loss_fn = nn.MSELoss()
+        >>> loss_fn(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 4.0])).item()  # (0 + 4) / 2
+        2.0
     """
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__(reduction)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.mse_loss(input, target, reduction=self.reduction)``.
+
+        Examples:
+            >>> nn.MSELoss(reduction="sum").forward(tg.tensor([3.0]), tg.tensor([1.0])).item()
+            4.0
+        """
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class SSELoss(_Loss):
-    """The lecture's loss, E = ½ Σ_i (y_L,i − y_i)²: half the *sum* of squared errors.
+    """The lecture's loss, ℰ = ½ Σ_i (y_L,i − y_i)²: half the *sum* of squared errors.
 
-    The default ``reduction="sum"`` is the lecture's E, whose gradient ∂E/∂y_L = y_L − y is
-    the lecture's output error ε = y − y_L with the sign flipped; ``"mean"`` gives ½ · mean,
-    ``"none"`` the elementwise ½ (x − y)².
+    The default ``reduction="sum"`` is the lecture's ℰ (output y_L, target y), whose gradient
+    ∂ℰ/∂y_L = y_L − y is the lecture's output error ε = y − y_L with the sign flipped;
+    ``"mean"`` gives ½ · mean, ``"none"`` the elementwise ½ (x − y)². PyTorch has no such
+    loss; there it is ``0.5 * F.mse_loss(x, y, reduction="sum")``.
 
-    Shape: input and target of the same shape → a scalar (or that shape with ``"none"``).
+    Args:
+        reduction: ``"sum"`` (the default), ``"mean"`` or ``"none"``.
+
+    Shapes:
+        input and target of the same shape → a scalar (or that shape with ``"none"``).
+
+    Examples:
+        >>> y_L = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> loss = nn.SSELoss()(y_L, tg.tensor([1.0, 4.0]))  # ½ (0² + 2²)
+        >>> loss.item()
+        2.0
+        >>> loss.backward(); y_L.grad  # y_L − y = −ε
+        tensor([ 0., -2.])
     """
 
     def __init__(self, reduction: str = "sum") -> None:
         super().__init__(reduction)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.sse_loss(input, target, reduction=self.reduction)``.
+
+        Examples:
+            >>> nn.SSELoss().forward(tg.tensor([3.0, 0.0]), tg.tensor([1.0, 0.0])).item()
+            2.0
+        """
         return F.sse_loss(input, target, reduction=self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of log-probabilities: ℓ_i = −w_{t_i} x_{i, t_i}.
 
-    Shape: input ``(N, C)`` (log-probabilities), target ``(N,)`` class indices → a scalar.
+    ``"mean"`` divides Σ_i ℓ_i by Σ_i w_{t_i} (by N without weights), as PyTorch; samples
+    whose target is ``ignore_index`` count nowhere. ``NLLLoss()(LogSoftmax(dim=1)(z), t)``
+    equals ``CrossEntropyLoss()(z, t)``. See ``F.nll_loss``.
+
+    Args:
+        weight: a weight per class, shape ``(C,)``; kept as a buffer.
+        ignore_index: a target value that contributes nothing.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Shapes:
+        input ``(N, C)`` (log-probabilities), target ``(N,)`` class indices → a scalar
+        (``(N,)`` with ``"none"``); also ``(C,)`` with a 0-d target, and ``(N, C, d1, ...)``.
+
+    Examples:
+        >>> logp = tg.tensor([[-1.0, -2.0], [-3.0, -0.5]])
+        >>> nn.NLLLoss()(logp, np.array([0, 1])).item()  # (1 + 0.5) / 2
+        0.75
+        >>> nn.NLLLoss(weight=[1.0, 3.0])(logp, np.array([0, 1])).item()  # (1 + 1.5) / 4
+        0.625
     """
 
     def __init__(self, weight: Any = None, ignore_index: int = -100,
@@ -75,6 +133,12 @@ class NLLLoss(_WeightedLoss):
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.nll_loss`` with this module's settings.
+
+        Examples:
+            >>> nn.NLLLoss(reduction="sum").forward(tg.tensor([[-1.0, -2.0]]), [1]).item()
+            2.0
+        """
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
@@ -83,9 +147,29 @@ class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits: ℓ_i = −w_{t_i} log softmax(x_i)_{t_i} (softmax built in).
 
     Targets are class indices ``(N,)`` or class probabilities ``(N, C)``; ``label_smoothing``
-    and ``ignore_index`` as PyTorch's (see :func:`.functional.cross_entropy`).
+    and ``ignore_index`` as PyTorch's (see ``F.cross_entropy``). The model's last layer
+    therefore has no softmax. Without weights, the gradient with respect to the logits is
+    ∂ℓ_i/∂x_i = softmax(x_i) − onehot(t_i) (divided by N for ``"mean"``): the lecture's
+    softmax-with-cross-entropy output δ = y − y_L with the sign flipped, no φ' factor.
 
-    Shape: input ``(N, C)`` logits, target ``(N,)`` or ``(N, C)`` → a scalar.
+    Args:
+        weight: a weight per class, shape ``(C,)``, for unbalanced classes; kept as a buffer.
+        ignore_index: a class-index target value that contributes nothing (and is not counted
+            by ``"mean"``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        label_smoothing: ε in [0, 1]; the target becomes (1 − ε) onehot + ε / C.
+
+    Shapes:
+        input ``(N, C)`` logits, target ``(N,)`` or ``(N, C)`` → a scalar (``(N,)`` with
+        ``"none"``); also ``(C,)`` and ``(N, C, d1, ...)`` as ``F.cross_entropy``.
+
+    Examples:
+        >>> logits = tg.tensor([[0.0, 0.0]], requires_grad=True)
+        >>> loss = nn.CrossEntropyLoss()(logits, np.array([1]))
+        >>> round(loss.item(), 4)  # log 2
+        0.6931
+        >>> loss.backward(); logits.grad  # softmax − onehot = [0.5, 0.5] − [0, 1]
+        tensor([[ 0.5, -0.5]])
     """
 
     def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
@@ -95,5 +179,12 @@ class CrossEntropyLoss(_WeightedLoss):
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.cross_entropy`` with this module's settings.
+
+        Examples:
+            >>> loss_fn = nn.CrossEntropyLoss(reduction="sum")
+            >>> round(loss_fn.forward(tg.zeros(2, 2), [0, 1]).item(), 4)  # 2 log 2
+            1.3863
+        """
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)

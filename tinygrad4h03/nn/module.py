@@ -1,7 +1,7 @@
-"""``Module`` and ``Parameter``, and the containers ``Sequential`` and ``ModuleList``.
+"""module.py: ``Module`` and ``Parameter``, and the containers ``Sequential`` and ``ModuleList``.
 
-Shaped like PyTorch's ``torch.nn.Module``: assigning a :class:`Parameter` or a :class:`Module`
-to an attribute registers it (in ``__setattr__``, into ordered dicts), so that
+Shaped like PyTorch's ``torch.nn.Module``: assigning a ``Parameter`` or a ``Module`` to an
+attribute registers it (in ``__setattr__``, into ordered dicts), so that
 ``named_parameters()`` can list every weight of a model under a dotted name such as
 ``"0.weight"`` — the same names, in the same order, as the equivalent PyTorch model. That is
 what lets a ``state_dict`` move between the two frameworks.
@@ -26,10 +26,26 @@ M = TypeVar("M", bound="Module")
 class Parameter(Tensor):
     """A tensor that is a module's weight: a leaf with ``requires_grad=True``.
 
-    ``Parameter(data)`` takes a ``Tensor``, a NumPy array or nested lists. A floating NumPy
-    array (or a tensor's array) is *shared*, not copied, as ``torch.nn.Parameter`` shares
-    storage; its dtype is kept (``float64`` stays ``float64``). Python floats and lists become
-    ``float32``. Only floating data can require gradients.
+    Assigning one to a ``Module`` attribute registers it, so that ``parameters()`` and the
+    optimisers find it. ``Parameter(data)`` takes a ``Tensor``, a NumPy array or nested lists.
+    A floating NumPy array (or a tensor's array) is *shared*, not copied, as
+    ``torch.nn.Parameter`` shares storage; its dtype is kept (``float64`` stays ``float64``).
+    Python floats and lists become ``float32``. Only floating data can require gradients.
+
+    Args:
+        data: the values; ``None`` gives an empty ``float32`` parameter.
+        requires_grad: whether autograd accumulates ∂ℰ/∂(this) into ``.grad``.
+
+    Raises:
+        TypeError: for integer or boolean data.
+
+    Examples:
+        >>> w = nn.Parameter(np.zeros(2, dtype=np.float32))
+        >>> w
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+        >>> w.is_leaf, w.dtype
+        (True, dtype('float32'))
     """
 
     __slots__ = ()
@@ -65,7 +81,15 @@ def _parameter_array(data: Any) -> np.ndarray:
 
 
 class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What ``load_state_dict`` returns: the keys it missed and the keys it did not expect."""
+    """What ``load_state_dict`` returns: the keys it missed and the keys it did not expect.
+
+    A named tuple ``(missing_keys, unexpected_keys)`` of two lists of keys; both are empty when
+    every key matched (its repr says so then, as PyTorch's).
+
+    Examples:
+        >>> nn.Linear(2, 1).load_state_dict({"weight": np.zeros((1, 2))}, strict=False)
+        IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
+    """
 
     __slots__ = ()
 
@@ -101,8 +125,26 @@ def _state_array(value: Any, key: str) -> np.ndarray:
 class Module:
     """The base class of every layer and model, as ``torch.nn.Module``.
 
-    Subclasses call ``super().__init__()`` first, assign their layers and ``Parameter`` s as
-    attributes, and define ``forward``; calling the module calls ``forward``.
+    Subclasses call ``super().__init__()`` first, assign their layers and ``Parameter``s as
+    attributes, and define ``forward``; calling the module calls ``forward``. Every assigned
+    ``Parameter``, child ``Module`` and registered buffer is found by ``parameters()``,
+    ``state_dict()``, ``to()``, ``zero_grad()`` ... under a dotted name, as in PyTorch.
+
+    Attributes:
+        training: ``True`` after construction and ``train()``, ``False`` after ``eval()``.
+
+    Examples:
+        >>> class TwoLayer(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden, self.out = nn.Linear(3, 4), nn.Linear(4, 2)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).sigmoid())
+        >>> model = TwoLayer()
+        >>> model(tg.ones(5, 3)).shape
+        (5, 2)
+        >>> [name for name, _ in model.named_parameters()]
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
     """
 
     training: bool
@@ -115,6 +157,17 @@ class Module:
         object.__setattr__(self, "_modules", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass defines it. Call the module, not ``forward``.
+
+        ``module(x)`` calls ``module.forward(x)`` (there are no hooks here).
+
+        Raises:
+            NotImplementedError: when a subclass does not define it.
+
+        Examples:
+            >>> nn.Identity().forward(tg.tensor([1.0, 2.0]))
+            tensor([1., 2.])
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function')
 
@@ -191,7 +244,21 @@ class Module:
             raise KeyError(f"attribute '{name}' already exists")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register ``param`` (or ``None``, a declared but absent parameter) under ``name``."""
+        """Register ``param`` (or ``None``, a declared but absent parameter) under ``name``.
+
+        The same as assigning ``self.name = param`` for a ``Parameter``; only this form can
+        declare an absent one (``None``), as ``Linear(..., bias=False)`` does for ``bias``.
+
+        Raises:
+            KeyError: for an empty name, a name with a ``"."`` or one already used otherwise.
+            TypeError: when ``param`` is neither a ``Parameter`` nor ``None``.
+
+        Examples:
+            >>> m = nn.Module()
+            >>> m.register_parameter("scale", nn.Parameter([2.0]))
+            >>> [name for name, _ in m.named_parameters()]
+            ['scale']
+        """
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         self._check_new_name(name, "parameter", "_parameters")
@@ -202,8 +269,18 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-        """Register a tensor that is state but not a parameter (saved in ``state_dict`` if
-        ``persistent``)."""
+        """Register ``tensor`` under ``name`` as state that is not a parameter.
+
+        It is saved in ``state_dict`` only if ``persistent``. A buffer is moved by ``to()``
+        and listed by ``buffers()`` but not by ``parameters()``, so no optimiser updates it
+        (the losses keep their class ``weight`` as one).
+
+        Examples:
+            >>> m = nn.Module()
+            >>> m.register_buffer("running_mean", tg.zeros(3))
+            >>> list(m.state_dict()), list(m.parameters())
+            (['running_mean'], [])
+        """
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         self._check_new_name(name, "buffer", "_buffers")
@@ -216,7 +293,17 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register a child module under ``name`` (the same as assigning the attribute)."""
+        """Register a child module under ``name`` (the same as assigning the attribute).
+
+        Useful for names that are not identifiers, such as the ``"0"``, ``"1"``, ... of
+        ``Sequential``; ``register_module`` is the same method.
+
+        Examples:
+            >>> m = nn.Module()
+            >>> m.add_module("0", nn.Linear(2, 1))
+            >>> list(m.state_dict())
+            ['0.weight', '0.bias']
+        """
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_new_name(name, "module", "_modules")
@@ -233,7 +320,17 @@ class Module:
         """Every module of the tree, this one first (pre-order), with dotted names.
 
         A module reachable by two paths is listed once, under its first name, unless
-        ``remove_duplicate=False``.
+        ``remove_duplicate=False``. This module's own name is ``prefix`` (``""`` by default).
+
+        Args:
+            memo: ids of modules to skip (and to add the listed ones to).
+            prefix: prepended to every name.
+            remove_duplicate: list a shared module only once.
+
+        Examples:
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+            >>> [name for name, _ in net.named_modules()]
+            ['', '0', '1']
         """
         seen = set() if memo is None else memo
         stack: list[tuple[str, Module]] = [(prefix, self)]
@@ -249,11 +346,22 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """Every module of the tree, this one first; ``named_modules()`` without the names.
+
+        Examples:
+            >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 3), nn.ReLU()).modules()]
+            ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """The direct children, each once, in registration order."""
+        """The direct children as ``(name, module)`` pairs, each once, in registration order.
+
+        Examples:
+            >>> [name for name, _ in nn.Sequential(nn.Linear(2, 3), nn.ReLU()).named_children()]
+            ['0', '1']
+        """
         seen: set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -261,6 +369,12 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct children (not grandchildren), each once, in registration order.
+
+        Examples:
+            >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 3), nn.ReLU()).children()]
+            ['Linear', 'ReLU']
+        """
         for _, module in self.named_children():
             yield module
 
@@ -280,33 +394,94 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted name, parameter)`` pairs, in PyTorch's order: a module's own parameters in
-        registration order, then each child's, depth first. A shared parameter is listed once."""
+        """``(dotted name, parameter)`` pairs, in PyTorch's order.
+
+        A module's own parameters come in registration order, then each child's, depth first.
+        A shared parameter is listed once.
+
+        Args:
+            prefix: prepended to every name (with a ``"."``).
+            recurse: include the submodules' parameters; ``False`` lists only this module's.
+            remove_duplicate: list a shared parameter only once.
+
+        Examples:
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [(name, p.shape) for name, p in net.named_parameters()]
+            [('0.weight', (3, 2)), ('0.bias', (3,)), ('2.weight', (1, 3)), ('2.bias', (1,))]
+        """
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[misc]
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every ``Parameter`` of the tree, in ``named_parameters()`` order (an optimiser's input).
+
+        Examples:
+            >>> sum(p.numel() for p in nn.Linear(25, 20).parameters())  # 20·25 + 20
+            520
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
+        """``(dotted name, buffer)`` pairs, in the order of ``named_parameters()``.
+
+        Buffers are tensors registered with ``register_buffer``: state that no optimiser
+        changes (a loss's class weights, for instance).
+
+        Examples:
+            >>> loss_fn = nn.CrossEntropyLoss(weight=[1.0, 2.0])
+            >>> [(name, b.tolist()) for name, b in loss_fn.named_buffers()]
+            [('weight', [1.0, 2.0])]
+        """
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer of the tree; ``named_buffers()`` without the names.
+
+        Examples:
+            >>> list(nn.Linear(2, 1).buffers())
+            []
+        """
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
     def apply(self: M, fn: Callable[[Module], Any]) -> M:
-        """Call ``fn`` on every submodule (children first) and then on this module."""
-        for module in reversed(list(self.modules())):
-            fn(module)
+        """Call ``fn`` on every submodule, children first, then on this module; returns ``self``.
+
+        The usual way to re-initialise a model's weights. The order is PyTorch's: each child's
+        whole subtree in registration order (depth first), then the module itself; a module
+        registered under two parents is visited once per parent, as in PyTorch.
+
+        Examples:
+            >>> def init_weights(m):
+            ...     if isinstance(m, nn.Linear):
+            ...         nn.init.zeros_(m.weight)
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Tanh()).apply(init_weights)
+            >>> float(net[0].weight.abs().sum())
+            0.0
+        """
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
         return self
 
     # ------------------------------------------------------------------ modes and grads
 
     def train(self: M, mode: bool = True) -> M:
-        """Set ``training`` on this module and every submodule; returns ``self``."""
+        """Set ``training`` on this module and every submodule; returns ``self``.
+
+        No layer here behaves differently in training (there is no dropout or batch norm); the
+        flag is kept for PyTorch-style code and for user modules that read it.
+
+        Raises:
+            ValueError: when ``mode`` is not a ``bool``.
+
+        Examples:
+            >>> net = nn.Sequential(nn.Linear(2, 1)).train(False)
+            >>> net.training, net[0].training
+            (False, False)
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
@@ -314,16 +489,42 @@ class Module:
         return self
 
     def eval(self: M) -> M:
-        """The same as ``train(False)``."""
+        """The same as ``train(False)``; returns ``self``.
+
+        Examples:
+            >>> nn.Linear(2, 1).eval().training
+            False
+        """
         return self.train(False)
 
     def requires_grad_(self: M, requires_grad: bool = True) -> M:
+        """Set ``requires_grad`` on every parameter, to freeze or unfreeze them; returns ``self``.
+
+        Examples:
+            >>> layer = nn.Linear(2, 1).requires_grad_(False)
+            >>> [p.requires_grad for p in layer.parameters()]
+            [False, False]
+        """
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's gradient: to ``None`` (PyTorch 2's default), or to zeros."""
+        """Reset every parameter's gradient: to ``None`` (PyTorch 2's default), or to zeros.
+
+        Gradients accumulate (``.grad += ∂ℰ/∂W`` on each ``backward``), so a training loop
+        calls this before each backward pass. With ``set_to_none=False`` an existing ``.grad``
+        is zeroed in place and a missing one stays ``None``.
+
+        Examples:
+            >>> layer = nn.Linear(2, 1)
+            >>> layer(tg.ones(1, 2)).sum().backward()
+            >>> layer.weight.grad
+            tensor([[1., 1.]])
+            >>> layer.zero_grad()
+            >>> layer.weight.grad is None
+            True
+        """
         for param in self.parameters():
             if set_to_none:
                 param.grad = None
@@ -331,7 +532,18 @@ class Module:
                 param.grad.data[...] = 0
 
     def to(self: M, dtype: Any) -> M:
-        """Convert every floating parameter and buffer to ``dtype`` (the objects stay the same)."""
+        """Convert every floating parameter and buffer to ``dtype`` (the objects stay the same).
+
+        Only a dtype is accepted (there is one device, the CPU). Existing gradients are
+        converted too; integer buffers are left alone. Returns ``self``.
+
+        Raises:
+            TypeError: for a non-floating dtype.
+
+        Examples:
+            >>> nn.Linear(2, 1).to(np.float64).weight.dtype
+            dtype('float64')
+        """
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to: only floating dtypes are supported, got {dtype}")
@@ -343,9 +555,23 @@ class Module:
         return self
 
     def float(self: M) -> M:
+        """``to(np.float32)``: every floating parameter and buffer to single precision.
+
+        Examples:
+            >>> nn.Linear(2, 1, dtype=np.float64).float().weight.dtype
+            dtype('float32')
+        """
         return self.to(np.float32)
 
     def double(self: M) -> M:
+        """``to(np.float64)``: every floating parameter and buffer to double precision.
+
+        Gradient checks want it: finite differences in ``float32`` are too coarse.
+
+        Examples:
+            >>> nn.Linear(2, 1).double().bias.dtype
+            dtype('float64')
+        """
         return self.to(np.float64)
 
     # ------------------------------------------------------------------ state dicts
@@ -365,8 +591,19 @@ class Module:
     def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> dict[str, Any]:
         """Name → a copy of the array, for every parameter and persistent buffer.
 
-        The keys are PyTorch's (``"0.weight"``, ``"0.bias"``, ...). With ``keep_vars=True``
-        the values are the tensors themselves instead of copies of their arrays.
+        The keys are PyTorch's (``"0.weight"``, ``"0.bias"``, ...) and the arrays have
+        PyTorch's shapes, so ``torch_model.load_state_dict({k: torch.from_numpy(v) ...})``
+        works. With ``keep_vars=True`` the values are the tensors themselves instead of copies
+        of their arrays. Unlike PyTorch's (tensors sharing storage) the copies are independent.
+
+        Args:
+            prefix: prepended to every key.
+            keep_vars: return the tensors, not copies of their arrays.
+
+        Examples:
+            >>> sd = nn.Sequential(nn.Linear(25, 20), nn.ReLU(), nn.Linear(20, 5)).state_dict()
+            >>> [(key, value.shape) for key, value in sd.items()]
+            [('0.weight', (20, 25)), ('0.bias', (20,)), ('2.weight', (5, 20)), ('2.bias', (5,))]
         """
         return {prefix + name: (tensor if keep_vars else tensor.data.copy())
                 for name, tensor in self._named_state()}
@@ -376,8 +613,22 @@ class Module:
         """Copy the values of ``state_dict`` into the existing arrays, in place.
 
         Values may be NumPy arrays, tensors, or anything ``np.asarray`` accepts (a CPU
-        ``torch.Tensor``). A value of the wrong shape is always an error; a missing or
-        unexpected key is one when ``strict``. On an error nothing is copied.
+        ``torch.Tensor``); they are cast to each parameter's dtype. A value of the wrong shape
+        is always an error; a missing or unexpected key is one when ``strict``. On an error
+        nothing is copied.
+
+        Returns:
+            An ``IncompatibleKeys`` of the missing and the unexpected keys.
+
+        Raises:
+            RuntimeError: for a shape mismatch, or for missing or unexpected keys if ``strict``.
+
+        Examples:
+            >>> a, b = nn.Linear(3, 2), nn.Linear(3, 2)
+            >>> a.load_state_dict(b.state_dict())
+            <All keys matched successfully>
+            >>> np.array_equal(a.weight.data, b.weight.data)
+            True
         """
         own = dict(self._named_state())
         missing = [key for key in own if key not in state_dict]
@@ -402,7 +653,14 @@ class Module:
     # ------------------------------------------------------------------ printing
 
     def extra_repr(self) -> str:
-        """One line describing this module's settings, shown inside its ``repr``."""
+        """One line describing this module's settings, shown inside its ``repr``.
+
+        Subclasses override it (``Linear`` gives its sizes); the base class returns ``""``.
+
+        Examples:
+            >>> nn.Linear(3, 2).extra_repr()
+            'in_features=3, out_features=2, bias=True'
+        """
         return ""
 
     def __repr__(self) -> str:
@@ -442,7 +700,16 @@ class Sequential(Module):
 
     The children are named ``"0"``, ``"1"``, ... (or by the keys of one ``dict`` given
     instead). Indexing by an int (negative too) gives a module; by a slice, a ``Sequential``
-    that keeps the original names, as PyTorch's.
+    that keeps the original names, as PyTorch's. Deleting renumbers the rest. With
+    ``Linear`` and activation layers it is the lecture's network: each layer computes
+    v = W y + b and then y = φ(v).
+
+    Examples:
+        >>> net = nn.Sequential(nn.Linear(25, 20), nn.Sigmoid(), nn.Linear(20, 5))
+        >>> net(tg.ones(4, 25)).shape
+        (4, 5)
+        >>> len(net), type(net[-1]).__name__, len(net[:2])
+        (3, 'Linear', 2)
     """
 
     def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
@@ -455,6 +722,12 @@ class Sequential(Module):
                 self.add_module(str(i), module)  # type: ignore[arg-type]
 
     def forward(self, x: Any) -> Any:
+        """Apply the children in order, each to the previous one's output.
+
+        Examples:
+            >>> nn.Sequential(nn.ReLU(), nn.Tanh())(tg.tensor([-1.0, 0.0])).tolist()
+            [0.0, 0.0]
+        """
         for module in self._modules.values():
             x = module(x)
         return x
@@ -493,11 +766,22 @@ class Sequential(Module):
         return iter(self._modules.values())  # type: ignore[arg-type]
 
     def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns ``self``."""
+        """Add ``module`` at the end (named ``str(len(self))``); returns ``self``.
+
+        Examples:
+            >>> len(nn.Sequential(nn.Linear(2, 3)).append(nn.ReLU()))
+            2
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> Sequential:
+        """``append`` each module of ``modules`` in turn; returns ``self``.
+
+        Examples:
+            >>> len(nn.Sequential().extend([nn.Linear(2, 3), nn.ReLU()]))
+            2
+        """
         for module in modules:
             self.append(module)
         return self
@@ -506,7 +790,19 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules that registers them (so their parameters are found), as PyTorch's.
 
-    Children are named ``"0"``, ``"1"``, ...; a slice gives a new ``ModuleList``.
+    Children are named ``"0"``, ``"1"``, ...; a slice gives a new ``ModuleList``. Unlike
+    ``Sequential`` it has no ``forward``: the owner decides how to use the layers. A plain
+    Python list would hide the layers' parameters from ``parameters()`` and ``state_dict()``.
+
+    Args:
+        modules: the initial modules (none by default).
+
+    Examples:
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+        >>> list(layers.state_dict())[:2]
+        ['0.weight', '0.bias']
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -547,10 +843,26 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end (named ``str(len(self))``); returns ``self``.
+
+        Examples:
+            >>> len(nn.ModuleList().append(nn.Linear(2, 3)))
+            1
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """``append`` each module of the iterable ``modules``; returns ``self`` (also ``+=``).
+
+        Raises:
+            TypeError: for a single module that is not a container.
+
+        Examples:
+            >>> layers = nn.ModuleList([nn.ReLU()])
+            >>> len(layers.extend([nn.Tanh(), nn.Sigmoid()]))
+            3
+        """
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError("ModuleList.extend should be called with an iterable of modules, "
                             f"got {type(modules).__name__}")
@@ -559,6 +871,14 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index`` (as ``list.insert``) and renumber.
+
+        Examples:
+            >>> layers = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+            >>> layers.insert(1, nn.Sigmoid())
+            >>> [type(m).__name__ for m in layers]
+            ['ReLU', 'Sigmoid', 'Tanh']
+        """
         values = list(self._modules.values())
         values.insert(index, module)
         self.__dict__["_modules"] = {}
