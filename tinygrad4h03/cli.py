@@ -201,21 +201,28 @@ def save_plot(run: lecture.DigitsRun, path: str, order: str, plt: Any) -> None:
         ...     print(os.listdir(folder))
         ['digits.png']
     """
-    fig = plt.figure(figsize=(11, 5.5), layout="constrained")
-    grid = fig.add_gridspec(2, 5, height_ratios=(1.2, 1))
+    fig = plt.figure(figsize=(11, 7), layout="constrained")
+    grid = fig.add_gridspec(3, 5, height_ratios=(1.3, 1, 0.8))
     ax = fig.add_subplot(grid[0, :])
     epochs, losses = zip(*run.losses, strict=True)
     ax.semilogy(epochs, losses)
     ax.set(xlabel="epoch", ylabel="mean loss over the five digits", title="training loss")
+    classes = [str(d) for d in data.DIGITS]
     for k, (x, p) in enumerate(zip(run.X, run.probabilities, strict=True)):
-        ax = fig.add_subplot(grid[1, k])
-        ax.imshow(x.reshape(5, 5, order=order), cmap="Greys", vmin=0, vmax=1)
-        ax.set_xticks([])
-        ax.set_yticks([])
         best = int(np.argmax(p))
-        ax.set_title(f"digit {data.DIGITS[k]}: {data.DIGITS[best]} ({100 * p[best]:.1f} %)")
-        ax.set_xlabel("  ".join(f"{d}:{q:.2f}" for d, q in zip(data.DIGITS, p, strict=True)),
-                      fontsize=7)
+        image = fig.add_subplot(grid[1, k])
+        image.imshow(x.reshape(5, 5, order=order), cmap="Greys", vmin=0, vmax=1)
+        image.set_xticks([])
+        image.set_yticks([])
+        image.set_title(f"digit {data.DIGITS[k]}: predicted {data.DIGITS[best]}")
+        bars = fig.add_subplot(grid[2, k])
+        colours = ["tab:green" if c == k else "tab:gray" for c in range(len(p))]
+        bars.bar(classes, p, color=colours)
+        bars.set_ylim(0, 1.2)
+        bars.set_yticks([0, 0.5, 1])
+        bars.set_xlabel("class (green: the right one)" if k == 2 else "class")
+        bars.set_ylabel("probability" if k == 0 else "")
+        bars.text(k, p[k] + 0.04, f"{p[k]:.4f}", ha="center", fontsize=8)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
