@@ -513,3 +513,13 @@ def test_gradcheck_failure_is_a_runtime_error_as_pytorchs_and_an_assertion() -> 
         tg.gradcheck(lambda t: t.detach() * t, [x])  # the detached factor gets no gradient
     assert isinstance(error.value, AssertionError)
     assert isinstance(error.value, tg.GradcheckError)
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_refuses_dim_and_axis_together(method: str) -> None:
+    x = tg.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 1.0]])
+    with pytest.raises(TypeError, match="got both dim= and axis="):
+        getattr(x, method)(-1, axis=0)
+    np.testing.assert_allclose(getattr(x, method)(axis=0).numpy(),
+                               getattr(x, method)(dim=0).numpy())
+    np.testing.assert_allclose(getattr(x, method)().numpy(), getattr(x, method)(-1).numpy())

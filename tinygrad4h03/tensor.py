@@ -1324,13 +1324,13 @@ class Tensor:
         """
         return -((-self).max(dim, keepdim, **aliases))
 
-    def softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+    def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """sᵢ = exp(xᵢ) / Σₖ exp(xₖ) along ``dim``, with the max subtracted first (stable).
 
         Its Jacobian is diag(s) − s sᵀ, so ∂E/∂x = s ⊙ (g − Σₖ gₖ sₖ).
 
         Args:
-            dim: the dim to normalise along.
+            dim: the dim to normalise along (the last one when not given).
             axis: NumPy's name for ``dim``.
 
         Shapes:
@@ -1341,17 +1341,17 @@ class Tensor:
             tensor([0.5, 0.5])
         """
         dim = _normalize_dim(
-            _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "softmax"
+            _pick("dim", dim, "axis", axis, -1), self.ndim, "softmax"
         )
         return _apply(rules.SOFTMAX, self, axis=dim)
 
-    def log_softmax(self, dim: int = -1, *, axis: int | None = None) -> Tensor:
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """xᵢ − log Σₖ exp(xₖ) along ``dim``, the log of ``softmax``, computed stably.
 
         The max is subtracted first, so large inputs do not overflow. ∂E/∂x = g − softmax(x) Σₖ gₖ.
 
         Args:
-            dim: the dim to normalise along.
+            dim: the dim to normalise along (the last one when not given).
             axis: NumPy's name for ``dim``.
 
         Shapes:
@@ -1362,7 +1362,7 @@ class Tensor:
             tensor([-0.6931, -0.6931])
         """
         dim = _normalize_dim(
-            _pick("dim", None if dim == -1 else dim, "axis", axis, -1), self.ndim, "log_softmax"
+            _pick("dim", dim, "axis", axis, -1), self.ndim, "log_softmax"
         )
         return _apply(rules.LOG_SOFTMAX, self, axis=dim)
 
