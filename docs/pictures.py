@@ -89,9 +89,12 @@ PICTURES = {"graphs": draw_graphs, "digits": draw_digits, "performance": draw_pe
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("which", nargs="*", choices=[*PICTURES, []], default=[])
+    parser.add_argument("which", nargs="*", help=f"any of {', '.join(PICTURES)} (default: all)")
     parser.add_argument("--out", type=Path, default=IMG, help="folder (default: docs/img)")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.which if name not in PICTURES]
+    if unknown:
+        parser.error(f"no picture named {', '.join(unknown)}; choose from {', '.join(PICTURES)}")
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.which or PICTURES:
         for path in PICTURES[name](args.out):

@@ -191,8 +191,8 @@ def arange(
 ) -> Tensor:
     """The evenly spaced values start, start + step, ... < end, as ``np.arange``.
 
-    ``arange(n)`` gives 0, 1, ..., n − 1. The dtype, when not given, is that of NumPy's
-    result for integer arguments (``int64`` on most platforms) and ``float32`` otherwise.
+    ``arange(n)`` gives 0, 1, ..., n − 1. The dtype, when not given, is ``int64`` when every
+    argument is an integer and ``float32`` otherwise, as in PyTorch.
 
     Args:
         start: the first value, or the end when ``end`` is ``None``.

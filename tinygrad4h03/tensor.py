@@ -117,8 +117,8 @@ def _normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    if not dims and op != "squeeze":
-        return None  # sum(dim=()) reduces every dim, as PyTorch; squeeze(()) squeezes none
+    if not dims:
+        return None  # sum(dim=()) reduces every dim, as PyTorch
     axes = tuple(sorted({_normalize_dim(d, ndim, op) for d in dims}))
     return axes if ndim else ()  # a 0-d tensor accepts dim 0 or -1, as in PyTorch
 
