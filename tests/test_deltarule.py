@@ -339,7 +339,7 @@ def test_gradients_batch_is_the_mean_of_per_sample_gradients(case: Case, n: int,
         )
         for l in range(len(case.weights))
     ]
-    assert_gradients_close(batch, mean, rtol=1e-12)
+    assert_gradients_close(batch, mean, rtol=1e-10)  # summation order differs: rounding
 
 
 @pytest.mark.parametrize(("hidden", "output", "loss"), COMBINATIONS)

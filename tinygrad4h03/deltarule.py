@@ -52,6 +52,7 @@ full Jacobian J = diag(s) − s sᵀ is needed; the tempting elementwise formula
 **Shapes.** A single sample is a 1-D vector (the lecture's column vector); a batch is a 2-D
 array whose *rows* are samples, so the same code evaluates both with ``y @ W.T``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -62,7 +63,15 @@ import numpy as np
 __all__ = [
     "HIDDEN",
     "LOSSES",
+    "MASK_KINDS",
     "OUTPUTS",
+    "book_dropout_gradients",
+    "conv_forward",
+    "conv_gradients",
+    "conv_init",
+    "conv_loss",
+    "conv_train_epoch",
+    "dropout_mask",
     "forward",
     "gradients",
     "gradients_batch",
@@ -77,6 +86,7 @@ __all__ = [
 Weights = Sequence[np.ndarray]
 Biases = Sequence[np.ndarray | None] | None
 Gradients = list[tuple[np.ndarray, np.ndarray | None]]
+Masks = Sequence[np.ndarray] | None
 
 HIDDEN = ("relu", "sigmoid", "tanh", "linear")
 """The hidden activations φ that ``hidden=`` accepts; φ' = [v > 0], σ(1 − σ), 1 − tanh², 1."""
@@ -353,7 +363,12 @@ def _check_trainable(weights: Weights, biases: list[np.ndarray | None]) -> None:
 
 
 def _forward(
-    weights: Weights, biases: list[np.ndarray | None], x: np.ndarray, hidden: str, output: str
+    weights: Weights,
+    biases: list[np.ndarray | None],
+    x: np.ndarray,
+    hidden: str,
+    output: str,
+    masks: Masks = None,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     vs: list[np.ndarray] = []
     ys = [x]  # y^(0) = x, the output of the input layer
@@ -362,7 +377,10 @@ def _forward(
         if b is not None:
             v = v + b  # … + b^(l)
         vs.append(v)
-        ys.append(_activate(v, output if l == len(weights) else hidden))  # y^(l) = φ(v^(l))
+        y = _activate(v, output if l == len(weights) else hidden)  # y^(l) = φ(v^(l))
+        if masks is not None and l < len(weights):
+            y = y * masks[l - 1]  # dropout: y^(l) = m^(l) ⊙ φ(v^(l))
+        ys.append(y)
     return vs, ys
 
 
@@ -374,16 +392,33 @@ def _backward(
     hidden: str,
     output: str,
     loss: str,
+    masks: Masks = None,
+    book: bool = False,
 ) -> list[np.ndarray]:
-    """δ^(1) … δ^(L), each of v^(l)'s shape, walking the layers from L back to 1."""
+    """δ^(1) … δ^(L), each of v^(l)'s shape, walking the layers from L back to 1.
+
+    With dropout masks, y^(l) = m^(l) ⊙ φ(v^(l)) has the derivative m^(l) ⊙ φ'(v^(l)); the
+    book's rule (``book=True``) instead puts the masked y^(l) into σ' = y(1 − y).
+    """
     delta = _OUTPUT_DELTA[output, loss](vs[-1], ys[-1], y)  # δ^(L), see output_delta
     deltas = [delta]
     for l in range(len(weights) - 1, 0, -1):
         # ε^(l) = (W^(l+1))ᵀ δ^(l+1); `delta @ W` is that product for a row (or rows) δ.
         eps = delta @ np.asarray(weights[l])
-        delta = _phi_prime(vs[l - 1], ys[l], hidden) * eps  # δ^(l) = φ'(v^(l)) ε^(l)
-        deltas.append(delta)
+        delta = _hidden_derivative(vs[l - 1], ys[l], hidden, masks, l, book) * eps
+        deltas.append(delta)  # δ^(l) = φ'(v^(l)) ε^(l)
     return deltas[::-1]
+
+
+def _hidden_derivative(
+    v: np.ndarray, y: np.ndarray, hidden: str, masks: Masks, l: int, book: bool
+) -> np.ndarray:
+    """∂y^(l)/∂v^(l) elementwise: φ'(v), times the mask m^(l) with dropout."""
+    if masks is None:
+        return _phi_prime(v, y, hidden)
+    if book:
+        return y * (1.0 - y)  # DeepDropout.m: y.*(1-y) of the masked, scaled y
+    return masks[l - 1] * _phi_prime(v, _activate(v, hidden), hidden)
 
 
 def forward(
@@ -392,6 +427,8 @@ def forward(
     x: np.ndarray,
     hidden: str = "relu",
     output: str = "softmax",
+    *,
+    masks: Masks = None,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The forward pass, keeping every layer's v^(l) and y^(l).
 
@@ -404,6 +441,8 @@ def forward(
         x: the input y^(0): one sample, or a batch with samples in rows.
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
+        masks: dropout masks m^(1) … m^(L−1) (see `dropout_mask`), one per hidden layer, so
+            that y^(l) = m^(l) ⊙ φ(v^(l)); ``None`` for no dropout.
 
     Returns:
         ``(vs, ys)`` with ``vs[l - 1]`` = v^(l) for l = 1 … L and ``ys[l]`` = y^(l) for
@@ -424,7 +463,8 @@ def forward(
     biases = _check_network(weights, biases)
     x = np.asarray(x)
     _check_data(weights, x, None, batch=x.ndim == 2)
-    return _forward(weights, biases, x, hidden, output)
+    masks = _check_masks(weights, masks, x.shape[:-1])
+    return _forward(weights, biases, x, hidden, output, masks)
 
 
 def gradients(
@@ -435,6 +475,8 @@ def gradients(
     hidden: str = "relu",
     output: str = "softmax",
     loss: str = "cross_entropy",
+    *,
+    masks: Masks = None,
 ) -> Gradients:
     """∂E/∂W^(l) and ∂E/∂b^(l) of one sample's loss E, by the lecture's delta rule.
 
@@ -442,6 +484,12 @@ def gradients(
     elementwise φ, the lecture's δ^(L) = φ'(v^(L)) ⊙ ε^(L) with ε^(L) = y − y^(L)); then for
     l = L−1 … 1, ε^(l) = (W^(l+1))ᵀ δ^(l+1) and δ^(l) = φ'(v^(l)) ⊙ ε^(l). Each layer's
     gradient is ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ and ∂E/∂b^(l) = −δ^(l).
+
+    **Dropout.** Given masks m^(l) (0 for a dropped unit, 1/(1 − p) for a kept one), each hidden
+    output is y^(l) = m^(l) ⊙ φ(v^(l)), whose derivative is m^(l) ⊙ φ'(v^(l)); so
+    δ^(l) = m^(l) ⊙ φ'(v^(l)) ⊙ ε^(l), and the masked y^(l) enters the next layer's gradient.
+    (The book's ``DeepDropout.m`` uses y(1 − y) of the *masked* y instead: see
+    `book_dropout_gradients`.)
 
     Args:
         weights: W^(1) … W^(L), ``weights[l - 1]`` of shape ``(n_l, n_{l-1})``.
@@ -452,6 +500,7 @@ def gradients(
         hidden: φ of the hidden layers, one of `HIDDEN` (relu, sigmoid, tanh, linear).
         output: φ of the output layer, one of `OUTPUTS` (softmax, sigmoid, linear).
         loss: the loss E, one of `LOSSES` (cross_entropy, sse).
+        masks: dropout masks m^(1) … m^(L−1), each ``(n_l,)``; ``None`` for no dropout.
 
     Returns:
         ``[(dE/dW1, dE/db1), …, (dE/dWL, dE/dbL)]``, with ``None`` for ∂E/∂b^(l) where b^(l)
@@ -480,8 +529,15 @@ def gradients(
             "use gradients_batch for rows of samples"
         )
     _check_data(weights, x, y, batch=False)
-    vs, ys = _forward(weights, biases, x, hidden, output)
-    deltas = _backward(weights, vs, ys, y, hidden, output, loss)
+    masks = _check_masks(weights, masks, ())
+    vs, ys = _forward(weights, biases, x, hidden, output, masks)
+    deltas = _backward(weights, vs, ys, y, hidden, output, loss, masks)
+    return _sample_gradients(deltas, ys, biases)
+
+
+def _sample_gradients(
+    deltas: list[np.ndarray], ys: list[np.ndarray], biases: list[np.ndarray | None]
+) -> Gradients:
     return [
         (-np.outer(delta, y_prev), None if b is None else -delta)  # −δ^(l) (y^(l-1))ᵀ, −δ^(l)
         for delta, y_prev, b in zip(deltas, ys[:-1], biases, strict=True)
@@ -496,6 +552,8 @@ def gradients_batch(
     hidden: str = "relu",
     output: str = "softmax",
     loss: str = "cross_entropy",
+    *,
+    masks: Masks = None,
 ) -> Gradients:
     """The gradient of the *mean* loss (1/N) Σ_n E_n over the rows of a batch, vectorised.
 
@@ -520,6 +578,8 @@ def gradients_batch(
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
         loss: the loss E, one of `LOSSES`.
+        masks: dropout masks m^(1) … m^(L−1), each ``(N, n_l)`` (one row per sample) or
+            ``(n_l,)`` (one mask for every row); ``None`` for no dropout.
 
     Returns:
         ``[(dE/dW1, dE/db1), …]`` as `gradients` returns, for the mean loss.
@@ -543,8 +603,9 @@ def gradients_batch(
     n = X.shape[0]
     if n == 0:
         raise ValueError("gradients_batch needs at least one sample (row) in X, got 0")
-    vs, ys = _forward(weights, biases, X, hidden, output)
-    deltas = _backward(weights, vs, ys, Y, hidden, output, loss)
+    masks = _check_masks(weights, masks, X.shape[:1])
+    vs, ys = _forward(weights, biases, X, hidden, output, masks)
+    deltas = _backward(weights, vs, ys, Y, hidden, output, loss, masks)
     return [
         (-(delta.T @ y_prev) / n, None if b is None else -delta.mean(axis=0))
         for delta, y_prev, b in zip(deltas, ys[:-1], biases, strict=True)
@@ -614,6 +675,126 @@ def _log_output(v: np.ndarray, y_L: np.ndarray, y: np.ndarray, output: str) -> n
     return np.where(y != 0, log_y, 0.0)
 
 
+# --- dropout ----------------------------------------------------------------------------------
+
+MASK_KINDS = ("exact", "bernoulli")
+"""How `dropout_mask` picks the kept units: exactly round((1 − p)·n) of them (the book's
+``Dropout.m``), or each independently with probability 1 − p (PyTorch's ``nn.Dropout``)."""
+
+
+def dropout_mask(
+    shape: int | tuple[int, ...],
+    p: float,
+    kind: str = "exact",
+    rng: np.random.Generator | int | None = None,
+) -> np.ndarray:
+    """A dropout mask m: 0 for a dropped unit, 1/(1 − p) for a kept one (inverted dropout).
+
+    ``kind="exact"`` keeps exactly round((1 − p)·n) of the n units of every row, chosen at
+    random, as the book's ``Dropout.m`` (``randperm``); ``kind="bernoulli"`` keeps each unit
+    independently with probability 1 − p, as PyTorch's ``nn.Dropout``. Either way the expected
+    value of m ⊙ y is y, so the network needs no rescaling at inference.
+
+    Args:
+        shape: ``n`` for one sample's layer, or ``(N, n)`` for one mask per row.
+        p: the probability of dropping a unit, 0 ≤ p < 1.
+        kind: one of `MASK_KINDS`.
+        rng: a NumPy ``Generator`` or a seed.
+
+    Returns:
+        A float64 array of ``shape`` with values 0 and 1/(1 − p).
+
+    Raises:
+        ValueError: for p outside [0, 1) or an unknown ``kind``.
+
+    Examples:
+        >>> m = dropout_mask(10, 0.2, rng=0)
+        >>> sorted(set(m.tolist())), int((m > 0).sum())   # 8 of 10 kept, scaled by 1/0.8
+        ([0.0, 1.25], 8)
+    """
+    _check_choice("kind", kind, MASK_KINDS)
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout_mask: p must be a probability in [0, 1), got {p!r}")
+    rng = np.random.default_rng(rng)
+    shape = (shape,) if isinstance(shape, int | np.integer) else tuple(shape)
+    if kind == "bernoulli":
+        kept = rng.random(shape) >= p
+    else:
+        n = shape[-1] if shape else 1
+        # a random permutation of each row's units; its first round((1 − p) n) are kept
+        ranks = rng.random(shape).argsort(axis=-1).argsort(axis=-1)
+        kept = ranks < round(n * (1.0 - p))
+    return kept / (1.0 - p)
+
+
+def _check_masks(weights: Weights, masks: Masks, batch: tuple[int, ...]) -> list[np.ndarray] | None:
+    """Check one mask per hidden layer, (n_l,) or (*batch, n_l); broadcast to the latter."""
+    if masks is None:
+        return None
+    if len(masks) != len(weights) - 1:
+        raise ValueError(
+            f"masks: need one dropout mask per hidden layer ({len(weights) - 1}), got {len(masks)}"
+        )
+    checked = []
+    for l, m in enumerate(masks, start=1):
+        m, n_l = np.asarray(m, dtype=float), np.shape(weights[l - 1])[0]
+        if m.shape not in ((n_l,), (*batch, n_l)):
+            raise ValueError(
+                f"masks: m^({l}) must have shape {(*batch, n_l)} or ({n_l},) to match "
+                f"layer {l}'s W {np.shape(weights[l - 1])}; got {m.shape}"
+            )
+        checked.append(np.broadcast_to(m, (*batch, n_l)))
+    return checked
+
+
+def book_dropout_gradients(
+    weights: Weights,
+    biases: Biases,
+    x: np.ndarray,
+    y: np.ndarray,
+    masks: Sequence[np.ndarray],
+    output: str = "softmax",
+    loss: str = "cross_entropy",
+) -> Gradients:
+    """The book's dropout rule exactly as ``DeepDropout.m`` writes it — not the gradient.
+
+    The book masks each sigmoid layer, ỹ = m ⊙ σ(v), and then back-propagates with
+    ``delta = y.*(1-y).*e`` on that masked ỹ: δ = ỹ(1 − ỹ) ⊙ ε = m σ (1 − m σ) ⊙ ε. The
+    derivative of ỹ is m σ(1 − σ) (`gradients` with ``masks``): the two agree for dropped units
+    (m = 0) and differ for kept ones, where m = 1/(1 − p) ≠ 1. Kept to show by how much.
+
+    Args:
+        weights: W^(1) … W^(L).
+        biases: b^(1) … b^(L) or ``None``.
+        x: one input sample y^(0).
+        y: its target vector.
+        masks: the dropout masks m^(1) … m^(L−1), each ``(n_l,)``.
+        output: φ of the output layer, one of `OUTPUTS`.
+        loss: the loss E, one of `LOSSES`.
+
+    Returns:
+        ``[(dW1, db1), …]`` laid out as `gradients`' result (−δ^(l) (y^(l-1))ᵀ, −δ^(l)).
+
+    Examples:
+        >>> weights, _ = lecture_init((4, 3, 2), rng=0)
+        >>> x, y, m = np.ones(4), np.array([1.0, 0.0]), [np.array([1.25, 0.0, 1.25])]
+        >>> book = book_dropout_gradients(weights, None, x, y, m)
+        >>> true = gradients(weights, None, x, y, "sigmoid", masks=m)
+        >>> bool(np.allclose(book[0][0], true[0][0]))   # kept units: a different δ^(1)
+        False
+        >>> bool(np.allclose(book[1][0], true[1][0]))   # the output layer is the same
+        True
+    """
+    _check_names("sigmoid", output, loss)
+    biases = _check_network(weights, biases)
+    x, y = np.asarray(x), np.asarray(y)
+    _check_data(weights, x, y, batch=False)
+    checked = _check_masks(weights, masks, ())
+    vs, ys = _forward(weights, biases, x, "sigmoid", output, checked)
+    deltas = _backward(weights, vs, ys, y, "sigmoid", output, loss, checked, book=True)
+    return _sample_gradients(deltas, ys, biases)
+
+
 # --- training ---------------------------------------------------------------------------------
 
 
@@ -637,6 +818,7 @@ def train_step(
     hidden: str = "relu",
     output: str = "softmax",
     loss: str = "cross_entropy",
+    masks: Masks = None,
 ) -> None:
     """One per-sample update, in place: the body of the lecture's loop over points.
 
@@ -654,6 +836,7 @@ def train_step(
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
         loss: the loss E, one of `LOSSES`.
+        masks: this sample's dropout masks m^(1) … m^(L−1), or ``None``.
 
     Raises:
         ValueError: for a negative or non-finite ``alpha``, parameters that are not floating
@@ -669,7 +852,7 @@ def train_step(
         [[0.125, 0.25]]
     """
     _check_alpha(alpha)
-    grads = gradients(weights, biases, x, y, hidden, output, loss)  # all δ, old weights
+    grads = gradients(weights, biases, x, y, hidden, output, loss, masks=masks)  # old weights
     biases = _check_network(weights, biases)
     _check_trainable(weights, biases)
     _apply(weights, biases, grads, alpha)
@@ -686,6 +869,7 @@ def train_epoch(
     hidden: str = "relu",
     output: str = "softmax",
     loss: str = "cross_entropy",
+    masks: Masks = None,
 ) -> None:
     """One pass over the rows of ``X`` and ``Y``, in place.
 
@@ -705,6 +889,8 @@ def train_epoch(
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
         loss: the loss E, one of `LOSSES`.
+        masks: dropout masks for the whole pass, m^(l) of shape ``(N, n_l)``: row n is
+            sample n's mask (see `dropout_mask`); ``None`` for no dropout.
 
     Shapes:
         ``X`` is ``(N, n_0)`` and ``Y`` is ``(N, n_L)``.
@@ -728,14 +914,17 @@ def train_epoch(
     _check_trainable(weights, biases)
     X, Y = np.asarray(X), np.asarray(Y)
     _check_data(weights, X, Y, batch=True)
+    masks = _check_masks(weights, masks, X.shape[:1])
     names = {"hidden": hidden, "output": output, "loss": loss}
-    if batch_size is None or batch_size == 1:
-        for x, y in zip(X, Y, strict=True):
-            train_step(weights, biases, x, y, alpha, **names)
-        return
-    for start in range(0, X.shape[0], batch_size):
-        rows = slice(start, start + batch_size)
-        grads = gradients_batch(weights, biases, X[rows], Y[rows], **names)
+    step = 1 if batch_size is None else batch_size
+    for start in range(0, X.shape[0], step):
+        rows = slice(start, start + step)
+        batch_masks = None if masks is None else [m[rows] for m in masks]
+        if step == 1:
+            sample_masks = None if batch_masks is None else [m[0] for m in batch_masks]
+            train_step(weights, biases, X[start], Y[start], alpha, **names, masks=sample_masks)
+            continue
+        grads = gradients_batch(weights, biases, X[rows], Y[rows], **names, masks=batch_masks)
         _apply(weights, biases, grads, alpha)
 
 
@@ -778,3 +967,251 @@ def lecture_init(
     weights = [2.0 * rng.random((m, n)) - 1.0 for n, m in pairwise(sizes)]
     biases = [np.zeros(m) if bias else None for m in sizes[1:]]
     return weights, biases
+
+
+# --- the convolutional network of the book's ch. 6 (MnistConv.m) ------------------------------
+#
+# x (N, C_in, H, W) → v1 = W1 ⋆ x (C filters k×k, "valid") → y1 = ReLU(v1) → y2 = 2×2 mean pool
+# → flattened row by row (as nn.Flatten) → v3 = W5 y2 → y3 = ReLU(v3) → v = Wo y3 → softmax.
+# No biases, as the book. Shapes are PyTorch's: W1 (C, C_in, k, k) as nn.Conv2d's weight,
+# W5 (n_hidden, C·H'·W') and Wo (n_classes, n_hidden) as nn.Linear's.
+
+ConvWeights = tuple[np.ndarray, np.ndarray, np.ndarray]  # (W1, W5, Wo)
+
+
+def _windows(x: np.ndarray, k: int) -> np.ndarray:
+    """Every k×k patch of x (N, C, H, W) as a view (N, C, H − k + 1, W − k + 1, k, k)."""
+    return np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3))
+
+
+def _correlate(x: np.ndarray, W1: np.ndarray) -> np.ndarray:
+    """v1[n, c, i, j] = Σ_{d,a,b} W1[c, d, a, b] x[n, d, i + a, j + b] (Conv.m, nn.Conv2d)."""
+    v = np.tensordot(_windows(x, W1.shape[-1]), W1, axes=([1, 4, 5], [1, 2, 3]))
+    return v.transpose(0, 3, 1, 2)  # (N, H1, W1, C) → (N, C, H1, W1)
+
+
+def _mean_pool(y: np.ndarray) -> np.ndarray:
+    """2×2 mean pooling with stride 2 (Pool.m); an odd last row or column is dropped."""
+    n, c, h, w = y.shape
+    y = y[:, :, : h - h % 2, : w - w % 2]
+    return y.reshape(n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+
+
+def _unpool(e: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The book's ``kron(e, ones(2)) / 4``: each pooled error spread evenly over its 2×2 block
+    (zero for a row or column that pooling dropped)."""
+    spread = np.zeros(shape)
+    h, w = e.shape[2] * 2, e.shape[3] * 2
+    spread[:, :, :h, :w] = e.repeat(2, axis=2).repeat(2, axis=3) / 4.0
+    return spread
+
+
+def _pooled_size(filters: int, kernel: int, image: tuple[int, ...]) -> int:
+    """C·H'·W': the length of the flattened pooled maps for images of ``image`` (H, W)."""
+    return filters * ((image[0] - kernel + 1) // 2) * ((image[1] - kernel + 1) // 2)
+
+
+def _check_conv(weights: ConvWeights, X: np.ndarray, Y: np.ndarray | None) -> None:
+    if len(weights) != 3:
+        raise ValueError(f"conv: weights must be (W1, W5, Wo), got {len(weights)} arrays")
+    W1, W5, Wo = (np.asarray(W) for W in weights)
+    if W1.ndim != 4 or W1.shape[2] != W1.shape[3]:
+        raise ValueError(f"conv: W1 must have shape (C, C_in, k, k), got {W1.shape}")
+    if X.ndim != 4 or X.shape[1] != W1.shape[1] or min(X.shape[2:]) < W1.shape[2] + 1:
+        raise ValueError(
+            f"conv: X must have shape (N, {W1.shape[1]}, H, W) with H, W > {W1.shape[2]} to "
+            f"match W1 {W1.shape}; got {X.shape}"
+        )
+    pooled = _pooled_size(W1.shape[0], W1.shape[2], X.shape[2:])
+    if W5.ndim != 2 or W5.shape[1] != pooled:
+        raise ValueError(
+            f"conv: W5 must have shape (n_hidden, {pooled}) for W1 {W1.shape} and images "
+            f"{X.shape[2:]}; got {W5.shape}"
+        )
+    if Wo.ndim != 2 or Wo.shape[1] != W5.shape[0]:
+        raise ValueError(f"conv: Wo must have shape (n_classes, {W5.shape[0]}), got {Wo.shape}")
+    if Y is not None and Y.shape != (X.shape[0], Wo.shape[0]):
+        raise ValueError(f"conv: Y must have shape {(X.shape[0], Wo.shape[0])}, got {Y.shape}")
+
+
+def conv_forward(weights: ConvWeights, X: np.ndarray) -> dict[str, np.ndarray]:
+    """The book's convolutional network, forward: every intermediate, by the book's names.
+
+    ``v1 = W1 ⋆ x`` (cross-correlation, "valid": MATLAB's ``conv2(x, rot90(W, 2), 'valid')``),
+    ``y1 = ReLU(v1)``, ``y2 = pool(y1)`` (2×2 means), ``y4`` = y2 flattened row by row,
+    ``v5 = W5 y4``, ``y5 = ReLU(v5)``, ``v = Wo y5``, ``y = softmax(v)``.
+
+    Args:
+        weights: ``(W1, W5, Wo)``.
+        X: the images.
+
+    Returns:
+        A dict with the keys ``v1 y1 y2 y4 v5 y5 v y``.
+
+    Shapes:
+        ``X`` is ``(N, C_in, H, W)``; ``W1`` ``(C, C_in, k, k)``; ``v1`` and ``y1``
+        ``(N, C, H − k + 1, W − k + 1)``; ``y2`` half that (rounded down); ``y`` ``(N, n_classes)``.
+
+    Examples:
+        >>> weights = conv_init((1, 8, 8), filters=4, kernel=3, hidden=6, classes=3, rng=0)
+        >>> out = conv_forward(weights, np.ones((2, 1, 8, 8)))
+        >>> out["y1"].shape, out["y2"].shape, out["y"].shape
+        ((2, 4, 6, 6), (2, 4, 3, 3), (2, 3))
+    """
+    X = np.asarray(X, dtype=float)
+    _check_conv(weights, X, None)
+    W1, W5, Wo = weights
+    v1 = _correlate(X, np.asarray(W1))
+    y1 = _relu(v1)
+    y2 = _mean_pool(y1)
+    y4 = y2.reshape(len(X), -1)
+    v5 = y4 @ np.asarray(W5).T
+    y5 = _relu(v5)
+    v = y5 @ np.asarray(Wo).T
+    return {"v1": v1, "y1": y1, "y2": y2, "y4": y4, "v5": v5, "y5": y5, "v": v, "y": _softmax(v)}
+
+
+def conv_gradients(weights: ConvWeights, X: np.ndarray, Y: np.ndarray) -> ConvWeights:
+    """∂E/∂W1, ∂E/∂W5, ∂E/∂Wo of the mean cross-entropy over a batch, by the book's rule.
+
+    ``MnistConv.m``'s back-propagation, vectorised over the batch (δ = −∂E/∂v as in
+    `gradients`):
+
+    ```text
+    δ = y_target − y                          softmax + cross-entropy: δ = ε
+    δ5 = [v5 > 0] ⊙ Woᵀ δ                     the dense ReLU layer
+    e2 = W5ᵀ δ5, reshaped as y2               the error of the pooled maps
+    e1 = kron(e2, ones(2, 2)) / 4             each pooled error spread over its 2×2 block
+    δ1 = [v1 > 0] ⊙ e1                        the convolution's ReLU
+    ∂E/∂W1[c] = −(1/N) Σ_n x_n ⋆ δ1_n[c]      the filter gradient: correlate the input with δ1
+    ∂E/∂W5 = −(1/N) Σ_n δ5 y4ᵀ,  ∂E/∂Wo = −(1/N) Σ_n δ y5ᵀ
+    ```
+
+    Args:
+        weights: ``(W1, W5, Wo)``.
+        X: the images.
+        Y: one-hot (or probability) targets, one row per image.
+
+    Returns:
+        ``(dW1, dW5, dWo)``, the gradient of the mean loss (the book sums the batch's updates
+        and divides by its size).
+
+    Shapes:
+        ``X`` is ``(N, C_in, H, W)`` and ``Y`` ``(N, n_classes)``; each gradient has its
+        weight's shape.
+
+    Examples:
+        >>> weights = conv_init((1, 6, 6), filters=2, kernel=3, hidden=4, classes=3, rng=0)
+        >>> X, Y = np.random.default_rng(1).random((2, 1, 6, 6)), np.eye(3)[[0, 2]]
+        >>> [g.shape for g in conv_gradients(weights, X, Y)]
+        [(2, 1, 3, 3), (4, 8), (3, 4)]
+    """
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    _check_conv(weights, X, Y)
+    W1, W5, Wo = (np.asarray(W) for W in weights)
+    f, n = conv_forward(weights, X), len(X)
+    delta = Y - f["y"] * Y.sum(axis=1, keepdims=True)  # output_delta, softmax + cross-entropy
+    delta5 = (f["v5"] > 0) * (delta @ Wo)
+    e2 = (delta5 @ W5).reshape(f["y2"].shape)
+    delta1 = (f["v1"] > 0) * _unpool(e2, f["v1"].shape)
+    # the filter gradient correlates each input map with each δ1 map over the batch
+    windows = _windows(X, W1.shape[-1])
+    dW1 = np.tensordot(delta1, windows, axes=([0, 2, 3], [0, 2, 3]))  # (C, C_in, k, k)
+    return -dW1 / n, -(delta5.T @ f["y4"]) / n, -(delta.T @ f["y5"]) / n
+
+
+def conv_loss(weights: ConvWeights, X: np.ndarray, Y: np.ndarray) -> float:
+    """The mean cross-entropy −Σ_i y_i log softmax(v)_i over the rows.
+
+    Examples:
+        >>> weights = conv_init((1, 6, 6), filters=2, kernel=3, hidden=4, classes=3, rng=0)
+        >>> Wo = weights[2]; Wo[:] = 0   # equal logits: E = log 3
+        >>> round(conv_loss(weights, np.ones((1, 1, 6, 6)), np.eye(3)[:1]), 4)
+        1.0986
+    """
+    v = conv_forward(weights, X)["v"]
+    shifted = v - v.max(axis=1, keepdims=True)
+    log_y = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax(v)
+    return float(np.mean(-(np.asarray(Y, dtype=float) * log_y).sum(axis=1)))
+
+
+def conv_init(
+    image_shape: tuple[int, int, int] = (1, 28, 28),
+    filters: int = 20,
+    kernel: int = 9,
+    hidden: int = 100,
+    classes: int = 10,
+    rng: np.random.Generator | int | None = None,
+) -> ConvWeights:
+    """Initial ``(W1, W5, Wo)`` as ``MnistConv``'s test script draws them.
+
+    ``W1 = 1e-2 * randn``; W5 and Wo uniform on ±√6 / √(n_in + n_out) (Glorot's uniform: the
+    book writes ``sqrt(6)/sqrt(360 + 2000)`` and ``sqrt(6)/sqrt(10 + 100)``).
+
+    Args:
+        image_shape: ``(C_in, H, W)`` of one image; MNIST's ``(1, 28, 28)`` by default.
+        filters: the number C of filters (the book's 20).
+        kernel: the filter size k (the book's 9).
+        hidden: the dense ReLU layer's width (the book's 100).
+        classes: the number of classes (10).
+        rng: a NumPy ``Generator`` or a seed.
+
+    Returns:
+        ``(W1, W5, Wo)`` in float64.
+
+    Examples:
+        >>> W1, W5, Wo = conv_init(rng=0)   # the book's MNIST network
+        >>> W1.shape, W5.shape, Wo.shape
+        ((20, 1, 9, 9), (100, 2000), (10, 100))
+    """
+    rng = np.random.default_rng(rng)
+    c_in, h, w = image_shape
+    pooled = _pooled_size(filters, kernel, (h, w))
+    W1 = 1e-2 * rng.standard_normal((filters, c_in, kernel, kernel))
+    W5 = rng.uniform(-1, 1, (hidden, pooled)) * np.sqrt(6.0 / (pooled + hidden))
+    Wo = rng.uniform(-1, 1, (classes, hidden)) * np.sqrt(6.0 / (hidden + classes))
+    return W1, W5, Wo
+
+
+def conv_train_epoch(
+    weights: ConvWeights,
+    velocities: ConvWeights,
+    X: np.ndarray,
+    Y: np.ndarray,
+    alpha: float = 0.01,
+    beta: float = 0.95,
+    batch_size: int = 100,
+) -> None:
+    """One pass of ``MnistConv.m`` over the rows, in place: momentum on mini-batch means.
+
+    For each consecutive batch, with g its mean gradient (`conv_gradients`):
+    m ← β m − α g and W ← W + m (the book's ``momentum = alpha*dW + beta*momentum``; the same
+    as ``tg.optim.SGD(lr=α, momentum=β)``, whose buffer is −m/α).
+
+    Args:
+        weights: ``(W1, W5, Wo)``, updated in place.
+        velocities: the momenta m, arrays of the weights' shapes (zeros to start), updated in
+            place.
+        X: the images, ``(N, C_in, H, W)``.
+        Y: their one-hot targets, ``(N, n_classes)``.
+        alpha: the learning rate α (the book's 0.01).
+        beta: the momentum β (the book's 0.95).
+        batch_size: images per update (the book's 100).
+
+    Examples:
+        >>> weights = conv_init((1, 6, 6), filters=2, kernel=3, hidden=4, classes=2, rng=0)
+        >>> X, Y = np.random.default_rng(1).random((4, 1, 6, 6)), np.eye(2)[[0, 1, 0, 1]]
+        >>> velocities = tuple(np.zeros_like(W) for W in weights)
+        >>> before = conv_loss(weights, X, Y)
+        >>> for _ in range(20): conv_train_epoch(weights, velocities, X, Y, 0.5, 0.5, 2)
+        >>> conv_loss(weights, X, Y) < before
+        True
+    """
+    _check_alpha(alpha)
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    for start in range(0, len(X), batch_size):
+        rows = slice(start, start + batch_size)
+        for W, m, g in zip(weights, velocities, conv_gradients(weights, X[rows], Y[rows])):
+            m *= beta
+            m -= alpha * g
+            W += m
