@@ -452,3 +452,138 @@ TO = Rule(
 )
 CAT = Rule("cat", lambda *xs, axis: np.concatenate(xs, axis=axis), (_cat_vjp,), variadic=True)
 STACK = Rule("stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), variadic=True)
+
+
+# ------------------------------------------------------------------------ convolution and pooling
+# The primitives of tg.nn's Conv2d, MaxPool2d, AvgPool2d and GELU. A convolution is PAD, then
+# WINDOWS (every kernel-sized patch of the last two axes, a strided view: no copy), then one
+# matrix product; WINDOWS's VJP is WINDOW_SUM (each window's gradient added back where the
+# window came from) and WINDOW_SUM's is WINDOWS, so both are differentiable any number of times.
+
+
+def _erf_forward(a: np.ndarray) -> np.ndarray:
+    dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
+    return _ERF_UFUNC(a).astype(dtype)
+
+
+_ERF_UFUNC = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to 1 ulp
+
+
+def _unpad_index(pad_width: tuple[tuple[int, int], ...], shape: tuple[int, ...]) -> tuple:
+    """The slices that cut the padding off again (``shape`` is the unpadded input's)."""
+    return tuple(slice(before, before + n) for (before, _), n in zip(pad_width, shape))
+
+
+def _window_count(size: int, kernel: int, stride: int, dilation: int) -> int:
+    return (size - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _windows_forward(
+    a: np.ndarray, *, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> np.ndarray:
+    # (..., H, W) -> (..., OH, OW, KH, KW): out[..., i, j, p, q] = a[..., i·s + p·d, j·s + q·d]
+    rows = _window_count(a.shape[-2], kernel[0], stride[0], dilation[0])
+    cols = _window_count(a.shape[-1], kernel[1], stride[1], dilation[1])
+    step_h, step_w = a.strides[-2:]
+    shape = (*a.shape[:-2], rows, cols, *kernel)
+    strides = (
+        *a.strides[:-2],
+        step_h * stride[0],
+        step_w * stride[1],
+        step_h * dilation[0],
+        step_w * dilation[1],
+    )
+    return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
+
+
+def _window_sum_forward(
+    g: np.ndarray,
+    *,
+    shape: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+) -> np.ndarray:
+    # The transpose of _windows_forward: one strided add per kernel offset (p, q), none per pixel.
+    out = np.zeros(shape, dtype=g.dtype)
+    rows, cols = g.shape[-4:-2]
+    for p in range(kernel[0]):
+        top = p * dilation[0]
+        for q in range(kernel[1]):
+            left = q * dilation[1]
+            out[
+                ...,
+                top : top + stride[0] * (rows - 1) + 1 : stride[0],
+                left : left + stride[1] * (cols - 1) + 1 : stride[1],
+            ] += g[..., p, q]
+    return out
+
+
+def _windows(
+    g: Array, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> Array:
+    if _is_array(g):
+        return _windows_forward(g, kernel=kernel, stride=stride, dilation=dilation)
+    return g._apply(WINDOWS, g, kernel=kernel, stride=stride, dilation=dilation)
+
+
+def _window_sum(
+    g: Array,
+    shape: tuple[int, ...],
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+) -> Array:
+    attrs = {"shape": shape, "kernel": kernel, "stride": stride, "dilation": dilation}
+    return _window_sum_forward(g, **attrs) if _is_array(g) else g._apply(WINDOW_SUM, g, **attrs)
+
+
+ERF = Rule(
+    "erf",
+    _erf_forward,
+    (lambda g, out, a: g * (2 / math.sqrt(math.pi)) * _exp(-(a * a)),),
+)
+PAD = Rule(
+    "pad",
+    lambda a, *, pad_width, value: np.pad(a, pad_width, constant_values=value),
+    (lambda g, out, a, *, pad_width, value: g[_unpad_index(pad_width, a.shape)],),
+)
+WINDOWS = Rule(
+    "windows",
+    _windows_forward,
+    (lambda g, out, a, **how: _window_sum(g, a.shape, **how),),
+)
+WINDOW_SUM = Rule(
+    "window_sum",
+    _window_sum_forward,
+    (lambda g, out, a, *, shape, **how: _windows(g, **how),),
+)
+
+
+def _clamped_log(x: Array) -> Array:
+    # PyTorch's binary_cross_entropy clamps each log at −100, so a 0 or 1 gives a finite loss.
+    if _is_array(x):
+        with np.errstate(divide="ignore"):
+            return np.maximum(np.log(x), -100.0)
+    log = x.log()
+    return _where(log > -100.0, log, -100.0)
+
+
+def _bce_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
+
+
+def _bce_vjp_input(g: Array, out: Array, x: Array, y: Array) -> Array:
+    # ∂ℓ/∂x = (x − y) / (x (1 − x)), the denominator kept ≥ 1e-12 as PyTorch does.
+    spread = x * (1 - x)
+    if _is_array(spread):
+        return g * (x - y) / np.maximum(spread, 1e-12)
+    floor = _where(spread > 1e-12, spread, 1e-12)
+    return g * (x - y) / floor
+
+
+BINARY_CROSS_ENTROPY = Rule(
+    "binary_cross_entropy",
+    _bce_forward,
+    (_bce_vjp_input, lambda g, out, x, y: g * (_log(1 - x) - _log(x))),
+)

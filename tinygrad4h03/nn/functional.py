@@ -20,23 +20,42 @@ equal to ``ignore_index`` contribute nothing and do not count. The lecture's
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from .. import rules
-from ..tensor import ShapeError, Tensor
+from .. import creation, rules
+from ..tensor import ShapeError, Tensor, where
 
 __all__ = [
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
     "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "one_hot",
+    "pad",
     "relu",
     "sigmoid",
+    "smooth_l1_loss",
     "softmax",
+    "softplus",
     "sse_loss",
     "tanh",
 ]
@@ -418,7 +437,7 @@ def _soft_cross_entropy(
     weights = _class_weights(weight, classes, x.dtype, "cross_entropy")
     if weights is not None:
         probs = probs * weights.reshape((classes,) + (1,) * (x.ndim - cdim - 1))
-    count = x.data.size // classes if classes else 0
+    count = x.numel() // classes if classes else 0
     scale = -1.0 / count if reduction == "mean" else -1.0
     products = x.log_softmax(dim=cdim) * (probs * scale)
     return products.sum(dim=cdim) if reduction == "none" else products.sum()
@@ -476,7 +495,7 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
     """The target as an integer array of the input's shape without the class dim."""
     if x.ndim == 0:
         raise ShapeError(f"{name}: input must have a class dim, got a 0-d tensor")
-    targets = np.asarray(target.data if isinstance(target, Tensor) else target)
+    targets = np.asarray(target)
     expected = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
     if targets.dtype.kind not in "iu":
         alternative = f" or class probabilities of shape {x.shape}" * (name == "cross_entropy")
@@ -506,10 +525,841 @@ def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str
 def _class_weights(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.ndarray | None:
     if weight is None:
         return None
-    weights = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    weights = np.asarray(weight, dtype=dtype)
     if weights.shape != (classes,):
         raise ShapeError(
             f"{name}: weight must have one entry per class, shape ({classes},), "
             f"got shape {weights.shape}"
         )
     return weights
+
+
+# --------------------------------------------------------------------------- more activations
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """Leaky ReLU, elementwise: ``x`` for x > 0, else ``negative_slope · x``.
+
+    The derivative is 1 for x > 0 and ``negative_slope`` elsewhere (also at 0, as PyTorch).
+    ``inplace`` is accepted for PyTorch code; the result is always a new tensor.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.leaky_relu(tg.tensor([-2.0, 3.0]), 0.1)
+        tensor([-0.2,  3. ])
+    """
+    x = _tensor(input, "leaky_relu")
+    return where(x > 0, x, x * negative_slope)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit: ``x Φ(x)``, Φ the standard normal's distribution function.
+
+    ``approximate="none"`` computes Φ(x) = ½ (1 + erf(x / √2)) exactly; ``"tanh"`` uses
+    ½ (1 + tanh(√(2/π) (x + 0.044715 x³))), as PyTorch's.
+
+    Raises:
+        RuntimeError: for another ``approximate``.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.gelu(tg.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1587,  0.    ,  0.8413])
+    """
+    x = _tensor(input, "gelu")
+    if approximate == "none":
+        return x * (Tensor._apply(rules.ERF, x * (1 / math.sqrt(2))) + 1) * 0.5
+    if approximate == "tanh":
+        inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
+        return x * (inner.tanh() + 1) * 0.5
+    raise RuntimeError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """Exponential linear unit: ``x`` for x > 0, else ``alpha (eˣ − 1)``.
+
+    The derivative is 1 for x > 0 and ``alpha eˣ`` elsewhere.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.elu(tg.tensor([-1.0, 2.0]))
+        tensor([-0.6321,  2.    ])
+    """
+    x = _tensor(input, "elu")
+    positive = x > 0
+    # exp only of the non-positive part: the unused branch must not overflow (inf · 0 = NaN)
+    return where(positive, x, (where(positive, 0.0, x).exp() - 1) * alpha)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """Softplus, a smooth ReLU: ``(1/β) log(1 + e^(βx))``, and ``x`` itself where βx > threshold.
+
+    Its derivative is σ(βx). Computed without overflow for any finite x.
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> F.softplus(tg.tensor([0.0, 30.0]))
+        tensor([ 0.6931, 30.    ])
+    """
+    x = _tensor(input, "softplus")
+    scaled = x * beta
+    return where(scaled > threshold, x, _log1p_exp(scaled) * (1 / beta))
+
+
+def _log1p_exp(z: Tensor) -> Tensor:
+    """log(1 + eᶻ) = max(z, 0) + log(1 + e^(−|z|)), with each branch smooth where it is used.
+
+    Written with ``where`` rather than ``relu`` and ``abs``, whose derivatives at 0 are 0: their
+    sum would give a derivative of 0 at z = 0 instead of σ(0) = ½.
+    """
+    positive = z > 0
+    return where(positive, z, 0.0) + (where(positive, -z, z).exp() + 1).log()
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1 − p).
+
+    The expected value of every element is unchanged, so nothing is rescaled at evaluation
+    time: with ``training=False`` (or p = 0) the input is returned as it is. The mask is drawn
+    from the package's generator, so ``tg.manual_seed`` reproduces it. The gradient is the
+    same mask times 1/(1 − p).
+
+    Args:
+        input: any floating tensor.
+        p: the probability of zeroing an element, in [0, 1].
+        training: apply dropout (``True``, the default, as PyTorch's function) or not.
+        inplace: accepted for PyTorch code; the result is always a new tensor.
+
+    Raises:
+        ValueError: for ``p`` outside [0, 1].
+
+    Shapes:
+        ``(*)`` in, ``(*)`` out.
+
+    Examples:
+        >>> _ = tg.manual_seed(0)
+        >>> y = F.dropout(tg.ones(1000), p=0.25)
+        >>> sorted(set(y.tolist())), round(float(y.mean()), 1)  # 0 or 1/0.75; mean about 1
+        ([0.0, 1.3333333730697632], 1.0)
+    """
+    _check_probability(p, "dropout")
+    x = _tensor(input, "dropout")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    keep = creation.generator().random(x.shape) >= p
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    return x * Tensor(keep.astype(dtype) * dtype.type(1 / (1 - p)))
+
+
+def _check_probability(p: float, name: str) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}: dropout probability has to be between 0 and 1, but got {p}")
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation over every dim but the channels (dim 1).
+
+    In training (or without running statistics) each channel c is normalised with its batch
+    mean μ_c and biased variance σ²_c: x̂ = (x − μ_c) / √(σ²_c + eps), then y = γ_c x̂ + β_c.
+    In training the running statistics are also updated in place:
+    r ← (1 − momentum) r + momentum · s, with the *unbiased* variance for ``running_var``.
+    At evaluation the running statistics take the batch's place.
+
+    Args:
+        input: ``(N, C)``, ``(N, C, L)`` or ``(N, C, H, W)``.
+        running_mean: ``(C,)`` or ``None``.
+        running_var: ``(C,)`` or ``None``.
+        weight: γ, ``(C,)`` or ``None`` for 1.
+        bias: β, ``(C,)`` or ``None`` for 0.
+        training: use (and update) the batch statistics.
+        momentum: the running statistics' update factor.
+        eps: added to the variance.
+
+    Raises:
+        ValueError: in training with one value per channel.
+
+    Examples:
+        >>> x = tg.tensor([[1.0, 10.0], [3.0, 30.0]])
+        >>> F.batch_norm(x, None, None, training=True)
+        tensor([[-1., -1.],
+                [ 1.,  1.]])
+    """
+    x = _tensor(input, "batch_norm")
+    if x.ndim < 2:
+        raise ValueError(
+            f"batch_norm: expected an input with a batch and a channel dim, got {x.shape}"
+        )
+    axes = (0, *range(2, x.ndim))
+    count = x.numel() // x.shape[1] if x.shape[1] else 0
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training or running_mean is None:
+        if training and count <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input "
+                f"of shape {x.shape}"
+            )
+        mean = x.mean(dim=axes, keepdim=True)
+        centred = x - mean
+        var = (centred * centred).mean(dim=axes, keepdim=True)
+        if training and running_mean is not None:
+            _update_running(running_mean, running_var, mean, var, momentum, count)
+    else:
+        centred = x - running_mean.reshape(shape)
+        var = running_var.reshape(shape)  # type: ignore[union-attr]
+    out = centred / (var + eps).sqrt()
+    return _affine(out, weight, bias, shape)
+
+
+def _update_running(
+    running_mean: Tensor,
+    running_var: Tensor | None,
+    mean: Tensor,
+    var: Tensor,
+    momentum: float,
+    count: int,
+) -> None:
+    """r ← (1 − momentum) r + momentum · s, in place (the buffers share memory with state_dict)."""
+    means = running_mean.numpy()
+    means *= 1 - momentum
+    means += momentum * mean.numpy().reshape(-1)
+    if running_var is not None:
+        variances = running_var.numpy()
+        variances *= 1 - momentum
+        variances += momentum * var.numpy().reshape(-1) * (count / (count - 1))
+
+
+def _affine(
+    x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]
+) -> Tensor:
+    if weight is not None:
+        x = x * weight.reshape(shape)
+    if bias is not None:
+        x = x + bias.reshape(shape)
+    return x
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape: Any,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Layer normalisation over the last dims, those of ``normalized_shape``.
+
+    Each sample is normalised with its own mean and biased variance over those dims:
+    y = (x − μ) / √(σ² + eps) · γ + β (γ, β of ``normalized_shape``, elementwise).
+
+    Raises:
+        RuntimeError: when the input's last dims are not ``normalized_shape``.
+
+    Shapes:
+        input ``(*, *normalized_shape)`` → the same.
+
+    Examples:
+        >>> F.layer_norm(tg.tensor([[1.0, 3.0], [0.0, 10.0]]), (2,))
+        tensor([[-1.,  1.],
+                [-1.,  1.]])
+    """
+    x = _tensor(input, "layer_norm")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape or x.shape[x.ndim - len(shape) :] != shape or len(shape) > x.ndim:
+        raise RuntimeError(
+            f"layer_norm: normalized_shape {shape} must be the input's last dims, got input "
+            f"of shape {x.shape}"
+        )
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    centred = x - x.mean(dim=axes, keepdim=True)
+    var = (centred * centred).mean(dim=axes, keepdim=True)
+    out = centred / (var + eps).sqrt()
+    return _affine(out, weight, bias, shape)
+
+
+# --------------------------------------------------------------------------- convolution, pooling
+
+
+def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
+    """An int or a pair of ints as a pair (PyTorch's ``_pair``)."""
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) for v in pair):
+        raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _image_input(input: Any, op: str) -> tuple[Tensor, bool]:
+    """The input as ``(N, C, H, W)`` and whether it came without the batch dim."""
+    x = _tensor(input, op)
+    if x.ndim not in (3, 4):
+        raise RuntimeError(
+            f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}"
+        )
+    return (x.unsqueeze(0), True) if x.ndim == 3 else (x, False)
+
+
+def _constant_pad(x: Tensor, pads: tuple[tuple[int, int], tuple[int, int]], value: float) -> Tensor:
+    """Pad the last two dims with ``value`` (the PAD rule; its VJP slices the padding off)."""
+    if not any(pads[0]) and not any(pads[1]):
+        return x
+    pad_width = ((0, 0),) * (x.ndim - 2) + pads
+    return Tensor._apply(rules.PAD, x, pad_width=pad_width, value=value)
+
+
+def _output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
+    return (size - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _check_output(
+    x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], op: str
+) -> None:
+    """A kernel that does not fit the (padded) input is an error, as PyTorch's."""
+    height, width = x.shape[-2:]
+    rows = _output_size(height, kernel[0], stride[0], dilation[0])
+    cols = _output_size(width, kernel[1], stride[1], dilation[1])
+    if rows <= 0 or cols <= 0:
+        raise RuntimeError(
+            f"{op}: the padded input of size ({height} x {width}) is smaller than the kernel "
+            f"{kernel} with dilation {dilation}: the output would be ({rows} x {cols})"
+        )
+    if min(stride) <= 0:
+        raise RuntimeError(f"{op}: stride must be positive, got {stride}")
+
+
+def _windows(
+    x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> Tensor:
+    """``(…, H, W)`` → ``(…, OH, OW, KH, KW)``: every window, a strided view (no copy)."""
+    return Tensor._apply(rules.WINDOWS, x, kernel=kernel, stride=stride, dilation=dilation)
+
+
+def _conv_padding(
+    padding: Any, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``(top, bottom), (left, right)`` for an int, a pair, ``"valid"`` or ``"same"``."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding != "same":
+            raise ValueError(
+                f"conv2d: invalid padding string {padding!r}, should be one of 'valid', 'same'"
+            )
+        if stride != (1, 1):
+            raise ValueError("conv2d: padding='same' is not supported for strided convolutions")
+        total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return (total[0] // 2, total[0] - total[0] // 2), (total[1] // 2, total[1] - total[1] // 2)
+    rows, cols = _pair(padding, "padding", "conv2d")
+    if rows < 0 or cols < 0:
+        raise RuntimeError(f"conv2d: negative padding is not supported, got {padding!r}")
+    return (rows, rows), (cols, cols)
+
+
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-D convolution (cross-correlation, as in every framework) of images with filters.
+
+    out[n, o, i, j] = b_o + Σ_{c, p, q} W[o, c, p, q] · x[n, c, i·s + p·d, j·s + q·d] on the
+    zero-padded input. Computed as im2col: the windows of the padded input (a strided view),
+    copied once into a matrix of shape ``(N·OH·OW, C·KH·KW)``, times the filters as a matrix
+    ``(O, C·KH·KW)`` — one matrix product, no loop over pixels. Every step is a differentiable
+    operation, so the gradient (and the gradient of the gradient) comes from their rules:
+    ∂ℰ/∂W = Gᵀ · columns, and ∂ℰ/∂x adds each window's gradient back where it came from.
+
+    Args:
+        input: images ``(N, C, H, W)``, or one image ``(C, H, W)``.
+        weight: filters ``(O, C, KH, KW)``.
+        bias: ``(O,)`` or ``None``.
+        stride: the step between windows, an int or ``(sh, sw)``.
+        padding: zeros added on each side: an int, ``(ph, pw)``, ``"valid"`` (none) or
+            ``"same"`` (the output keeps the input's size; stride 1 only; an odd total puts
+            the extra row and column at the bottom and right, as PyTorch).
+        dilation: the spacing between kernel taps, an int or ``(dh, dw)``.
+        groups: only 1 (grouped convolutions are not implemented).
+
+    Raises:
+        RuntimeError: for inputs that are not 3-D or 4-D, a channel count that does not match
+            the weight's, a kernel larger than the padded input, or negative padding.
+        NotImplementedError: for ``groups != 1``.
+
+    Shapes:
+        ``(N, C, H, W)`` → ``(N, O, OH, OW)`` with OH = ⌊(H + 2p − d (KH − 1) − 1) / s⌋ + 1.
+
+    Examples:
+        >>> x = tg.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.conv2d(x, tg.ones(1, 1, 2, 2), stride=2)  # the sum of each 2×2 block
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+    """
+    x, unbatched = _image_input(input, "conv2d")
+    if groups != 1:
+        raise NotImplementedError(f"conv2d: only groups=1 is implemented, got groups={groups}")
+    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
+        raise RuntimeError(
+            f"conv2d: weight of shape {weight.shape} expects an input with "
+            f"{weight.shape[1] if weight.ndim == 4 else '?'} channels (weight: (out_channels, "
+            f"in_channels, kH, kW)), got an input of shape {x.shape}"
+        )
+    out_channels, _, *size = weight.shape
+    kernel = (int(size[0]), int(size[1]))
+    stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
+    x = _constant_pad(x, _conv_padding(padding, kernel, stride, dilation), 0.0)
+    _check_output(x, kernel, stride, dilation, "conv2d")
+    windows = _windows(x, kernel, stride, dilation)  # (N, C, OH, OW, KH, KW)
+    n, _, rows, cols = windows.shape[:4]
+    columns = windows.permute(0, 2, 3, 1, 4, 5).reshape(n * rows * cols, -1)  # im2col: one copy
+    out = linear(columns, weight.reshape(out_channels, -1), bias)
+    out = out.reshape(n, rows, cols, out_channels).permute(0, 3, 1, 2)
+    return out.squeeze(0) if unbatched else out
+
+
+def _pool_settings(
+    kernel_size: Any, stride: Any, padding: Any, dilation: Any, op: str
+) -> tuple[tuple[int, int], ...]:
+    kernel = _pair(kernel_size, "kernel_size", op)
+    steps = kernel if stride is None or (not isinstance(stride, int) and not stride) else stride
+    pads, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
+    for pad, k, d in zip(pads, kernel, dilation):
+        if pad < 0 or pad > ((k - 1) * d + 1) // 2:
+            raise RuntimeError(
+                f"{op}: pad should be at most half of effective kernel size, but got pad={pad}, "
+                f"kernel_size={k} and dilation={d}"
+            )
+    return kernel, _pair(steps, "stride", op), pads, dilation
+
+
+def _refuse_ceil_mode(ceil_mode: bool, op: str) -> None:
+    if ceil_mode:
+        raise NotImplementedError(f"{op}: ceil_mode=True is not implemented")
+
+
+def max_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """2-D max pooling: the largest value of each window (padding counts as −∞).
+
+    The gradient of an output goes to the one input it was taken from, the first maximum of
+    its window on ties, as PyTorch's: the pooled values are gathered from the input by their
+    flat positions, so the backward pass is a scatter-add (twice differentiable).
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: the window, an int or ``(kh, kw)``.
+        stride: the step between windows; ``None`` means ``kernel_size``.
+        padding: −∞ added on each side, at most half the kernel.
+        dilation: the spacing between window taps.
+        ceil_mode: only ``False``.
+        return_indices: also return each maximum's flat position in its input plane (H·W).
+
+    Shapes:
+        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − d (k − 1) − 1) / s⌋ + 1.
+
+    Examples:
+        >>> x = tg.tensor([[[[1.0, 2.0], [4.0, 3.0]]]], requires_grad=True)
+        >>> y = F.max_pool2d(x, 2); y.sum().backward(); y.item(), x.grad.tolist()
+        (4.0, [[[[0.0, 0.0], [1.0, 0.0]]]])
+    """
+    _refuse_ceil_mode(ceil_mode, "max_pool2d")
+    x, unbatched = _image_input(input, "max_pool2d")
+    kernel, stride, pads, dilation = _pool_settings(
+        kernel_size, stride, padding, dilation, "max_pool2d"
+    )
+    padded = _constant_pad(x, ((pads[0], pads[0]), (pads[1], pads[1])), -math.inf)
+    _check_output(padded, kernel, stride, dilation, "max_pool2d")
+    rows, cols = _argmax_positions(padded.numpy(), kernel, stride, dilation)
+    height, width = padded.shape[-2:]
+    planes = np.arange(math.prod(x.shape[:-2])).reshape(*x.shape[:-2], 1, 1)
+    out = padded.reshape(-1)[(planes * height + rows) * width + cols]
+    if unbatched:
+        out = out.squeeze(0)
+    if not return_indices:
+        return out
+    indices = (rows - pads[0]) * x.shape[-1] + (cols - pads[1])
+    return out, Tensor(indices[0] if unbatched else indices)
+
+
+def _argmax_positions(
+    padded: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's first maximum, as (row, column) in the padded input."""
+    windows = rules._windows_forward(padded, kernel=kernel, stride=stride, dilation=dilation)
+    best = windows.reshape(*windows.shape[:-2], -1).argmax(axis=-1)
+    tap_row, tap_col = np.divmod(best, kernel[1])
+    out_rows, out_cols = windows.shape[-4:-2]
+    rows = np.arange(out_rows).reshape(-1, 1) * stride[0] + tap_row * dilation[0]
+    cols = np.arange(out_cols) * stride[1] + tap_col * dilation[1]
+    return rows, cols
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """2-D average pooling: the mean of each window (zero padding).
+
+    Each output is the sum of its window divided by kh·kw; with ``count_include_pad=False``
+    by the number of non-padding entries; with ``divisor_override`` by that number. The
+    gradient spreads each output's gradient evenly back over its window.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: the window, an int or ``(kh, kw)``.
+        stride: the step between windows; ``None`` means ``kernel_size``.
+        padding: zeros added on each side, at most half the kernel.
+        ceil_mode: only ``False``.
+        count_include_pad: whether the padding counts in the mean's denominator.
+        divisor_override: a fixed denominator instead.
+
+    Shapes:
+        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − k) / s⌋ + 1.
+
+    Examples:
+        >>> F.avg_pool2d(tg.arange(16.0).reshape(1, 4, 4), 2)
+        tensor([[[ 2.5,  4.5],
+                 [10.5, 12.5]]])
+    """
+    _refuse_ceil_mode(ceil_mode, "avg_pool2d")
+    x, unbatched = _image_input(input, "avg_pool2d")
+    kernel, stride, pads, dilation = _pool_settings(kernel_size, stride, padding, 1, "avg_pool2d")
+    pad_width = ((pads[0], pads[0]), (pads[1], pads[1]))
+    padded = _constant_pad(x, pad_width, 0.0)
+    _check_output(padded, kernel, stride, dilation, "avg_pool2d")
+    sums = _windows(padded, kernel, stride, dilation).sum(dim=(-2, -1))
+    if divisor_override:
+        out = sums / divisor_override
+    elif count_include_pad or not any(pads):
+        out = sums / (kernel[0] * kernel[1])
+    else:
+        inside = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
+        counts = rules._windows_forward(inside, kernel=kernel, stride=stride, dilation=dilation)
+        out = sums / Tensor(counts.sum(axis=(-2, -1)))
+    return out.squeeze(0) if unbatched else out
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last dims with a constant: ``pad`` = (left, right, top, bottom, ...), last dim first.
+
+    Only ``mode="constant"`` is implemented. The gradient cuts the padding off again.
+
+    Raises:
+        ValueError: for an odd-length ``pad`` or one longer than twice the input's dims.
+        NotImplementedError: for another ``mode`` or negative padding.
+
+    Examples:
+        >>> F.pad(tg.tensor([[1.0, 2.0]]), (1, 0), value=9.0)
+        tensor([[9., 1., 2.]])
+    """
+    x = _tensor(input, "pad")
+    sizes = [int(p) for p in pad]
+    if len(sizes) % 2 or len(sizes) > 2 * x.ndim:
+        raise ValueError(
+            f"pad: padding length must be even and at most 2 · {x.ndim}, got {len(sizes)}"
+        )
+    if mode != "constant" or min(sizes, default=0) < 0:
+        raise NotImplementedError(
+            f"pad: only non-negative constant padding is implemented, got mode={mode!r}, pad={pad}"
+        )
+    pairs = [(sizes[i], sizes[i + 1]) for i in range(0, len(sizes), 2)]
+    pad_width = ((0, 0),) * (x.ndim - len(pairs)) + tuple(reversed(pairs))
+    return Tensor._apply(rules.PAD, x, pad_width=pad_width, value=0.0 if value is None else value)
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def embedding(
+    input: Any,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Look up rows of ``weight``: ``out[..., :] = weight[input[...], :]``.
+
+    The gradient of each row is the sum of the gradients of the outputs that used it (a
+    scatter-add); the row ``padding_idx`` gets none. ``max_norm`` first renormalises, in
+    place, each used row whose ``norm_type``-norm exceeds it, as PyTorch's.
+
+    Args:
+        input: integer indices of any shape.
+        weight: the table, ``(num_embeddings, embedding_dim)``.
+        padding_idx: a row that receives no gradient.
+        max_norm: the largest norm a used row may have, or ``None``.
+        norm_type: the p of the p-norm for ``max_norm``.
+        scale_grad_by_freq: only ``False``.
+        sparse: only ``False`` (gradients are dense).
+
+    Raises:
+        RuntimeError: for non-integer indices.
+        IndexError: for an index outside ``[0, num_embeddings)``.
+
+    Shapes:
+        input ``(*)`` → ``(*, embedding_dim)``.
+
+    Examples:
+        >>> table = tg.tensor([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]])
+        >>> F.embedding(tg.tensor([[2, 1]]), table)
+        tensor([[[3., 4.],
+                 [1., 2.]]])
+    """
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not implemented")
+    indices = np.asarray(input)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"embedding: expected integer indices, got a tensor of dtype {indices.dtype}"
+        )
+    rows = weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        raise IndexError(
+            f"embedding: index out of range: indices must be in [0, {rows}), got "
+            f"{int(indices.min())} … {int(indices.max())}"
+        )
+    if max_norm is not None:
+        _renormalise(weight, indices, max_norm, norm_type)
+    out = weight[indices]
+    if padding_idx is None:
+        return out
+    padding = padding_idx + rows if padding_idx < 0 else padding_idx
+    used = (indices != padding)[..., None]
+    return out if used.all() else where(used, out, out.detach())
+
+
+def _renormalise(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
+    table = weight.numpy()
+    used = np.unique(indices)
+    norms = np.linalg.norm(table[used], ord=norm_type, axis=1)
+    too_long = norms > max_norm
+    scale = max_norm / (norms[too_long] + 1e-7)
+    table[used[too_long]] *= scale[:, None].astype(table.dtype)
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows: ``out[..., c] = 1`` where ``tensor[...] == c``, else 0.
+
+    ``num_classes=-1`` takes the largest index plus one. The result is ``int64``, as PyTorch.
+
+    Raises:
+        RuntimeError: for non-integer input, negative indices, or an index ≥ ``num_classes``.
+
+    Shapes:
+        ``(*)`` → ``(*, num_classes)``.
+
+    Examples:
+        >>> F.one_hot(tg.tensor([0, 2]))
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
+    indices = np.asarray(tensor)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"one_hot: is only applicable to integer tensors, got {indices.dtype}")
+    if indices.size and indices.min() < 0:
+        raise RuntimeError("one_hot: class values must be non-negative")
+    largest = int(indices.max()) + 1 if indices.size else 0
+    if num_classes == -1:
+        if not indices.size:
+            raise RuntimeError("one_hot: cannot infer the number of classes from an empty tensor")
+        num_classes = largest
+    elif largest > num_classes:
+        raise RuntimeError(
+            f"one_hot: class values must be smaller than num_classes={num_classes}, got "
+            f"{largest - 1}"
+        )
+    return Tensor((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# --------------------------------------------------------------------------- more losses
+
+
+def _difference(input: Any, target: Any, reduction: str, name: str) -> Tensor:
+    """``input − target`` for an elementwise loss, warning when the shapes broadcast."""
+    _check_reduction(reduction, name)
+    x, y = _tensor(input, name), _tensor(target, name, "target")
+    try:
+        shape = np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        raise ShapeError(
+            f"{name}: input of shape {x.shape} and target of shape {y.shape} do not match"
+        ) from None
+    if shape != x.shape or shape != y.shape:
+        warnings.warn(
+            f"{name}: target of shape {y.shape} differs from input of shape {x.shape}; they are "
+            f"broadcast to {shape}, which is likely not what you want",
+            UserWarning,
+            stacklevel=3,
+        )
+    return x - y
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: ℓ_i = |x_i − y_i|, then reduced.
+
+    The gradient is sign(x_i − y_i) (0 where they are equal), divided by n for the mean.
+
+    Examples:
+        >>> F.l1_loss(tg.tensor([1.0, 2.0]), tg.tensor([2.0, 4.0])).item()
+        1.5
+    """
+    return _reduce(_difference(input, target, reduction, "l1_loss").abs(), reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """ℓ_i = ½ d² / β where |d| < β, else |d| − ½ β, for d = x_i − y_i (β = 0: L1).
+
+    Quadratic near 0 and linear beyond β, so large errors do not dominate the gradient
+    (|∂ℓ/∂d| ≤ 1).
+
+    Raises:
+        RuntimeError: for β < 0.
+
+    Examples:
+        >>> F.smooth_l1_loss(tg.tensor([0.5, 3.0]), tg.zeros(2), reduction="none")
+        tensor([0.125, 2.5  ])
+    """
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    d = _difference(input, target, reduction, "smooth_l1_loss")
+    if beta == 0:
+        return _reduce(d.abs(), reduction)
+    size = d.abs()
+    return _reduce(where(size < beta, d * d * (0.5 / beta), size - 0.5 * beta), reduction)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """ℓ_i = ½ d² where |d| < δ, else δ (|d| − ½ δ), for d = x_i − y_i.
+
+    ``smooth_l1_loss`` with β = δ, times δ.
+
+    Raises:
+        RuntimeError: for δ ≤ 0.
+
+    Examples:
+        >>> F.huber_loss(tg.tensor([0.5, 3.0]), tg.zeros(2), reduction="none", delta=2.0)
+        tensor([0.125, 4.   ])
+    """
+    if delta <= 0:
+        raise RuntimeError(f"huber_loss: delta must be positive, got {delta}")
+    d = _difference(input, target, reduction, "huber_loss")
+    size = d.abs()
+    return _reduce(where(size < delta, d * d * 0.5, (size - 0.5 * delta) * delta), reduction)
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """ℓ_i = −w_i [y_i log x_i + (1 − y_i) log(1 − x_i)], for probabilities x_i in [0, 1].
+
+    Each log is clamped at −100, as PyTorch's, so x = 0 or 1 gives a finite loss. The
+    gradient is w_i (x_i − y_i) / max(x_i (1 − x_i), 10⁻¹²). Use
+    ``binary_cross_entropy_with_logits`` on logits: it is stable where this is not.
+
+    Raises:
+        ValueError: when the target's shape is not the input's.
+        RuntimeError: for input values outside [0, 1].
+
+    Examples:
+        >>> F.binary_cross_entropy(tg.tensor([0.5, 1.0]), tg.tensor([1.0, 0.0]), reduction="none")
+        tensor([  0.6931, 100.    ])
+    """
+    _check_reduction(reduction, "binary_cross_entropy")
+    x, y = _same_shape_target(input, target, "binary_cross_entropy")
+    values = x.numpy()
+    if values.size and not ((values >= 0) & (values <= 1)).all():
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
+    losses = Tensor._apply(rules.BINARY_CROSS_ENTROPY, x, y)
+    return _reduce(_weighted_elements(losses, weight), reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Tensor:
+    """Binary cross-entropy of logits z: ℓ_i = −w_i [p y_i log σ(z_i) + (1 − y_i) log(1 − σ(z_i))].
+
+    ``pos_weight`` p (one per class, the last dim) weighs the positive term. Computed as
+    (1 − y) z + (1 + (p − 1) y) · log(1 + e^(−z)) with a log(1 + eᶻ) that never overflows, so
+    it is finite for any logits. The gradient is w (σ(z)(1 + (p − 1) y) − p y).
+
+    Raises:
+        ValueError: when the target's shape is not the input's.
+
+    Examples:
+        >>> z = tg.tensor([0.0, 100.0], requires_grad=True)
+        >>> loss = F.binary_cross_entropy_with_logits(z, tg.tensor([1.0, 0.0]), reduction="sum")
+        >>> loss.backward(); round(loss.item(), 4), z.grad
+        (100.6931, tensor([-0.5,  1. ]))
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    z, y = _same_shape_target(input, target, "binary_cross_entropy_with_logits")
+    softplus_neg = _log1p_exp(-z)  # −log σ(z)
+    if pos_weight is None:
+        losses = (1 - y) * z + softplus_neg
+    else:
+        log_weight = (_tensor(pos_weight, "binary_cross_entropy_with_logits") - 1) * y + 1
+        losses = (1 - y) * z + log_weight * softplus_neg
+    return _reduce(_weighted_elements(losses, weight), reduction)
+
+
+def _same_shape_target(input: Any, target: Any, name: str) -> tuple[Tensor, Tensor]:
+    x, y = _tensor(input, name), _tensor(target, name, "target")
+    if x.shape != y.shape:
+        raise ValueError(
+            f"{name}: target of shape {y.shape} must be the same as the input's {x.shape}"
+        )
+    if y.dtype != x.dtype and x.dtype.kind == "f":
+        y = y.to(x.dtype)
+    return x, y
+
+
+def _weighted_elements(losses: Tensor, weight: Any) -> Tensor:
+    if weight is None:
+        return losses
+    w = _tensor(weight, "loss", "weight")
+    return losses * (w.to(losses.dtype) if w.dtype != losses.dtype else w)
