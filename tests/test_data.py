@@ -190,3 +190,108 @@ def test_bad_arguments_raise_value_error(name: str) -> None:
     call, message = BAD_CALLS[name]
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- IDX files (MNIST's format), written here byte by byte -------------------------------------
+
+IDX_CODES = {"u1": 0x08, "i1": 0x09, ">i2": 0x0B, ">i4": 0x0C, ">f4": 0x0D, ">f8": 0x0E}
+
+
+def idx_bytes(array: np.ndarray, code: int) -> bytes:
+    """The IDX encoding, from the format's definition: 00 00 type ndim, big-endian sizes, data."""
+    header = bytes([0, 0, code, array.ndim]) + b"".join(
+        int(n).to_bytes(4, "big") for n in array.shape
+    )
+    return header + array.tobytes()
+
+
+@given(
+    dtype=st.sampled_from(sorted(IDX_CODES)),
+    shape=st.lists(st.integers(0, 4), min_size=1, max_size=3),
+    gzipped=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_read_idx_round_trips_every_type(dtype, shape, gzipped, seed, tmp_path_factory) -> None:
+    import gzip
+
+    rng = np.random.default_rng(seed)
+    array = (
+        (rng.uniform(-100, 100, shape)).astype(dtype)
+        if "f" in dtype
+        else rng.integers(0 if dtype == "u1" else -100, 100, shape).astype(dtype)
+    )
+    raw = idx_bytes(array, IDX_CODES[dtype])
+    path = tmp_path_factory.mktemp("idx") / "file-idx"
+    path.write_bytes(gzip.compress(raw) if gzipped else raw)
+    read = data.read_idx(path)
+    assert read.shape == tuple(shape) and read.dtype.isnative
+    assert np.array_equal(read, array)
+
+
+def test_read_idx_refuses_broken_files_naming_them(tmp_path) -> None:
+    good = idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3), 0x08)
+    cases = {
+        "truncated": (good[:-1], "truncated or corrupt"),
+        "too-long": (good + b"\0", "truncated or corrupt"),
+        "text": (b"hello, world", "is not an IDX file"),
+        "empty": (b"", "is not an IDX file"),
+        "short-header": (good[:6], "truncated inside its header"),
+        "bad-gzip": (b"\x1f\x8b" + b"garbage", "corrupt gzip"),
+    }
+    for name, (raw, words) in cases.items():
+        (tmp_path / name).write_bytes(raw)
+        with pytest.raises(ValueError, match=words) as error:
+            data.read_idx(tmp_path / name)
+        assert name in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(FileNotFoundError, match="missing-idx"):
+        data.read_idx(tmp_path / "missing-idx")
+
+
+def write_mnist(folder, n: int, gzipped: bool, book_names: bool = False) -> tuple:
+    import gzip
+
+    rng = np.random.default_rng(n)
+    sets = {}
+    for split, stem in (("train", "train"), ("test", "t10k")):
+        images = rng.integers(0, 256, (n, 28, 28)).astype(np.uint8)
+        labels = rng.integers(0, 10, n).astype(np.uint8)
+        sets[split] = images, labels
+        sep = "." if book_names else "-"
+        for what, array, rank in (("images", images, 3), ("labels", labels, 1)):
+            raw = idx_bytes(array, 0x08)
+            name = f"{stem}-{what}{sep}idx{rank}-ubyte" + (".gz" if gzipped else "")
+            (folder / name).write_bytes(gzip.compress(raw) if gzipped else raw)
+    return sets
+
+
+@pytest.mark.parametrize(("gzipped", "book_names"), [(False, False), (True, False), (True, True)])
+def test_load_mnist_reads_the_four_files(tmp_path, gzipped: bool, book_names: bool) -> None:
+    sets = write_mnist(tmp_path, 7, gzipped, book_names)
+    for split in ("train", "test"):
+        images, labels = data.load_mnist(tmp_path, split)
+        assert images.shape == (7, 1, 28, 28) and images.dtype == np.float64
+        assert np.array_equal(images[:, 0] * 255, sets[split][0])  # scaled to [0, 1]
+        assert labels.dtype == np.int64 and np.array_equal(labels, sets[split][1])
+
+
+def test_load_mnist_names_a_missing_file_and_mismatched_files(tmp_path) -> None:
+    write_mnist(tmp_path, 3, gzipped=False)
+    (tmp_path / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(FileNotFoundError, match="t10k-labels-idx1-ubyte"):
+        data.load_mnist(tmp_path, "test")
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(2, np.uint8), 0x08))
+    with pytest.raises(ValueError, match="do not match"):
+        data.load_mnist(tmp_path, "test")
+
+
+def test_small_digits_is_sklearns_split_reproducibly() -> None:
+    datasets = pytest.importorskip("sklearn.datasets")
+    X_train, _, X_test, y_test = data.small_digits(test_fraction=0.25, seed=3)
+    assert len(X_train) + len(X_test) == 1797 and len(X_test) == round(1797 * 0.25)
+    assert X_train.shape[1:] == (1, 8, 8) and X_train.min() >= 0.0 and X_train.max() == 1.0
+    digits = datasets.load_digits()
+    # every image is one of sklearn's, with its label, scaled by 1/16
+    first = np.flatnonzero((digits.images == X_test[0, 0] * 16).all(axis=(1, 2)))
+    assert y_test[0] in digits.target[first]
+    again = data.small_digits(test_fraction=0.25, seed=3)
+    assert np.array_equal(again[0], X_train) and np.array_equal(again[3], y_test)

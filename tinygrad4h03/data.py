@@ -10,10 +10,17 @@ images are ``variant="book"``; ch. 4's ``RealMultiClass.m`` adds five contaminat
 Images are unpacked into 25-vectors row by row (``order="C"``, the default) or column by
 column (``order="F"``: MATLAB's ``reshape(X, 25, 1)``, the vector drawn on the lecture's
 "unpack the image into one vector" slide). Targets are one-hot rows (`one_hot`), and
-`noisy_copies` makes test sets with flipped pixels. Plain NumPy; nothing else from the package.
+`noisy_copies` makes test sets with flipped pixels. For the book's convolutional network (ch. 6):
+`small_digits` (scikit-learn's bundled 8×8 digits) and `load_mnist`, which reads MNIST's IDX files
+(`read_idx`, gzipped or not). Plain NumPy; nothing else from the package.
 """
 
 from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -22,8 +29,11 @@ __all__ = [
     "contaminated_digits",
     "digit_picture",
     "lecture_digits",
+    "load_mnist",
     "noisy_copies",
     "one_hot",
+    "read_idx",
+    "small_digits",
 ]
 
 DIGITS = (1, 2, 3, 4, 5)  # the digit drawn in class k is DIGITS[k]
@@ -285,3 +295,166 @@ def digit_picture(x: np.ndarray, order: str = "C", on: str = "█", off: str = "
         raise ValueError(f"x must be one image of shape ({SIDE * SIDE},), got {x.shape}")
     grid = x.reshape(SIDE, SIDE, order=order)
     return "\n".join("".join(on if p > 0.5 else off for p in row) for row in grid)
+
+
+# --- image data sets for the convolutional network: scikit-learn's 8×8 digits, MNIST's IDX files -
+
+_IDX_DTYPES = {
+    0x08: np.dtype(np.uint8),
+    0x09: np.dtype(np.int8),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+    """One IDX file (MNIST's format), plain or gzipped, as a NumPy array.
+
+    The format: two zero bytes, a type code (0x08 unsigned byte, 0x09 signed byte, 0x0B int16,
+    0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions d, then d big-endian
+    32-bit sizes and the data, big-endian, row-major. A gzipped file is recognised by its first
+    two bytes, whatever its name.
+
+    Args:
+        path: the file.
+
+    Returns:
+        The array, in native byte order, of the shape the header declares.
+
+    Raises:
+        FileNotFoundError: when the file does not exist.
+        ValueError: when it is not an IDX file, or is shorter or longer than its header says;
+            the message names the file.
+
+    Examples:
+        >>> import tempfile, os
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "tiny-idx1-ubyte")
+        ...     _ = open(path, "wb").write(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
+        ...     read_idx(path).tolist()
+        [7, 2, 1]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"IDX file {str(path)!r} does not exist")
+    raw = path.read_bytes()
+    if raw[:2] == _GZIP_MAGIC:
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as error:
+            raise ValueError(f"IDX file {str(path)!r} is a corrupt gzip file ({error})") from None
+    return _parse_idx(raw, str(path))
+
+
+def _parse_idx(raw: bytes, name: str) -> np.ndarray:
+    if len(raw) < 4 or raw[:2] != b"\x00\x00" or raw[2] not in _IDX_DTYPES:
+        raise ValueError(f"{name!r} is not an IDX file (its header does not start 00 00 <type>)")
+    dtype, ndim = _IDX_DTYPES[raw[2]], raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"IDX file {name!r} is truncated inside its header")
+    shape = tuple(int(n) for n in np.frombuffer(raw, ">u4", count=ndim, offset=4))
+    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(raw) != expected:
+        raise ValueError(
+            f"IDX file {name!r} holds {len(raw)} bytes but its header {shape} of {dtype.name} "
+            f"needs {expected}: the file is truncated or corrupt"
+        )
+    return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+_MNIST_NAMES = {
+    ("train", "images"): "train-images",
+    ("train", "labels"): "train-labels",
+    ("test", "images"): "t10k-images",
+    ("test", "labels"): "t10k-labels",
+}
+
+
+def _mnist_file(folder: Path, split: str, what: str) -> Path:
+    """The file of one of the four: ``t10k-images-idx3-ubyte`` or ``t10k-images.idx3-ubyte``
+    (the book's spelling), with or without ``.gz``."""
+    stem, rank = _MNIST_NAMES[split, what], 3 if what == "images" else 1
+    names = [f"{stem}{sep}idx{rank}-ubyte{gz}" for sep in ("-", ".") for gz in ("", ".gz")]
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"MNIST file {str(folder / names[0])!r} (or .gz) does not exist")
+
+
+def load_mnist(
+    folder: str | os.PathLike[str], split: str = "train"
+) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's images and labels from the IDX files in ``folder`` (plain or gzipped).
+
+    Args:
+        folder: the folder holding ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+            ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte`` (``.gz`` or not; the
+            book's ``t10k-images.idx3-ubyte`` spelling works too).
+        split: ``"train"`` (60,000 images) or ``"test"`` (10,000).
+
+    Returns:
+        ``(images, labels)``: images scaled to [0, 1] as float64 with one channel, and the
+        digits 0 … 9 as int64.
+
+    Raises:
+        FileNotFoundError: for a missing file (named).
+        ValueError: for a corrupt file, or images and labels that do not match.
+
+    Shapes:
+        ``images`` is ``(N, 1, 28, 28)``, ``labels`` ``(N,)``.
+
+    Examples:
+        >>> load_mnist("nowhere")
+        Traceback (most recent call last):
+        FileNotFoundError: MNIST file 'nowhere/train-images-idx3-ubyte' (or .gz) does not exist
+    """
+    _check_choice("split", split, ("train", "test"))
+    folder = Path(folder)
+    images = read_idx(_mnist_file(folder, split, "images"))
+    labels = read_idx(_mnist_file(folder, split, "labels"))
+    if images.ndim != 3 or labels.shape != images.shape[:1]:
+        raise ValueError(
+            f"MNIST {split} files in {str(folder)!r} do not match: images {images.shape}, "
+            f"labels {labels.shape} (expected (N, H, W) and (N,))"
+        )
+    return (images / 255.0)[:, None].astype(np.float64), labels.astype(np.int64)
+
+
+def small_digits(
+    test_fraction: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8×8 digits (1,797 images, no download), split for training.
+
+    Args:
+        test_fraction: the share of the images held out for testing, in (0, 1).
+        seed: the seed of the shuffle before the split.
+
+    Returns:
+        ``(X_train, y_train, X_test, y_test)``: images scaled to [0, 1] (the originals are
+        0 … 16) with one channel, and the digits 0 … 9.
+
+    Raises:
+        ImportError: when scikit-learn is not installed (the ``examples`` extra).
+
+    Shapes:
+        ``X_*`` is ``(N, 1, 8, 8)``, ``y_*`` ``(N,)``.
+
+    Examples:
+        >>> X_train, y_train, X_test, y_test = small_digits()
+        >>> X_train.shape, X_test.shape, float(X_train.max())
+        ((1438, 1, 8, 8), (359, 1, 8, 8), 1.0)
+    """
+    from sklearn.datasets import load_digits
+
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction!r}")
+    digits = load_digits()
+    order = np.random.default_rng(seed).permutation(len(digits.target))
+    X = (digits.images[order] / 16.0)[:, None].astype(np.float64)
+    y = digits.target[order].astype(np.int64)
+    n_test = round(len(y) * test_fraction)
+    return X[n_test:], y[n_test:], X[:n_test], y[:n_test]
