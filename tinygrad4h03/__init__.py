@@ -25,6 +25,7 @@ Examples:
 
 from . import data, deltarule
 from .autograd import grad
+from .compiler import CompileError, compile
 from .creation import (
     arange,
     eye,
@@ -67,6 +68,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError",
+    "CompileError",
     "GradcheckError",
     "ShapeError",
     "Tensor",
@@ -74,6 +76,7 @@ __all__ = [
     "arange",
     "bool_",
     "cat",
+    "compile",
     "data",
     "deltarule",
     "detect_anomaly",
@@ -107,6 +110,7 @@ __all__ = [
 # PyTorch-style modules, losses, optimisers and saving (they build on the names above)
 from . import nn as nn
 from . import optim as optim
+from . import utils as utils
 from . import viz as viz
 from .serialization import load as load
 from .serialization import save as save
