@@ -1,0 +1,204 @@
+"""tg.compile on functions of Values: the replay is float arithmetic equal to eager, bit for bit."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad4h03 as tg
+
+
+class MLP:
+    """micrograd's MLP(2, [16, 16, 1]) of Values (ReLU hidden, linear output)."""
+
+    def __init__(self, seed: int, dot: bool = False) -> None:
+        rng = random.Random(seed)
+        sizes = [2, 16, 16, 1]
+        self.dot = dot
+        self.layers = [
+            [
+                ([tg.Value(rng.uniform(-1, 1)) for _ in range(n_in)], tg.Value(0.0))
+                for _ in range(n_out)
+            ]
+            for n_in, n_out in itertools.pairwise(sizes)
+        ]
+
+    def __call__(self, x: list) -> tg.Value:
+        for i, layer in enumerate(self.layers):
+            if self.dot:
+                v = [tg.Value.dot(w, x, b) for w, b in layer]
+            else:
+                v = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
+            x = v if i == len(self.layers) - 1 else [vj.relu() for vj in v]
+        return x[0]
+
+    def parameters(self) -> list[tg.Value]:
+        return [p for layer in self.layers for w, b in layer for p in (*w, b)]
+
+
+def train_step(model: MLP, x0: float, x1: float, target: float) -> tg.Value:
+    loss = (model([x0, x1]) - target) ** 2
+    for p in model.parameters():
+        p.grad = 0.0
+    loss.backward()
+    for p in model.parameters():
+        p.data -= 0.05 * p.grad
+    return loss
+
+
+def samples(n: int) -> list[tuple[float, float, float]]:
+    rng = random.Random(1)
+    points = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(n)]
+    return [(a, b, 1.0 if a * b > 0 else -1.0) for a, b in points]
+
+
+@pytest.mark.parametrize("dot", [False, True])
+def test_a_compiled_value_mlp_trains_exactly_as_eager_for_100_steps(dot: bool) -> None:
+    eager, compiled = MLP(0, dot), MLP(0, dot)
+    step = tg.compile(lambda a, b, t: train_step(compiled, a, b, t))
+    for a, b, t in samples(100):
+        expected, got = train_step(eager, a, b, t), step(a, b, t)
+        assert got.data == expected.data and got.grad == expected.grad == 1.0
+    for p, q in zip(eager.parameters(), compiled.parameters()):
+        assert (p.data, p.grad) == (q.data, q.grad)
+    assert step.cache_size == 1
+
+
+def test_the_replay_is_straight_line_float_code_in_sections() -> None:
+    w = tg.Value(0.5, label="w")
+
+    @tg.compile
+    def f(x: float) -> tg.Value:
+        y = (w * x).tanh()
+        w.grad = 0.0
+        y.backward()
+        w.data -= 0.1 * w.grad
+        return y
+
+    f(1.0)
+    code = f.code
+    assert "tanh(" in code and "w.data = " in code and "w.grad = " in code
+    sections = [line.strip() for line in code.splitlines() if line.strip().startswith("#")]
+    assert sections == ["# load", "# forward", "# backward", "# update"]
+    assert "for " not in code and "Value(" not in code.split("return")[0]
+
+
+def test_value_arguments_are_inputs_and_receive_their_gradients() -> None:
+    @tg.compile
+    def f(a: tg.Value, b: tg.Value) -> tg.Value:
+        c = a * b + a.exp() - b / a
+        c.backward()
+        return c
+
+    for x, y in [(1.5, -2.0), (0.3, 4.0), (-1.0, 0.5)]:
+        a, b, a2, b2 = tg.Value(x), tg.Value(y), tg.Value(x), tg.Value(y)
+        eager = a * b + a.exp() - b / a
+        eager.backward()
+        got = f(a2, b2)
+        assert (got.data, a2.grad, b2.grad) == (eager.data, a.grad, b.grad)
+    assert f.cache_size == 1
+
+
+UNARY = ["relu", "tanh", "sigmoid", "exp", "log"]
+BINARY = ["add", "sub", "mul", "div", "pow", "radd", "rsub", "rmul", "rdiv", "rpow", "vpow"]
+
+
+def apply(op: str, a: tg.Value, b: tg.Value, c: float) -> tg.Value:
+    """One operation of the Value catalogue (a, b Values, c a number)."""
+    table = {
+        "add": lambda: a + b,
+        "sub": lambda: a - b,
+        "mul": lambda: a * b,
+        "div": lambda: a / b,
+        "pow": lambda: a ** (c % 3),
+        "radd": lambda: c + a,
+        "rsub": lambda: c - a,
+        "rmul": lambda: c * a,
+        "rdiv": lambda: c / a,
+        "rpow": lambda: abs(c) ** a,
+        "vpow": lambda: (a * a + 1.0) ** b,
+        "neg": lambda: -a,
+    }
+    if op in table:
+        return table[op]()
+    return getattr(a if op != "log" else a * a + 0.5, op)()
+
+
+@given(
+    ops=st.lists(st.sampled_from(UNARY + BINARY + ["neg"]), min_size=1, max_size=8),
+    xs=st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+    c=st.floats(-3, 3).filter(lambda c: abs(c) > 0.1),
+)
+def test_random_chains_of_value_operations_replay_exactly(
+    ops: list[str], xs: list[float], c: float
+) -> None:
+    def chain(a: tg.Value, b: tg.Value, k: float) -> tg.Value:
+        for op in ops:
+            a, b = apply(op, a, b, c).tanh() * k, a
+        out = tg.Value.sum([a, b, 1.0]) + tg.Value.dot([a, b], [b, 2.0], 0.5)
+        out.backward()
+        return out
+
+    step = tg.compile(chain)
+    step(tg.Value(0.1), tg.Value(0.2), 1.0)  # the trace
+    for x, y, k in [xs, [x + 0.5 for x in xs]]:
+        a, b, a2, b2 = tg.Value(x), tg.Value(y), tg.Value(x), tg.Value(y)
+        eager, got = chain(a, b, k), step(a2, b2, k)
+        same = [(eager.data, got.data), (a.grad, a2.grad), (b.grad, b2.grad)]
+        for e, g in same:
+            assert g == e or (math.isnan(e) and math.isnan(g)), (ops, same)
+
+
+def test_float_of_a_traced_value_is_refused_with_advice() -> None:
+    step = tg.compile(lambda x: float(tg.Value(2.0) * x))
+    with pytest.raises(tg.CompileError, match=r"float\(\).*tg.where.*out of the compiled"):
+        step(1.0)
+
+
+def test_branching_on_traced_data_is_refused() -> None:
+    w = tg.Value(1.0)
+
+    def f(x: float) -> tg.Value:
+        y = w * x
+        return y.relu() if y.data > 0 else y
+
+    with pytest.raises(tg.CompileError, match=">"):
+        tg.compile(f)(2.0)
+
+
+def test_the_tracing_wrappers_are_gone_after_a_trace_and_after_a_refusal() -> None:
+    before = dict(vars(tg.Value))
+    tg.compile(lambda x: tg.Value(x) * 2)(1.0)
+    with pytest.raises(tg.CompileError):
+        tg.compile(lambda x: int(tg.Value(1.0).data * x))(1.0)
+    assert dict(vars(tg.Value)) == before
+    assert tg.engine.backward.__module__ == "tinygrad4h03.engine"
+
+
+def test_int_arguments_are_constants_that_retrace_and_floats_are_inputs() -> None:
+    w = tg.Value(2.0)
+    step = tg.compile(lambda x, n: w * x**n)
+    assert step(3.0, 2).data == 18.0
+    assert step(2.0, 2).data == 8.0 and step.cache_size == 1
+    assert step(2.0, 3).data == 16.0 and step.cache_size == 2
+
+
+def test_captured_values_are_read_live() -> None:
+    w = tg.Value(1.0)
+    step = tg.compile(lambda x: w * x)
+    assert step(2.0).data == 2.0
+    w.data = 5.0
+    assert step(2.0).data == 10.0
+
+
+def test_results_keep_their_structure_and_python_constants() -> None:
+    w = tg.Value(1.5)
+    step = tg.compile(lambda x: {"y": (w * x, "label"), "n": 3})
+    out = step(2.0)
+    out = step(4.0)
+    assert out["y"][0].data == 6.0 and out["y"][1] == "label" and out["n"] == 3

@@ -1,0 +1,197 @@
+"""``tg.compile``: trace a function once, replay it as straight-line code (API.md §8).
+
+The first call with a new *signature* (the kinds, shapes and dtypes of the arguments, the
+values of int and bool arguments, the grad mode) runs the function eagerly while tracers
+record what it does; the record becomes the Python source of one function, ``replay``,
+compiled once with ``compile()``; later calls with that signature run ``replay`` only.
+
+- ``scalar.py`` traces ``Value`` arithmetic: the replay is float arithmetic;
+- ``program.py`` holds the statements and prints the source (dead lines dropped);
+- ``trees.py`` flattens arguments and results (tuples, lists, dicts).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import inspect
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import engine
+from ..value import Value
+from .errors import CompileError
+from .program import Program
+from .scalar import HELPERS, ScalarTracer, TracedFloat
+from .trees import Tree, flatten, unflatten
+
+__all__ = ["CompileError", "Compiled", "compile"]
+
+
+@dataclass
+class _Trace:
+    """One signature's compiled replay: the source, the function, how to rebuild results."""
+
+    code: str
+    replay: Callable[..., list[Any]]
+    outputs: Tree
+    constants: list[Any]  # non-traced results, returned as the eager run returned them
+
+
+class Compiled:
+    """A function compiled by ``tg.compile``: call it as the function; see the module docstring.
+
+    ``.code`` is the source of the latest trace's replay, ``.cache_size`` the number of
+    signatures traced so far.
+
+    Examples:
+        >>> w = tg.Value(0.5)
+        >>> step = tg.compile(lambda x: (w * x).tanh())
+        >>> round(step(2.0).data, 6), round(step(-2.0).data, 6), step.cache_size
+        (0.761594, -0.761594, 1)
+    """
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self._traces: dict[Any, _Trace] = {}
+        self._latest: _Trace | None = None
+        functools.update_wrapper(self, fn)
+
+    @property
+    def code(self) -> str:
+        """The Python source that a replay of the latest traced signature runs."""
+        if self._latest is None:
+            raise CompileError("tg.compile: no code yet; call the compiled function once first")
+        return self._latest.code
+
+    @property
+    def cache_size(self) -> int:
+        """How many signatures have been traced (each keeps its own replay)."""
+        return len(self._traces)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        leaves, tree = flatten((args, kwargs))
+        key = (tree, engine._state.grad_enabled, tuple(_leaf_key(x) for x in leaves))
+        found = self._traces.get(key)
+        if found is None:
+            if engine._state.anomaly:  # detect_anomaly checks each eager result: run eagerly
+                return self.fn(*args, **kwargs)
+            result, found = self._trace(leaves, tree)
+            self._traces[key] = found
+            self._latest = found
+            return result
+        inputs = [x for x in leaves if _is_input(x)]
+        outputs = found.replay(*inputs)
+        return unflatten(found.outputs, outputs)
+
+    def _trace(self, leaves: list[Any], tree: Tree) -> tuple[Any, _Trace]:
+        program = Program()
+        scalar = ScalarTracer(program)
+        params: list[str] = []
+        traced: list[Any] = []
+        for x, hint in zip(leaves, _leaf_names(self.fn, tree, len(leaves))):
+            if not _is_input(x):
+                traced.append(x)
+                continue
+            label = x.label if isinstance(x, Value) else ""
+            params.append(program.name(label or hint, exact=True))
+            if isinstance(x, Value):
+                scalar.input_value(x, params[-1])
+                traced.append(x)
+            else:
+                traced.append(scalar.input_float(x, params[-1]))
+        args, kwargs = unflatten(tree, traced)
+        scalar.install()
+        try:
+            result = self.fn(*args, **kwargs)
+        finally:
+            scalar.remove()
+        scalar.finish()
+        out_leaves, out_tree = flatten(result)
+        returns: list[str] = []
+        deps: list[str] = []
+        constants: list[Any] = []
+        for x in out_leaves:
+            found = scalar.output(x)
+            if found is None:
+                returns.append(program.constant(x, "result"))
+                constants.append(x)
+            else:
+                returns.append(found[0])
+                deps.extend(found[1])
+        code = program.source(params, "[" + ", ".join(returns) + "]", tuple(deps))
+        namespace: dict[str, Any] = {**HELPERS, **program.constants}
+        exec(builtins.compile(code, "<tg.compile>", "exec"), namespace)
+        plain = [float.__float__(x) if isinstance(x, TracedFloat) else x for x in out_leaves]
+        trace = _Trace(code, namespace["replay"], out_tree, constants)
+        return unflatten(out_tree, plain), trace
+
+
+def compile(fn: Callable[..., Any]) -> Compiled:
+    """Compile ``fn`` (a training step, a function of ``Value``s): trace once, replay after.
+
+    Also a decorator (``@tg.compile``). See ``Compiled`` and ``docs/compile.md``.
+
+    Args:
+        fn: the function; its arguments may be tensors, NumPy arrays, ``Value``s and Python
+            numbers, in tuples, lists and dicts.
+
+    Returns:
+        A :class:`Compiled` that is called like ``fn``.
+
+    Examples:
+        >>> a = tg.Value(3.0)
+        >>> @tg.compile
+        ... def f(x):
+        ...     y = a * x + 1.0
+        ...     y.backward()
+        ...     return y
+        >>> f(2.0).data, a.grad
+        (7.0, 2.0)
+        >>> f(4.0).data, a.grad
+        (13.0, 6.0)
+    """
+    return Compiled(fn)
+
+
+def _leaf_names(fn: Callable[..., Any], tree: Tree, count: int) -> list[str]:
+    """A readable name for each argument leaf: the parameter's name (``x``, ``x_0``...)."""
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    found: list[str] = []
+    positional, keywords = tree[1]
+    for i, sub in enumerate(positional[1]):
+        found.extend(_names_under(names[i] if i < len(names) else f"arg{i}", sub))
+    for key, sub in zip(keywords[1], keywords[2]):
+        found.extend(_names_under(str(key), sub))
+    return found if len(found) == count else [f"x{i}" for i in range(count)]
+
+
+def _names_under(name: str, tree: Tree) -> list[str]:
+    if tree == ("leaf",):
+        return [name]
+    return [f"{name}_{i}" for i in range(_leaf_count(tree))]
+
+
+def _leaf_count(tree: Tree) -> int:
+    if tree[0] == "leaf":
+        return 1
+    return sum(_leaf_count(child) for child in (tree[2] if tree[0] == "dict" else tree[1]))
+
+
+def _is_input(x: Any) -> bool:
+    return isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, int | bool))
+
+
+def _leaf_key(x: Any) -> Any:
+    if isinstance(x, Value):
+        return "Value"
+    if _is_input(x):
+        return "float"
+    if isinstance(x, bool | int | str | bytes | type(None)):
+        return (type(x), x)
+    return ("object", id(x))
