@@ -7,27 +7,78 @@ files:
   ``named_parameters()`` and ``state_dict()`` with PyTorch's names.
 - ``layers.py``: ``Linear`` (alias ``Dense``; the lecture's v = W y + b), the activation
   modules ``ReLU``, ``Sigmoid``, ``Tanh``, ``Softmax``, ``LogSoftmax`` (the lecture's
-  y = φ(v)), ``Identity`` and ``Flatten``.
-- ``loss.py``: ``MSELoss``, ``SSELoss`` (the lecture's ℰ), ``CrossEntropyLoss``, ``NLLLoss``.
+  y = φ(v)), ``LeakyReLU``, ``GELU``, ``ELU``, ``Softplus``, ``Identity``, ``Flatten``,
+  ``Dropout``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Embedding``, ``BatchNorm1d``,
+  ``BatchNorm2d`` and ``LayerNorm``.
+- ``loss.py``: ``MSELoss``, ``SSELoss`` (the lecture's ℰ), ``CrossEntropyLoss``, ``NLLLoss``,
+  ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``BCELoss``, ``BCEWithLogitsLoss``.
+- ``utils.py`` (``tg.nn.utils``): gradient clipping, parameters as one vector.
 - ``functional.py`` (``tg.nn.functional``, ``F``): the same operations as functions, with
   the loss formulas.
 - ``init.py`` (``tg.nn.init``): in-place weight initialisations, PyTorch's and the lecture's.
 """
 
-from . import functional, init
-from .layers import Dense, Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .loss import CrossEntropyLoss, MSELoss, NLLLoss, SSELoss
+from . import functional, init, utils
+from .layers import (
+    ELU,
+    GELU,
+    AvgPool2d,
+    BatchNorm1d,
+    BatchNorm2d,
+    Conv2d,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    Identity,
+    LayerNorm,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+    SSELoss,
+)
 from .module import IncompatibleKeys, Module, ModuleList, Parameter, Sequential
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "AvgPool2d",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dense",
+    "Dropout",
+    "Embedding",
     "Flatten",
+    "HuberLoss",
     "Identity",
     "IncompatibleKeys",
+    "L1Loss",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool2d",
     "Module",
     "ModuleList",
     "NLLLoss",
@@ -36,8 +87,11 @@ __all__ = [
     "SSELoss",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
+    "Softplus",
     "Tanh",
     "functional",
     "init",
+    "utils",
 ]

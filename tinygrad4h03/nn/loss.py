@@ -127,8 +127,9 @@ class NLLLoss(_WeightedLoss):
         0.625
     """
 
-    def __init__(self, weight: Any = None, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
+    def __init__(
+        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
@@ -139,8 +140,13 @@ class NLLLoss(_WeightedLoss):
             >>> nn.NLLLoss(reduction="sum").forward(tg.tensor([[-1.0, -2.0]]), [1]).item()
             2.0
         """
-        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                          reduction=self.reduction)
+        return F.nll_loss(
+            input,
+            target,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+        )
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -172,8 +178,13 @@ class CrossEntropyLoss(_WeightedLoss):
         tensor([[ 0.5, -0.5]])
     """
 
-    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
-                 label_smoothing: float = 0.0) -> None:
+    def __init__(
+        self,
+        weight: Any = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
@@ -186,5 +197,127 @@ class CrossEntropyLoss(_WeightedLoss):
             >>> round(loss_fn.forward(tg.zeros(2, 2), [0, 1]).item(), 4)  # 2 log 2
             1.3863
         """
-        return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction, label_smoothing=self.label_smoothing)
+        return F.cross_entropy(
+            input,
+            target,
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
+        )
+
+
+class L1Loss(_Loss):
+    """Mean absolute error, ℓ = mean_i |x_i − y_i| (``F.l1_loss``).
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Shapes:
+        input and target of the same shape → a scalar (or that shape with ``"none"``).
+
+    Examples:
+        >>> nn.L1Loss()(tg.tensor([1.0, 2.0]), tg.tensor([2.0, 4.0])).item()
+        1.5
+    """
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.l1_loss(input, target, reduction=self.reduction)``."""
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """ℓ_i = ½ d² / β for |d| < β, else |d| − ½ β, with d = x_i − y_i (``F.smooth_l1_loss``).
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        beta: where the loss turns from quadratic to linear (0 gives L1).
+
+    Examples:
+        >>> nn.SmoothL1Loss(beta=0.5)(tg.tensor([0.25, 2.0]), tg.zeros(2)).item()
+        0.90625
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.smooth_l1_loss`` with this module's settings."""
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """ℓ_i = ½ d² for |d| < δ, else δ (|d| − ½ δ), with d = x_i − y_i (``F.huber_loss``).
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        delta: where the loss turns from quadratic to linear (positive).
+
+    Examples:
+        >>> nn.HuberLoss(delta=2.0)(tg.tensor([1.0, 4.0]), tg.zeros(2)).item()  # (0.5 + 6) / 2
+        3.25
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.huber_loss`` with this module's settings."""
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy of probabilities: ℓ_i = −w_i [y_i log x_i + (1 − y_i) log(1 − x_i)].
+
+    Logs are clamped at −100, as PyTorch's (``F.binary_cross_entropy``); the input must lie
+    in [0, 1] (a ``Sigmoid`` output). ``BCEWithLogitsLoss`` on the logits is more stable.
+
+    Args:
+        weight: multiplies each element's loss (broadcast to the input); kept as a buffer.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Examples:
+        >>> round(nn.BCELoss()(tg.tensor([0.8, 0.4]), tg.tensor([1.0, 0.0])).item(), 4)
+        0.367
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(weight, reduction)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.binary_cross_entropy`` with this module's settings."""
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_WeightedLoss):
+    """Binary cross-entropy of logits z, with the sigmoid inside: stable for any z.
+
+    ℓ_i = −w_i [p y_i log σ(z_i) + (1 − y_i) log(1 − σ(z_i))], p the ``pos_weight`` of the
+    element's class (last dim). See ``F.binary_cross_entropy_with_logits``.
+
+    Args:
+        weight: multiplies each element's loss; kept as a buffer.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        pos_weight: the positive examples' weight per class; kept as a buffer.
+
+    Examples:
+        >>> round(nn.BCEWithLogitsLoss()(tg.tensor([0.0]), tg.tensor([1.0])).item(), 4)
+        0.6931
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
+        super().__init__(weight, reduction)
+        if pos_weight is not None and not isinstance(pos_weight, Tensor):
+            pos_weight = Tensor(np.asarray(pos_weight))
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.binary_cross_entropy_with_logits`` with this module's settings."""
+        return F.binary_cross_entropy_with_logits(
+            input, target, weight=self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+        )
