@@ -84,9 +84,9 @@ def our_path(make: Callable[[list[nn.Parameter]], tg.optim.Optimizer]) -> list[l
     path = []
     for _ in range(STEPS):
         for i, p in enumerate(params):
-            p.grad = tg.tensor(gradient_of(p.data, i))
+            p.grad = tg.tensor(gradient_of(p.numpy(), i))
         optimizer.step()
-        path.append([p.data.copy() for p in params])
+        path.append([p.numpy().copy() for p in params])
     return path
 
 
@@ -161,10 +161,10 @@ def test_the_lectures_update_is_plain_sgd() -> None:
     y_prev, target = np.array([1.0, 2.0]), np.array([0.0, 1.0])
     out = w @ tg.tensor(y_prev)
     nn.SSELoss()(out, target).backward()
-    delta = target - out.data  # ε = δ for a linear output
-    expected = w.data + 0.1 * np.outer(delta, y_prev)
+    delta = target - out.numpy()  # ε = δ for a linear output
+    expected = w.numpy() + 0.1 * np.outer(delta, y_prev)
     tg.optim.SGD([w], lr=0.1).step()
-    np.testing.assert_allclose(w.data, expected)
+    np.testing.assert_allclose(w.numpy(), expected)
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -172,14 +172,14 @@ def test_the_lectures_update_is_plain_sgd() -> None:
 
 def test_step_updates_in_place_and_skips_missing_grads() -> None:
     used, unused = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))
-    arrays = (used.data, unused.data)
+    arrays = (used.numpy(), unused.numpy())
     for optimizer in (tg.optim.SGD([used, unused], lr=0.1, momentum=0.9),
                       tg.optim.Adam([used, unused]), tg.optim.AdamW([used, unused])):
         (used * 2).sum().backward()
         optimizer.step()
-        assert used.data is arrays[0] and unused.data is arrays[1]
-        assert np.all(unused.data == 1) and unused not in optimizer.state
-        assert np.all(used.data < 1)
+        assert used.numpy() is arrays[0] and unused.numpy() is arrays[1]
+        assert np.all(unused.numpy() == 1) and unused not in optimizer.state
+        assert np.all(used.numpy() < 1)
         optimizer.zero_grad()
         assert used.grad is None
 
@@ -195,9 +195,9 @@ def test_zero_grad_to_zeros_and_closure() -> None:
         return loss
 
     assert optimizer.step(closure).item() == pytest.approx(5.0)
-    np.testing.assert_allclose(p.data, [0.0, 0.0])
+    np.testing.assert_allclose(p.numpy(), [0.0, 0.0])
     optimizer.zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(p.grad.numpy(), [0.0, 0.0])
 
 
 def test_scratch_follows_new_groups_and_dtype_changes() -> None:
@@ -208,13 +208,13 @@ def test_scratch_follows_new_groups_and_dtype_changes() -> None:
     optimizer.add_param_group({"params": [large]})  # larger than the scratch so far
     large.grad = tg.ones(3, 4, dtype=np.float64)
     optimizer.step()
-    np.testing.assert_allclose(small.data, 1 - 0.5 - 0.5 * 1.5)
-    np.testing.assert_allclose(large.data, 0.5)
-    large.data = large.data.astype(np.float32)  # as Module.float() does
+    np.testing.assert_allclose(small.numpy(), 1 - 0.5 - 0.5 * 1.5)
+    np.testing.assert_allclose(large.numpy(), 0.5)
+    large.data = large.numpy().astype(np.float32)  # as Module.float() does
     large.grad = tg.ones(3, 4)
     optimizer.step()
     assert large.dtype == np.float32
-    np.testing.assert_allclose(large.data, 0.5 - 0.5 * 1.5)
+    np.testing.assert_allclose(large.numpy(), 0.5 - 0.5 * 1.5)
 
 
 def test_float32_parameters_stay_float32() -> None:
@@ -235,10 +235,10 @@ def test_param_groups_and_learning_rate_changes() -> None:
     assert optimizer.param_groups[1]["momentum"] == 0.0  # defaults fill the rest
     a.grad, b.grad = tg.ones(2, dtype=np.float64), tg.ones(2, dtype=np.float64)
     optimizer.step()
-    np.testing.assert_allclose([a.data[0], b.data[0]], [0.9, 0.5])
+    np.testing.assert_allclose([a.numpy()[0], b.numpy()[0]], [0.9, 0.5])
     optimizer.param_groups[0]["lr"] = 1.0
     optimizer.step()
-    np.testing.assert_allclose(a.data[0], -0.1)
+    np.testing.assert_allclose(a.numpy()[0], -0.1)
     c = nn.Parameter(np.ones(1))
     optimizer.add_param_group({"params": [c], "momentum": 0.9})
     assert len(optimizer.param_groups) == 3 and "Parameter Group 2" in repr(optimizer)
@@ -285,13 +285,13 @@ def test_state_dict_round_trip_resumes_exactly(make: Callable[..., tg.optim.Opti
     def run(params: list[nn.Parameter], optimizer: tg.optim.Optimizer, steps: range) -> None:
         for _ in steps:
             for i, p in enumerate(params):
-                p.grad = tg.tensor(gradient_of(p.data, i))
+                p.grad = tg.tensor(gradient_of(p.numpy(), i))
             optimizer.step()
 
     params = [nn.Parameter(t) for t in start()]
     optimizer = make(params)
     run(params, optimizer, range(4))
-    saved, saved_params = optimizer.state_dict(), [p.data.copy() for p in params]
+    saved, saved_params = optimizer.state_dict(), [p.numpy().copy() for p in params]
     run(params, optimizer, range(4))
 
     resumed = [nn.Parameter(t) for t in saved_params]
@@ -299,7 +299,7 @@ def test_state_dict_round_trip_resumes_exactly(make: Callable[..., tg.optim.Opti
     other.load_state_dict(saved)
     run(resumed, other, range(4))
     for a, b in zip(params, resumed, strict=True):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert saved["param_groups"][0]["params"] == [0, 1]
     with pytest.raises(ValueError, match="doesn't match the size"):
         make([nn.Parameter(np.ones(2))]).load_state_dict(saved)
@@ -317,7 +317,8 @@ def _models(torch: Any, dtype: Any) -> tuple[nn.Sequential, Any]:
 
 
 def _torch_trajectories(torch: Any, make_ours: Callable[..., Any], make_theirs: Callable[..., Any],
-                        groups: bool = False, dtype: Any = np.float64) -> None:
+                        groups: bool = False, dtype: Any = np.float64,
+                        rtol: float | None = None) -> None:
     tg.manual_seed(0)
     ours, theirs = _models(torch, dtype)
     if groups:  # the first layer with the defaults, the second with its own settings
@@ -330,7 +331,8 @@ def _torch_trajectories(torch: Any, make_ours: Callable[..., Any], make_theirs: 
     ours_opt, their_opt = make_ours(ours_params), make_theirs(their_params)
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((8, 3)).astype(dtype), rng.standard_normal((8, 2)).astype(dtype)
-    rtol = 1e-9 if dtype == np.float64 else 2e-5
+    if rtol is None:
+        rtol = 1e-9 if dtype == np.float64 else 2e-5
     for step in range(STEPS):
         ours_opt.zero_grad()
         nn.MSELoss()(ours(tg.tensor(x)), y).backward()
@@ -387,5 +389,211 @@ def test_param_group_trajectories_equal_pytorch(name: str) -> None:
 def test_float32_trajectories_equal_pytorch(name: str) -> None:
     torch = pytest.importorskip("torch")
     kwargs = {"lr": 0.1, "momentum": 0.9, "nesterov": True} if name == "SGD" else {"lr": 0.01}
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=np.float32)
+
+
+# --------------------------------------------------------------------------- RMSprop, Adagrad,
+# Adadelta: hand-computed references (plain NumPy from the docstrings' formulas) and PyTorch
+
+
+def reference_rmsprop(thetas: list[np.ndarray], lr: float = 1e-2, alpha: float = 0.99,
+                      eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                      centered: bool = False, maximize: bool = False) -> list[list[np.ndarray]]:
+    v = [np.zeros_like(t) for t in thetas]
+    mean = [np.zeros_like(t) for t in thetas]
+    b = [np.zeros_like(t) for t in thetas]
+    path = []
+    for _ in range(STEPS):
+        for i, theta in enumerate(thetas):
+            g = gradient_of(theta, i)
+            g = (-g if maximize else g) + weight_decay * theta
+            v[i] = alpha * v[i] + (1 - alpha) * g**2
+            mean[i] = alpha * mean[i] + (1 - alpha) * g
+            s = np.sqrt(v[i] - mean[i] ** 2 if centered else v[i]) + eps
+            if momentum > 0:
+                b[i] = momentum * b[i] + g / s
+                thetas[i] = theta - lr * b[i]
+            else:
+                thetas[i] = theta - lr * g / s
+        path.append([t.copy() for t in thetas])
+    return path
+
+
+def reference_adagrad(thetas: list[np.ndarray], lr: float = 1e-2, lr_decay: float = 0.0,
+                      weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                      eps: float = 1e-10, maximize: bool = False) -> list[list[np.ndarray]]:
+    sums = [np.full_like(t, initial_accumulator_value) for t in thetas]
+    path = []
+    for t in range(1, STEPS + 1):
+        for i, theta in enumerate(thetas):
+            g = gradient_of(theta, i)
+            g = (-g if maximize else g) + weight_decay * theta
+            sums[i] = sums[i] + g**2
+            thetas[i] = theta - lr / (1 + (t - 1) * lr_decay) * g / (np.sqrt(sums[i]) + eps)
+        path.append([x.copy() for x in thetas])
+    return path
+
+
+def reference_adadelta(thetas: list[np.ndarray], lr: float = 1.0, rho: float = 0.9,
+                       eps: float = 1e-6, weight_decay: float = 0.0,
+                       maximize: bool = False) -> list[list[np.ndarray]]:
+    v = [np.zeros_like(t) for t in thetas]
+    u = [np.zeros_like(t) for t in thetas]
+    path = []
+    for _ in range(STEPS):
+        for i, theta in enumerate(thetas):
+            g = gradient_of(theta, i)
+            g = (-g if maximize else g) + weight_decay * theta
+            v[i] = rho * v[i] + (1 - rho) * g**2
+            delta = np.sqrt(u[i] + eps) / np.sqrt(v[i] + eps) * g
+            u[i] = rho * u[i] + (1 - rho) * delta**2
+            thetas[i] = theta - lr * delta
+        path.append([x.copy() for x in thetas])
+    return path
+
+
+RMSPROP_SETTINGS = [
+    {},
+    {"lr": 0.01, "alpha": 0.9},
+    {"lr": 0.005, "momentum": 0.9},
+    {"lr": 0.005, "centered": True},
+    {"lr": 0.005, "momentum": 0.5, "centered": True, "weight_decay": 0.1},
+    {"lr": 0.01, "eps": 1e-3, "weight_decay": 0.2, "maximize": True},
+    {"lr": 0.002, "alpha": 0.5, "momentum": 0.3, "centered": True, "maximize": True},
+]
+ADAGRAD_SETTINGS = [
+    {},
+    {"lr": 0.1},
+    {"lr": 0.1, "lr_decay": 0.05},
+    {"lr": 0.1, "initial_accumulator_value": 0.5},
+    {"lr": 0.05, "weight_decay": 0.2, "eps": 1e-4},
+    {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1, "initial_accumulator_value": 0.1,
+     "maximize": True},
+]
+ADADELTA_SETTINGS = [
+    {},
+    {"lr": 0.5, "rho": 0.95},
+    {"rho": 0.5, "eps": 1e-4},
+    {"lr": 2.0, "weight_decay": 0.1},
+    {"lr": 1.5, "rho": 0.8, "eps": 1e-3, "weight_decay": 0.05, "maximize": True},
+    {"rho": 1.0},  # the edge of rho's range: nothing is forgotten, both averages stay 0
+]
+NEW_OPTIMISERS = {
+    "RMSprop": (RMSPROP_SETTINGS, reference_rmsprop),
+    "Adagrad": (ADAGRAD_SETTINGS, reference_adagrad),
+    "Adadelta": (ADADELTA_SETTINGS, reference_adadelta),
+}
+NEW_CASES = [(name, kwargs) for name, (cases, _) in NEW_OPTIMISERS.items() for kwargs in cases]
+
+
+def _case_id(case: Any) -> str:
+    return str(case) if isinstance(case, str) else ",".join(f"{k}={v}" for k, v in case.items())
+
+
+@pytest.mark.parametrize(("name", "kwargs"), NEW_CASES, ids=_case_id)
+def test_new_optimisers_match_hand_computed_updates(name: str, kwargs: dict[str, Any]) -> None:
+    reference = NEW_OPTIMISERS[name][1]
+    assert_paths_equal(our_path(lambda ps: getattr(tg.optim, name)(ps, **kwargs)),
+                       reference(start(), **kwargs))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize(("name", "kwargs"), NEW_CASES, ids=_case_id)
+def test_new_optimisers_trajectories_equal_pytorch(name: str, kwargs: dict[str, Any],
+                                                   dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    # centered RMSprop in float32: v − ḡ² cancels, so PyTorch's fused addcmul and our two
+    # roundings drift apart by more than float32's usual few ulps
+    rtol = 1e-4 if dtype == np.float32 and kwargs.get("centered") else None
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=dtype,
+                        rtol=rtol)
+
+
+@pytest.mark.parametrize("name", ["RMSprop", "Adagrad", "Adadelta"])
+def test_new_optimisers_param_groups_equal_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"RMSprop": {"momentum": 0.5, "centered": True}, "Adagrad": {"lr_decay": 0.1},
+              "Adadelta": {"rho": 0.8}}[name]
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs), groups=True)
+
+
+@settings(max_examples=10, deadline=None)
+# alpha ≥ 0.1: with α = 0 and centered, v − ḡ² is g² − g² = 0, which PyTorch's fused
+# multiply-add turns into g²'s rounding error, NaN under the root about half the time
+@given(lr=st.floats(1e-4, 0.05), alpha=st.floats(0.1, 0.999), eps=st.floats(1e-10, 1e-2),
+       weight_decay=st.sampled_from([0.0, 0.1]), momentum=st.floats(0.0, 0.95),
+       centered=st.booleans(), maximize=st.booleans())
+def test_rmsprop_equals_pytorch_for_any_settings(lr: float, alpha: float, eps: float,
+                                                 weight_decay: float, momentum: float,
+                                                 centered: bool, maximize: bool) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,
+              "momentum": momentum, "centered": centered, "maximize": maximize}
+    _torch_trajectories(torch, lambda p: tg.optim.RMSprop(p, **kwargs),
+                        lambda p: torch.optim.RMSprop(p, **kwargs))
+
+
+@settings(max_examples=10, deadline=None)
+@given(lr=st.floats(1e-3, 0.5), lr_decay=st.floats(0.0, 0.5), weight_decay=st.floats(0.0, 0.3),
+       initial=st.floats(0.0, 1.0), eps=st.floats(1e-10, 1e-2), maximize=st.booleans())
+def test_adagrad_equals_pytorch_for_any_settings(lr: float, lr_decay: float,
+                                                 weight_decay: float, initial: float, eps: float,
+                                                 maximize: bool) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
+              "initial_accumulator_value": initial, "eps": eps, "maximize": maximize}
+    _torch_trajectories(torch, lambda p: tg.optim.Adagrad(p, **kwargs),
+                        lambda p: torch.optim.Adagrad(p, **kwargs))
+
+
+@settings(max_examples=10, deadline=None)
+@given(lr=st.floats(0.01, 2.0), rho=st.floats(0.0, 1.0), eps=st.floats(1e-8, 1e-2),
+       weight_decay=st.floats(0.0, 0.3), maximize=st.booleans())
+def test_adadelta_equals_pytorch_for_any_settings(lr: float, rho: float, eps: float,
+                                                  weight_decay: float, maximize: bool) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
+              "maximize": maximize}
+    _torch_trajectories(torch, lambda p: tg.optim.Adadelta(p, **kwargs),
+                        lambda p: torch.optim.Adadelta(p, **kwargs))
+
+
+@settings(max_examples=10, deadline=None)
+@given(momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 0.9),
+       weight_decay=st.sampled_from([0.0, 0.05]), nesterov=st.booleans(), maximize=st.booleans())
+def test_sgd_equals_pytorch_for_any_settings(momentum: float, dampening: float,
+                                             weight_decay: float, nesterov: bool,
+                                             maximize: bool) -> None:
+    torch = pytest.importorskip("torch")
+    if nesterov:  # Nesterov needs momentum and no dampening (both libraries refuse otherwise)
+        momentum, dampening = max(momentum, 0.1), 0.0
+    kwargs = {"lr": 0.05, "momentum": momentum, "dampening": dampening,
+              "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
+    _torch_trajectories(torch, lambda p: tg.optim.SGD(p, **kwargs),
+                        lambda p: torch.optim.SGD(p, **kwargs))
+
+
+@settings(max_examples=10, deadline=None)
+@given(name=st.sampled_from(["Adam", "AdamW"]), lr=st.floats(1e-4, 0.05),
+       beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
+       weight_decay=st.sampled_from([0.0, 0.1]), amsgrad=st.booleans(), maximize=st.booleans())
+def test_adam_equals_pytorch_for_any_settings(name: str, lr: float, beta1: float, beta2: float,
+                                              weight_decay: float, amsgrad: bool,
+                                              maximize: bool) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"lr": lr, "betas": (beta1, beta2), "weight_decay": weight_decay,
+              "amsgrad": amsgrad, "maximize": maximize}
+    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
+                        lambda p: getattr(torch.optim, name)(p, **kwargs))
+
+
+@pytest.mark.parametrize("name", ["AdamW", "RMSprop", "Adagrad", "Adadelta"])
+def test_float32_trajectories_of_the_others_equal_pytorch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    kwargs = {"AdamW": {"lr": 0.01, "amsgrad": True}, "RMSprop": {"momentum": 0.9},
+              "Adagrad": {"lr": 0.1}, "Adadelta": {}}[name]
     _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
                         lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=np.float32)

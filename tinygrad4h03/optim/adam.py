@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_nonnegative
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _lerp_
 
 __all__ = ["Adam", "AdamW", "adam_update"]
 
@@ -69,9 +69,7 @@ def adam_update(
         grad = grad + weight_decay * param
     step = state["step"] = state["step"] + 1
     m, v = state["exp_avg"], state["exp_avg_sq"]
-    np.subtract(grad, m, out=work)  # m ← m + (1 − β1)(g − m), PyTorch's lerp
-    work *= 1 - beta1
-    m += work
+    _lerp_(m, grad, 1 - beta1, work)  # m ← m + (1 − β1)(g − m)
     v *= beta2  # v ← β2 v + (1 − β2) g²
     np.multiply(grad, grad, out=work)
     work *= 1 - beta2

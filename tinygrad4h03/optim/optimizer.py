@@ -357,3 +357,15 @@ def _state_for(param: Tensor, saved: dict[str, Any]) -> dict[str, Any]:
             value = value.copy()
         state[key] = value
     return state
+
+
+def _lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:
+    """start ← start + weight (end − start) in place, rounded as PyTorch's ``lerp_``: from the
+    nearer end (end − (end − start)(1 − weight) when weight ≥ ½), so weight 1 gives ``end``."""
+    np.subtract(end, start, out=work)
+    if abs(weight) < 0.5:
+        work *= weight
+        start += work
+    else:
+        work *= 1 - weight
+        np.subtract(end, work, out=start)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_nonnegative
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _lerp_
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -64,9 +64,7 @@ def rmsprop_update(
     v += work
     if centered:
         mean = state["grad_avg"]
-        np.subtract(grad, mean, out=work)  # ḡ ← ḡ + (1 − α)(g − ḡ), PyTorch's lerp
-        work *= 1 - alpha
-        mean += work
+        _lerp_(mean, grad, 1 - alpha, work)  # ḡ ← ḡ + (1 − α)(g − ḡ)
         np.multiply(mean, mean, out=work)
         np.subtract(v, work, out=work)
         np.sqrt(work, out=work)
