@@ -17,6 +17,7 @@ from .case import (
     Results,
     Settings,
     Step,
+    ratio_at_most,
     speedup_at_least,
     timed,
 )
@@ -104,6 +105,28 @@ def tinygrad4h03_dot() -> Step:
     import tinygrad4h03 as tg
 
     return _value_step(MLP(tg.Value, SIZES, DotNeuron))
+
+
+def tinygrad4h03_compiled() -> Step:
+    """The same MLP and step through ``tg.compile``: the sample comes in as arguments."""
+    import tinygrad4h03 as tg
+
+    model = MLP(tg.Value, SIZES)
+
+    @tg.compile
+    def train(x0: float, x1: float, target: float) -> object:
+        loss = (model([x0, x1]) - target) ** 2
+        model.zero_grad()
+        loss.backward()
+        return loss
+
+    cycle = itertools.cycle(_samples())
+
+    def step() -> object:
+        (x0, x1), target = next(cycle)
+        return train(x0, x1, target)
+
+    return step
 
 
 def micrograd() -> Step:
@@ -212,6 +235,7 @@ CASES = [
             "python": timed(python_floor),
             "tinygrad4h03": timed(tinygrad4h03),
             "tinygrad4h03-dot": timed(tinygrad4h03_dot),
+            "compiled": timed(tinygrad4h03_compiled),
             "micrograd": timed(micrograd),
         },
         goals=(
@@ -219,6 +243,7 @@ CASES = [
             speedup_at_least(
                 "tinygrad4h03-dot", "micrograd", 5.0, "≥ 5× faster than micrograd (Value.dot)"
             ),
+            ratio_at_most("compiled", "python", 1.0, "≤ 1.0× Python floats (tg.compile)"),
         ),
     ),
     Case(
