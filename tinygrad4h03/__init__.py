@@ -107,10 +107,59 @@ __all__ = [
     "zeros_like",
 ]
 
-# PyTorch-style modules, losses, optimisers and saving (they build on the names above)
+# PyTorch-style modules, losses, optimisers and saving; PyTorch's dtype names, devices,
+# random streams and the rest of the creation functions (they build on the names above)
+from . import accelerator as accelerator
+from . import backends as backends
+from . import cuda as cuda
 from . import nn as nn
 from . import optim as optim
+from . import random as random
 from . import utils as utils
 from . import viz as viz
+from .creation import BoolTensor as BoolTensor
+from .creation import DoubleTensor as DoubleTensor
+from .creation import FloatTensor as FloatTensor
+from .creation import IntTensor as IntTensor
+from .creation import LongTensor as LongTensor
+from .creation import bernoulli as bernoulli
+from .creation import empty as empty
+from .creation import empty_like as empty_like
+from .creation import full_like as full_like
+from .creation import is_floating_point as is_floating_point
+from .creation import is_tensor as is_tensor
+from .creation import linspace as linspace
+from .creation import logspace as logspace
+from .creation import multinomial as multinomial
+from .creation import normal as normal
+from .creation import rand_like as rand_like
+from .creation import randint as randint
+from .creation import randint_like as randint_like
+from .creation import randn_like as randn_like
+from .creation import randperm as randperm
+from .devices import DeviceUnavailableError as DeviceUnavailableError
+from .devices import device as device
+from .devices import get_default_device as get_default_device
+from .devices import set_default_device as set_default_device
+from .dtypes import bool as bool
+from .dtypes import double as double
+from .dtypes import finfo as finfo
+from .dtypes import float as float
+from .dtypes import get_default_dtype as get_default_dtype
+from .dtypes import half as half
+from .dtypes import iinfo as iinfo
+from .dtypes import int as int
+from .dtypes import int8 as int8
+from .dtypes import int16 as int16
+from .dtypes import long as long
+from .dtypes import set_default_dtype as set_default_dtype
+from .dtypes import short as short
+from .dtypes import uint8 as uint8
+from .random import Generator as Generator
+from .random import get_rng_state as get_rng_state
+from .random import initial_seed as initial_seed
+from .random import seed as seed
+from .random import set_rng_state as set_rng_state
 from .serialization import load as load
 from .serialization import save as save
+from .size import Size as Size
