@@ -13,7 +13,7 @@ def test_hand_written_sgd_updates_the_same_leaf() -> None:
     x = tg.Tensor(rng.standard_normal((16, 3)))
     y = x @ tg.Tensor([1.0, -2.0, 0.5])  # a target the model can fit
     w = tg.zeros(3, requires_grad=True)
-    array = w.data
+    array = w.numpy()
     losses = []
     for _ in range(50):
         loss = ((x @ w - y) ** 2).mean()
@@ -22,9 +22,9 @@ def test_hand_written_sgd_updates_the_same_leaf() -> None:
             w -= 0.1 * w.grad
             w.grad.zero_()
         losses.append(loss.item())
-    assert w.data is array and w.requires_grad and w.is_leaf
+    assert w.numpy() is array and w.requires_grad and w.is_leaf
     assert losses[-1] < 0.5 * losses[0]
-    assert np.all(w.grad.data == 0)
+    assert np.all(w.grad.numpy() == 0)
 
 
 @pytest.mark.parametrize(
@@ -42,10 +42,10 @@ def test_hand_written_sgd_updates_the_same_leaf() -> None:
 )
 def test_in_place_operations_keep_object_array_and_dtype(update, expected) -> None:
     t = tg.tensor([1.0, 2.0])
-    array = t.data
+    array = t.numpy()
     assert update(t) is t
-    assert t.data is array and t.dtype == np.float32
-    np.testing.assert_allclose(t.data, expected, rtol=1e-6)
+    assert t.numpy() is array and t.dtype == np.float32
+    np.testing.assert_allclose(t.numpy(), expected, rtol=1e-6)
 
 
 def test_in_place_on_a_tensor_that_requires_grad_needs_no_grad() -> None:

@@ -106,13 +106,13 @@ def test_sse_is_the_lectures_half_sum_of_squares() -> None:
     loss = nn.SSELoss()(out, y)
     assert loss.item() == pytest.approx(0.5 * ((y_out - y) ** 2).sum())
     loss.backward()
-    np.testing.assert_allclose(out.grad.data, y_out - y)  # ∂E/∂y_L = y_L − y = −ε
+    np.testing.assert_allclose(out.grad.numpy(), y_out - y)  # ∂E/∂y_L = y_L − y = −ε
     assert nn.SSELoss("mean")(out, y).item() == pytest.approx(0.5 * ((y_out - y) ** 2).mean())
 
 
 def test_mse_known_value() -> None:
     assert nn.MSELoss()(tg.tensor([1.0, 2.0, 4.0]), [1.0, 1.0, 1.0]).item() == pytest.approx(10 / 3)
-    np.testing.assert_allclose(nn.MSELoss("none")(tg.tensor([1.0, 3.0]), [0.0, 1.0]).data, [1, 4])
+    np.testing.assert_allclose(nn.MSELoss("none")(tg.tensor([1.0, 3.0]), [0.0, 1.0]).numpy(), [1, 4])
 
 
 def test_cross_entropy_known_value_and_module_settings() -> None:
@@ -138,10 +138,10 @@ def test_fused_and_composed_cross_entropy_agree() -> None:
         fused_x, composed_x = _leaf(x), _leaf(x)
         fused = F.cross_entropy(fused_x, t, reduction=reduction)
         composed = F.cross_entropy(composed_x, t, weight=np.ones(4), reduction=reduction)
-        np.testing.assert_allclose(fused.data, composed.data, rtol=1e-12)
+        np.testing.assert_allclose(fused.numpy(), composed.numpy(), rtol=1e-12)
         _scalar(fused).backward()
         _scalar(composed).backward()
-        np.testing.assert_allclose(fused_x.grad.data, composed_x.grad.data, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(fused_x.grad.numpy(), composed_x.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
 def test_cross_entropy_graph_is_small() -> None:
@@ -177,13 +177,13 @@ def test_losses_match_the_delta_rule(output: str, loss_name: str) -> None:
         prediction = logits.sigmoid() if output == "sigmoid" else logits
         loss = F.sse_loss(prediction, y)
     loss.backward()
-    weights = [model[0].weight.data, model[2].weight.data]
-    biases = [model[0].bias.data, model[2].bias.data]
+    weights = [model[0].weight.numpy(), model[2].weight.numpy()]
+    biases = [model[0].bias.numpy(), model[2].bias.numpy()]
     expected = deltarule.gradients(weights, biases, x, y, hidden="tanh", output=output,
                                    loss=loss_name)
     for layer, (d_weight, d_bias) in zip((model[0], model[2]), expected, strict=True):
-        np.testing.assert_allclose(layer.weight.grad.data, d_weight, rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(layer.bias.grad.data, d_bias, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(layer.weight.grad.numpy(), d_weight, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(layer.bias.grad.numpy(), d_bias, rtol=1e-10, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- validation
@@ -231,10 +231,10 @@ def _torch_pair(torch: Any, ours: Callable[..., tg.Tensor], theirs: Callable[...
     to_torch = lambda a: torch.tensor(a) if isinstance(a, (np.ndarray, np.generic)) else a  # noqa: E731
     mine = ours(ours_x, *args, **kwargs)
     reference = theirs(their_x, *map(to_torch, args), **{k: to_torch(v) for k, v in kwargs.items()})
-    np.testing.assert_allclose(mine.data, reference.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(mine.numpy(), reference.detach().numpy(), rtol=1e-10, atol=1e-12)
     _scalar(mine).backward()
     _torch_scalar(torch, reference).backward()
-    np.testing.assert_allclose(ours_x.grad.data, their_x.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours_x.grad.numpy(), their_x.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

@@ -147,7 +147,7 @@ def test_zero_grad_train_eval() -> None:
     model(tg.randn(2, 25)).sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in model.parameters())
+    assert all(np.all(p.grad.numpy() == 0) for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
     assert model.eval() is model
@@ -168,7 +168,7 @@ def test_deepcopy_gives_an_independent_model() -> None:
     model = lecture_model()
     clone = copy.deepcopy(model)
     clone[0].weight.data += 1
-    assert not np.allclose(clone[0].weight.data, model[0].weight.data)
+    assert not np.allclose(clone[0].weight.numpy(), model[0].weight.numpy())
     assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
 
 
@@ -179,7 +179,7 @@ def test_parameter_is_a_leaf_that_shares_float_arrays() -> None:
     array = np.zeros((2, 3))
     p = nn.Parameter(array)
     assert isinstance(p, tg.Tensor) and p.is_leaf and p.requires_grad
-    assert p.data is array and p.dtype == np.float64
+    assert p.numpy() is array and p.dtype == np.float64
     assert nn.Parameter([1.0, 2.0]).dtype == np.float32
     assert nn.Parameter(tg.ones(2, dtype=np.float64)).dtype == np.float64
     assert not nn.Parameter(np.ones(2), requires_grad=False).requires_grad
@@ -221,7 +221,7 @@ def test_sequential_forward_composes() -> None:
     seq = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
     x = tg.randn(5, 4)
     expected = seq[2](seq[1](seq[0](x)))
-    np.testing.assert_allclose(seq(x).data, expected.data)
+    np.testing.assert_allclose(seq(x).numpy(), expected.numpy())
 
 
 def test_module_list() -> None:
@@ -279,7 +279,7 @@ def test_linear_shapes_forward_and_dense_alias() -> None:
     assert layer.weight.dtype == np.float32
     x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype(np.float32)
     out = layer(tg.tensor(x))
-    np.testing.assert_allclose(out.data, x @ layer.weight.data.T + layer.bias.data, rtol=1e-6)
+    np.testing.assert_allclose(out.numpy(), x @ layer.weight.numpy().T + layer.bias.numpy(), rtol=1e-6)
     assert out.shape == (2, 5, 3)
     assert nn.Linear(4, 3, dtype=np.float64).weight.dtype == np.float64
     with pytest.raises(tg.ShapeError, match=r"linear: input of shape \(2, 5\).*in_features = 4"):
@@ -291,18 +291,18 @@ def test_linear_default_init_is_pytorch_bound(fan_in: int, fan_out: int, seed: i
     tg.manual_seed(seed)
     layer = nn.Linear(fan_in, fan_out)
     bound = 1 / math.sqrt(fan_in)
-    assert np.abs(layer.weight.data).max() <= bound
-    assert np.abs(layer.bias.data).max() <= bound
+    assert np.abs(layer.weight.numpy()).max() <= bound
+    assert np.abs(layer.bias.numpy()).max() <= bound
 
 
 def test_linear_init_is_uniform_and_reproducible() -> None:
     tg.manual_seed(3)
-    weight = nn.Linear(100, 400).weight.data
+    weight = nn.Linear(100, 400).weight.numpy()
     bound = 0.1
     assert weight.min() >= -bound and weight.max() <= bound
     assert abs(weight.std() - bound / math.sqrt(3)) < 0.002  # U(-b, b) has std b/√3
     tg.manual_seed(3)
-    np.testing.assert_array_equal(nn.Linear(100, 400).weight.data, weight)
+    np.testing.assert_array_equal(nn.Linear(100, 400).weight.numpy(), weight)
 
 
 def test_linear_gradients_match_finite_differences() -> None:
@@ -354,26 +354,26 @@ def test_init_spread(fn: object, expected_std: float) -> None:
     tg.manual_seed(0)
     weight = nn.Parameter(np.empty((300, 200), dtype=np.float32))
     assert fn(weight) is weight  # type: ignore[operator]
-    assert weight.data.std() == pytest.approx(expected_std, rel=0.02)
+    assert weight.numpy().std() == pytest.approx(expected_std, rel=0.02)
 
 
 def test_uniform_bounds_and_lecture_range() -> None:
     w = tg.zeros(50, 50)
     init.kaiming_uniform_(w, a=math.sqrt(5))
-    assert np.abs(w.data).max() <= 1 / math.sqrt(50)
+    assert np.abs(w.numpy()).max() <= 1 / math.sqrt(50)
     init.lecture_uniform_(w)
-    assert w.data.min() >= -1 and w.data.max() < 1 and w.data.min() < -0.9 and w.data.max() > 0.9
+    assert w.numpy().min() >= -1 and w.numpy().max() < 1 and w.numpy().min() < -0.9 and w.numpy().max() > 0.9
     rng = np.random.default_rng(7)
     init.lecture_uniform_(w, generator=rng)
-    np.testing.assert_array_equal(w.data, (2 * np.random.default_rng(7).random((50, 50)) - 1)
+    np.testing.assert_array_equal(w.numpy(), (2 * np.random.default_rng(7).random((50, 50)) - 1)
                                   .astype(np.float32))
 
 
 def test_constant_fills_and_fan_errors() -> None:
     w = tg.zeros(2, 3, dtype=np.float64)
-    assert np.all(init.ones_(w).data == 1)
-    assert np.all(init.constant_(w, 2.5).data == 2.5)
-    assert np.all(init.zeros_(w).data == 0)
+    assert np.all(init.ones_(w).numpy() == 1)
+    assert np.all(init.constant_(w, 2.5).numpy() == 2.5)
+    assert np.all(init.zeros_(w).numpy() == 0)
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         init.xavier_uniform_(tg.zeros(3))
     with pytest.raises(ValueError, match="Mode fan_up not supported"):
@@ -397,7 +397,7 @@ def test_constant_fills_and_fan_errors() -> None:
 )
 def test_activation_modules(module: nn.Module, fn: object) -> None:
     x = np.random.default_rng(2).standard_normal((3, 4))
-    np.testing.assert_allclose(module(tg.tensor(x)).data, fn(x), rtol=1e-12)  # type: ignore[operator]
+    np.testing.assert_allclose(module(tg.tensor(x)).numpy(), fn(x), rtol=1e-12)  # type: ignore[operator]
     assert list(module.parameters()) == []
 
 
@@ -405,7 +405,7 @@ def test_functional_activations_match_methods() -> None:
     x = tg.randn(3, 4)
     for fn, method in [(F.relu, "relu"), (F.sigmoid, "sigmoid"), (F.tanh, "tanh"),
                        (F.softmax, "softmax"), (F.log_softmax, "log_softmax")]:
-        np.testing.assert_array_equal(fn(x).data, getattr(x, method)().data)
+        np.testing.assert_array_equal(fn(x).numpy(), getattr(x, method)().numpy())
 
 
 # --------------------------------------------------------------------------- state dicts
@@ -415,19 +415,19 @@ def test_state_dict_is_a_copy_and_load_is_in_place() -> None:
     model, other = lecture_model(), lecture_model()
     state = model.state_dict()
     state["0.weight"][...] = 0
-    assert not np.all(model[0].weight.data == 0)
-    array = other[0].weight.data
+    assert not np.all(model[0].weight.numpy() == 0)
+    array = other[0].weight.numpy()
     result = other.load_state_dict(model.state_dict())
     assert repr(result) == "<All keys matched successfully>"
-    assert other[0].weight.data is array
+    assert other[0].weight.numpy() is array
     x = tg.randn(3, 25)
-    np.testing.assert_array_equal(other(x).data, model(x).data)
+    np.testing.assert_array_equal(other(x).numpy(), model(x).numpy())
 
 
 def test_load_state_dict_errors_name_the_keys_and_shapes() -> None:
     model = lecture_model()
     state = model.state_dict()
-    before = model[0].weight.data.copy()
+    before = model[0].weight.numpy().copy()
     state["0.weight"] = np.zeros((25, 20), dtype=np.float32)
     del state["4.bias"]
     state["9.weight"] = np.zeros(1)
@@ -438,7 +438,7 @@ def test_load_state_dict_errors_name_the_keys_and_shapes() -> None:
     assert 'Unexpected key(s) in state_dict: "9.weight"' in message
     assert "size mismatch for 0.weight" in message
     assert "(25, 20)" in message and "(20, 25)" in message
-    np.testing.assert_array_equal(model[0].weight.data, before)  # nothing copied on error
+    np.testing.assert_array_equal(model[0].weight.numpy(), before)  # nothing copied on error
 
 
 def test_load_state_dict_not_strict_reports_keys() -> None:
@@ -462,7 +462,7 @@ def test_state_dicts_move_to_pytorch_and_back() -> None:
     theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((7, 25)).astype(np.float32)
     with torch.no_grad():  # the same outputs, up to float32 rounding in the two BLAS calls
-        np.testing.assert_allclose(theirs(torch.from_numpy(x)).numpy(), ours(tg.tensor(x)).data,
+        np.testing.assert_allclose(theirs(torch.from_numpy(x)).numpy(), ours(tg.tensor(x)).numpy(),
                                    rtol=1e-6, atol=1e-7)
     torch.manual_seed(0)
     for layer in theirs:
@@ -470,7 +470,7 @@ def test_state_dicts_move_to_pytorch_and_back() -> None:
             layer.reset_parameters()
     ours.load_state_dict(theirs.state_dict())  # torch tensors are accepted as they are
     with torch.no_grad():
-        np.testing.assert_allclose(ours(tg.tensor(x)).data, theirs(torch.from_numpy(x)).numpy(),
+        np.testing.assert_allclose(ours(tg.tensor(x)).numpy(), theirs(torch.from_numpy(x)).numpy(),
                                    rtol=1e-6, atol=1e-7)
 
 

@@ -154,7 +154,7 @@ def test_attributes_and_conversions() -> None:
     assert t.shape == (2, 3) and isinstance(t.shape, tuple)
     assert t.ndim == 2 and len(t) == 2 and t.dtype == np.float32
     assert t.T.shape == (3, 2)
-    assert t.numpy() is t.data
+    assert t.numpy() is np.asarray(t) and isinstance(t.numpy(), np.ndarray)
     array = np.asarray(t)
     assert isinstance(array, np.ndarray) and array.dtype == np.float32
     assert tg.tensor(2.5).item() == 2.5 and isinstance(tg.tensor(2.5).item(), float)

@@ -10,12 +10,22 @@ are graph nodes themselves, which is how second derivatives, Hessian-vector prod
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from . import engine
-from .tensor import Tensor, _check_differentiable, _seed_for_mode, _seed_gradient
+from .tensor import (
+    Tensor,
+    _check_differentiable,
+    _seed_for_mode,
+    _seed_gradient,
+    increment_version,
+)
+
+graph = SimpleNamespace(increment_version=increment_version)
+"""``tg.autograd.graph``, as ``torch.autograd.graph``: ``increment_version(tensors)``."""
 
 
 def grad(

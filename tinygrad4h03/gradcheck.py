@@ -138,7 +138,7 @@ def _float64_copies(inputs: Any) -> list[Any]:
 
 def _float64_copy(x: Any) -> Any:
     if isinstance(x, Tensor) and x.dtype.kind == "f":
-        return Tensor(x.data.astype(np.float64), requires_grad=x.requires_grad)
+        return Tensor(x.numpy().astype(np.float64), requires_grad=x.requires_grad)
     return x
 
 
@@ -151,7 +151,7 @@ def _output_weights(
 ) -> list[np.ndarray]:
     with no_grad():
         outputs = _outputs(fn(*args))
-    return [rng.standard_normal(np.shape(out.data)) for out in outputs]
+    return [rng.standard_normal(np.shape(out)) for out in outputs]
 
 
 def _contract(result: Any, weights: Sequence[np.ndarray]) -> Tensor:
@@ -168,10 +168,11 @@ def _analytic(
     total = _contract(fn(*args), weights)
     wanted = [args[i] for i in checked]
     if not total.requires_grad:
-        return [np.zeros_like(x.data) for x in wanted]
+        return [np.zeros_like(x.numpy()) for x in wanted]
     grads = grad(total, wanted, allow_unused=True)
     return [
-        np.zeros_like(x.data) if g is None else g.data for g, x in zip(grads, wanted, strict=False)
+        np.zeros_like(x.numpy()) if g is None else g.numpy()
+        for g, x in zip(grads, wanted, strict=False)
     ]
 
 
@@ -182,7 +183,7 @@ def _numeric(
     position: int,
     eps: float,
 ) -> np.ndarray:
-    base = args[position].data
+    base = args[position].numpy()
     numeric = np.zeros_like(base)
     for index in np.ndindex(base.shape):
         plus, minus = base.copy(), base.copy()  # perturb copies, never the input itself

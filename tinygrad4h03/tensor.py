@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numbers
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,7 @@ class AnomalyError(RuntimeError):
 def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
     """Turn user data into an array with PyTorch's dtype rules (and our error messages)."""
     if isinstance(data, Tensor):
-        array = data.data
+        array = data._data
     elif isinstance(data, (np.ndarray, np.generic)) or hasattr(type(data), "__array__"):
         array = np.asarray(data)  # arrays and array-likes (a torch tensor) keep their dtype
     else:
@@ -158,7 +158,7 @@ def _index_array(index: Any) -> Any:
         items = [_index_array(i) for i in index]
         return tuple(j for i in items for j in (i if isinstance(i, tuple) else (i,)))
     if isinstance(index, Tensor):
-        index = index.data
+        index = index._data
     elif isinstance(index, list):
         index = np.asarray(index)
     if isinstance(index, np.ndarray) and index.dtype == np.bool_:
@@ -171,7 +171,7 @@ def _index_array(index: Any) -> Any:
 
 def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     """Run ``rule`` forward on the operands and, when grad mode is on, record the node."""
-    arrays = [x.data if isinstance(x, Tensor) else x for x in operands]
+    arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
     try:
         data = rule.forward(*arrays, **attrs) if attrs else rule.forward(*arrays)
     except (ValueError, IndexError) as error:
@@ -206,8 +206,8 @@ def _apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
 def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     """``_apply`` for an operator with two operands and no attributes: the hot path, unrolled."""
     a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
-    x = a.data if a_is_tensor else a  # type: ignore[union-attr]
-    y = b.data if b_is_tensor else b  # type: ignore[union-attr]
+    x = a._data if a_is_tensor else a  # type: ignore[union-attr]
+    y = b._data if b_is_tensor else b  # type: ignore[union-attr]
     try:
         data = rule.forward(x, y)
     except ValueError as error:
@@ -217,7 +217,7 @@ def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     if data.dtype is _F64 and not _dimensioned_float64(x, y) and not _has_float64((x, y)):
         data = data.astype(np.float32)
     out = _new_tensor(Tensor)
-    out.data = data
+    out._data = data
     out.grad = None
     out._retains_grad = False
     if _state.grad_enabled and (
@@ -239,14 +239,14 @@ def _binary(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
 
 def _unary(rule: Rule, a: Tensor) -> Tensor:
     """``_apply`` for an elementwise function of one tensor: the hot path, unrolled."""
-    data = rule.forward(a.data)
+    data = rule.forward(a._data)
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    if data.dtype is _F64 and a.data.dtype is not _F64:
+    if data.dtype is _F64 and a._data.dtype is not _F64:
         data = data.astype(np.float32)  # exp, log, ... of an integer tensor: float32, as PyTorch
     out = Tensor._wrap(data)
     if _state.anomaly:
-        _check_forward(rule, (a.data,), data, out)
+        _check_forward(rule, (a._data,), data, out)
     if a.requires_grad and _state.grad_enabled:
         out.requires_grad = True
         out._rule = rule
@@ -268,7 +268,7 @@ def _assign(target: np.ndarray, value: Any, out: np.ndarray, casting: str) -> No
 
 def _data_of(x: Any) -> Any:
     """The array behind a tensor operand; a Python number stays itself."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _has_float64(arrays: Sequence[Any]) -> bool:
@@ -303,10 +303,10 @@ def _check_forward(rule: Rule, arrays: Sequence[Any], data: np.ndarray, out: Ten
 class Tensor:
     """An n-dimensional array in the autograd graph (PyTorch's ``torch.Tensor``, on NumPy).
 
-    A tensor holds its values in ``.data``, a NumPy array. Every operation on tensors that
-    require grad records a node (``grad_fn``, the operation's rule in ``rules.py``); then
-    ``backward()`` sweeps the graph from the output back to the leaves, and each node turns
-    ``g = ∂E/∂out`` into ``∂E/∂input`` with its vector-Jacobian product: the chain rule.
+    A tensor holds its values in a NumPy array (``t.numpy()``, ``np.asarray(t)``). Every
+    operation on tensors that require grad records a node (``grad_fn``, the operation's rule in
+    ``rules.py``); then ``backward()`` sweeps the graph from the output back to the leaves, and
+    each node turns ``g = ∂E/∂out`` into ``∂E/∂input`` with its vector-Jacobian product: the chain rule.
 
     Operators take a tensor or a number on either side and broadcast as NumPy does; the gradient
     of a broadcast operand is summed back to its shape:
@@ -356,12 +356,12 @@ class Tensor:
     __slots__ = (
         "__weakref__",
         "_attrs",
+        "_data",
         "_operands",
         "_parents",
         "_retains_grad",
         "_rule",
         "_trace",
-        "data",
         "grad",
         "requires_grad",
     )
@@ -369,8 +369,7 @@ class Tensor:
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: DType | None = None) -> None:
-        self.data = _to_array(data, dtype)
-        """The values, a NumPy array (``t.numpy()`` and ``np.asarray(t)`` return it uncopied)."""
+        self._data = _to_array(data, dtype)
         self.grad: Tensor | None = None
         """∂E/∂self summed over the ``backward()`` calls so far (of ``self``'s shape and dtype),
         or ``None``. Only leaves, and tensors that called ``retain_grad()``, keep it."""
@@ -389,7 +388,7 @@ class Tensor:
     def _wrap(cls, data: np.ndarray) -> Tensor:
         """A new tensor around ``data`` (no copy, no checks): the hot path of every operation."""
         out = object.__new__(Tensor)
-        out.data = data
+        out._data = data
         out.grad = None
         out.requires_grad = False
         out._parents = ()
@@ -399,29 +398,60 @@ class Tensor:
     def _constant(self, data: np.ndarray) -> Tensor:
         return Tensor._wrap(np.asarray(data))
 
+    def _bump_version(self) -> None:
+        """Record an in-place change of this tensor's memory (version counters: to come)."""
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a new tensor that shares the memory, outside the graph.
+
+        As PyTorch's ``.data``: the result does not require grad and has no ``grad_fn``, so
+        updates through it (``p.data += -lr * p.grad``, ``p.data.normal_()``) are not recorded.
+        Assigning ``t.data = other`` (a tensor or an array) makes ``t`` use ``other``'s memory.
+        The NumPy array itself is ``t.numpy()`` or ``np.asarray(t)``.
+
+        Examples:
+            >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> w.data += 1
+            >>> w, w.data.requires_grad
+            (tensor([2., 3.], requires_grad=True), False)
+        """
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value: Tensor | np.ndarray) -> None:
+        if isinstance(value, Tensor):
+            self._data = value._data
+        elif isinstance(value, np.ndarray):
+            self._data = value
+        else:
+            raise TypeError(
+                f"data: can only assign a Tensor or a NumPy array, got {type(value).__name__}"
+            )
+
     # ------------------------------------------------------------------ engine interface
 
     def _backward(self, grad: Any, create_graph: bool) -> list[Any]:
         """∂E/∂parent for each parent, given ``grad`` = ∂E/∂self (one rule, applied backwards).
 
-        Without ``create_graph`` the rule sees plain arrays (``.data``) and records nothing;
+        Without ``create_graph`` the rule sees plain arrays (``._data``) and records nothing;
         with it, the rule sees the tensors themselves, so the backward pass is recorded.
         """
         operands = self._operands
         rule, attrs = self._rule, self._attrs
         if create_graph or rule.variadic or _state.anomaly:
             inputs = operands if create_graph else [_data_of(x) for x in operands]
-            return self._parent_grads(grad, self if create_graph else self.data, inputs)
-        out = self.data
+            return self._parent_grads(grad, self if create_graph else self._data, inputs)
+        out = self._data
         if len(operands) == 1:  # the hot paths, unrolled: one parent ...
-            x = operands[0].data
+            x = operands[0]._data
             g = rule.vjps[0](grad, out, x, **attrs) if attrs else rule.vjps[0](grad, out, x)
             return (g if g.shape == x.shape else self._unbroadcast(g, operands[0], 0),)
         if len(operands) == 2 and not attrs:  # ... and two operands
             a, b = operands
             a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
-            x = a.data if a_is_tensor else a
-            y = b.data if b_is_tensor else b
+            x = a._data if a_is_tensor else a
+            y = b._data if b_is_tensor else b
             ga = gb = None
             if a_is_tensor and a.requires_grad:
                 ga = rule.vjps[0](grad, out, x, y)
@@ -451,7 +481,7 @@ class Tensor:
                 g = rule.vjps[position](grad, out, *inputs, **attrs)
             else:
                 g = rule.vjps[position](grad, out, *inputs)
-            if g.shape != x.data.shape:
+            if g.shape != x._data.shape:
                 g = self._unbroadcast(g, x, position)
             if _state.anomaly:
                 self._check_backward(g, position)
@@ -460,7 +490,7 @@ class Tensor:
 
     def _unbroadcast(self, g: Any, x: Tensor, position: int) -> Any:
         try:
-            return sum_to_shape(g, x.data.shape)
+            return sum_to_shape(g, x._data.shape)
         except (ValueError, IndexError):
             raise ShapeError(
                 f"{self._rule.name}: the derivative rule for input {position} returned shape "
@@ -468,7 +498,7 @@ class Tensor:
             ) from None
 
     def _check_backward(self, g: Any, position: int) -> None:
-        values = g.data if isinstance(g, Tensor) else g
+        values = g._data if isinstance(g, Tensor) else g
         if not np.isfinite(values).all():
             raise AnomalyError(
                 f"detect_anomaly: the backward of '{self._rule.name}' produced NaN/inf in the "
@@ -479,14 +509,14 @@ class Tensor:
     def _accumulate(self, grad: Any, handed_out: set[int]) -> None:
         """Add a finished gradient into ``.grad`` (in the tensor's own dtype)."""
         if isinstance(grad, Tensor):  # create_graph: keep the gradient's own graph
-            grad = rules._as_dtype(grad, self.data.dtype)
+            grad = rules._as_dtype(grad, self._data.dtype)
             self.grad = grad if self.grad is None else self.grad + grad
             return
-        grad = _owned_grad(grad, self.data.dtype, handed_out)
+        grad = _owned_grad(grad, self._data.dtype, handed_out)
         if self.grad is None:
             self.grad = Tensor._wrap(grad)
         else:
-            self.grad.data = self.grad.data + grad
+            self.grad._data = self.grad._data + grad
 
     # ------------------------------------------------------------------ autograd API
 
@@ -561,10 +591,10 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).requires_grad_()
             tensor([1., 2.], requires_grad=True)
         """
-        if requires_grad and self.data.dtype.kind not in "f":
+        if requires_grad and self._data.dtype.kind not in "f":
             raise RuntimeError(
                 "only Tensors of floating point dtype can require gradients, "
-                f"got dtype {self.data.dtype}"
+                f"got dtype {self._data.dtype}"
             )
         if self._parents and not requires_grad:
             raise RuntimeError(
@@ -582,10 +612,10 @@ class Tensor:
         Examples:
             >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
             >>> d = x.detach()
-            >>> d.requires_grad, np.shares_memory(d.data, x.data)
+            >>> d.requires_grad, np.shares_memory(d.numpy(), x.numpy())
             (False, True)
         """
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self._data)
 
     @property
     def is_leaf(self) -> bool:
@@ -604,17 +634,17 @@ class Tensor:
     @property
     def shape(self) -> tuple[int, ...]:
         """The size of each dim, a tuple of ints (``()`` for a 0-d tensor)."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of dims, ``len(t.shape)``."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
         """The NumPy dtype of the values (``float32`` for Python floats)."""
-        return self.data.dtype
+        return self._data.dtype
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape as a tuple, or the size of dim ``dim``.
@@ -627,8 +657,8 @@ class Tensor:
             ((2, 3), 3)
         """
         if dim is None:
-            return self.data.shape
-        return self.data.shape[_normalize_dim(dim, self.ndim, "size")]
+            return self._data.shape
+        return self._data.shape[_normalize_dim(dim, self.ndim, "size")]
 
     def dim(self) -> int:
         """The number of dims (the same as ``ndim``).
@@ -637,7 +667,7 @@ class Tensor:
             >>> tg.zeros(2, 3).dim()
             2
         """
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
         """The number of elements, the product of the shape.
@@ -646,12 +676,12 @@ class Tensor:
             >>> tg.zeros(2, 3).numel()
             6
         """
-        return int(self.data.size)
+        return int(self._data.size)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
@@ -667,7 +697,7 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).numpy()
             array([1., 2.], dtype=float32)
         """
-        return self.data
+        return self._data
 
     def item(self) -> Scalar:
         """The value of a one-element tensor as a Python number.
@@ -679,11 +709,11 @@ class Tensor:
             >>> tg.tensor([[2.5]]).item()
             2.5
         """
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"item: a Tensor with {self.data.size} elements cannot be converted to a scalar"
+                f"item: a Tensor with {self._data.size} elements cannot be converted to a scalar"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
         """The values as nested Python lists of Python numbers (a number for a 0-d tensor).
@@ -692,12 +722,12 @@ class Tensor:
             >>> tg.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
         """
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if dtype is None or np.dtype(dtype) == self.data.dtype:
-            return self.data.copy() if copy else self.data
-        return self.data.astype(dtype)
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self._data.copy() if copy else self._data
+        return self._data.astype(dtype)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -706,17 +736,17 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of a Tensor with {self.data.size} elements is ambiguous"
+                f"Boolean value of a Tensor with {self._data.size} elements is ambiguous"
             )
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extras = []
-        if self.data.dtype not in (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_)):
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype not in (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_)):
+            extras.append(f"dtype={self._data.dtype}")
         if self._parents:
             extras.append(f"grad_fn={self._rule!r}")
         elif self.requires_grad:
@@ -737,10 +767,10 @@ class Tensor:
             tensor([1, 2])
         """
         dtype = np.dtype(dtype)
-        if dtype == self.data.dtype:
+        if dtype == self._data.dtype:
             return self
         if dtype.kind != "f":  # only floating results take part in the graph, as PyTorch
-            return Tensor._wrap(self.data.astype(dtype))
+            return Tensor._wrap(self._data.astype(dtype))
         return _apply(rules.TO, self, dtype=dtype)
 
     def float(self) -> Tensor:
@@ -818,17 +848,21 @@ class Tensor:
     # As in PyTorch, `w -= lr * w.grad` inside `tg.no_grad()` updates w itself (the same
     # Tensor and array); with grad mode on, a tensor that requires grad refuses.
 
-    def _in_place(self, ufunc: np.ufunc, other: Any, op: str) -> Tensor:
+    def _check_in_place(self, op: str) -> None:
         if self.requires_grad and _state.grad_enabled:
+            what = "a leaf Variable that requires grad" if self.is_leaf else "a tensor in the graph"
             raise RuntimeError(
-                f"{op}: an in-place operation on a tensor that requires grad would corrupt the "
-                "graph; do it inside `with tg.no_grad():` (e.g. a hand-written update), or use "
-                "the out-of-place operator"
+                f"{op}: {what} is being used in an in-place operation, which would corrupt the "
+                "graph; do it inside `with tg.no_grad():` (e.g. a hand-written update), on "
+                "`.data`, or use the out-of-place operator"
             )
+
+    def _in_place(self, ufunc: np.ufunc, other: Any, op: str) -> Tensor:
+        self._check_in_place(op)
         value = _operand(other, op)
-        value = value.data if isinstance(value, Tensor) else value
+        value = value._data if isinstance(value, Tensor) else value
         try:
-            ufunc(self.data, value, out=self.data, casting="same_kind")
+            ufunc(self._data, value, out=self._data, casting="same_kind")
         except ValueError as error:
             raise ShapeError(
                 f"{op}: cannot update shape {self.shape} in place with shape "
@@ -1070,9 +1104,9 @@ class Tensor:
 
     def _compare(self, other: Any, fn: Any, op: str) -> Tensor:
         other = _operand(other, op)
-        values = other.data if isinstance(other, Tensor) else other
+        values = other._data if isinstance(other, Tensor) else other
         try:
-            return Tensor._wrap(np.asarray(fn(self.data, values)))
+            return Tensor._wrap(np.asarray(fn(self._data, values)))
         except ValueError as error:
             raise ShapeError(
                 f"{op}: cannot compare shapes {self.shape} and {np.shape(values)}: {error}"
@@ -1118,9 +1152,9 @@ class Tensor:
         """
         dim = _pick("dim", dim, "axis", axis, None)
         if dim is None:
-            return Tensor._wrap(np.asarray(np.argmax(self.data)))
+            return Tensor._wrap(np.asarray(np.argmax(self._data)))
         dim = _normalize_dim(dim, self.ndim, "argmax")
-        return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim)))
+        return Tensor._wrap(np.asarray(np.argmax(self._data, axis=dim, keepdims=keepdim)))
 
     # ------------------------------------------------------------------ elementwise functions
 
@@ -1259,10 +1293,10 @@ class Tensor:
             >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(1)
             tensor([1.5, 3.5])
         """
-        if self.data.dtype.kind != "f":
-            raise RuntimeError(f"mean: needs a floating tensor, got dtype {self.data.dtype}")
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(f"mean: needs a floating tensor, got dtype {self._data.dtype}")
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "mean")
-        count = self.data.size if axes is None else int(np.prod([self.shape[d] for d in axes]))
+        count = self._data.size if axes is None else int(np.prod([self.shape[d] for d in axes]))
         return self.sum(axes, bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))) / count
 
     def max(
@@ -1298,7 +1332,7 @@ class Tensor:
         """
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "max")
         keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
-        if self.data.size == 0:
+        if self._data.size == 0:
             raise RuntimeError(f"max: cannot reduce an empty tensor of shape {self.shape}")
         return _apply(rules.MAX, self, axis=axes, keepdims=keep)
 
@@ -1536,6 +1570,21 @@ class Tensor:
         index = _index_array(index)
         return _apply(rules.INDEX, self, index=index, basic=_is_basic_index(index))
 
+    def __setitem__(self, index: Any, value: Any) -> None:
+        # t[i] = v and t[mask] += v write into the array; recorded nothing, so (as in PyTorch)
+        # a tensor that requires grad accepts it only under no_grad.
+        self._check_in_place("__setitem__")
+        index = _index_array(index)
+        value = _operand(value, "__setitem__")
+        value = value._data if isinstance(value, Tensor) else value
+        try:
+            self._data[index] = value
+        except ValueError as error:
+            raise ShapeError(
+                f"__setitem__: cannot assign a value of shape {np.shape(value)} to the selection "
+                f"{index!r} of a tensor of shape {self.shape}: {error}"
+            ) from None
+
 
 Tensor._apply = staticmethod(_apply)  # type: ignore[attr-defined]  (rules.py records through it)
 
@@ -1574,14 +1623,14 @@ def _check_differentiable(t: Tensor, op: str) -> None:
 def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
     """∂E/∂t to start the sweep: ones for a one-element ``t``, else what the user gave."""
     if gradient is None:
-        if t.data.size != 1:
+        if t._data.size != 1:
             raise RuntimeError(
                 f"{op}: grad can be implicitly created only for scalar outputs, and this tensor "
                 f"has shape {t.shape}. Reduce it first (e.g. `.sum()`), or pass "
                 "`gradient=` with a tensor of the same shape."
             )
-        return np.ones_like(t.data)
-    seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
+        return np.ones_like(t._data)
+    seed = np.array(gradient._data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
     if seed.shape != t.shape:
         raise ShapeError(
             f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}"
@@ -1666,6 +1715,24 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -
     return _apply(rules.STACK, *items, axis=d)
 
 
+def increment_version(tensors: Tensor | Iterable[Tensor]) -> None:
+    """Mark tensors as changed in place (``torch.autograd.graph.increment_version``).
+
+    For code that writes a tensor's array directly (``t.numpy()[...] = ...``, as the optimisers
+    do): bumping the version makes a later backward through a graph that saved the tensor
+    raise instead of using the new values silently.
+
+    Args:
+        tensors: a tensor or an iterable of tensors.
+
+    Examples:
+        >>> t = tg.zeros(2)
+        >>> tg.autograd.graph.increment_version(t)
+    """
+    for t in [tensors] if isinstance(tensors, Tensor) else tensors:
+        t._bump_version()
+
+
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """``x`` where ``condition`` holds, else ``y``, elementwise with broadcasting.
 
@@ -1685,7 +1752,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
         >>> tg.where(x > 0, x, 0.0)
         tensor([0., 2.], grad_fn=<WhereBackward>)
     """
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, dtype=bool)
     return _apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
 
 

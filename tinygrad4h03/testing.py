@@ -298,7 +298,7 @@ def tensors(
         >>> @settings(max_examples=5, derandomize=True)
         ... @given(tensors((2,), elements=positive_arrays))
         ... def check(t):
-        ...     assert t.requires_grad and t.shape == (2,) and (t.data > 0).all()
+        ...     assert t.requires_grad and t.shape == (2,) and (t.numpy() > 0).all()
         >>> check()
     """
     return elements(shapes() if shape is None else shape).map(
@@ -393,7 +393,7 @@ def _compare_with_torch(
     theirs = [_to_torch(torch, x) for x in ours]
     out, ref = _outputs(fn(*ours)), _outputs(reference(*theirs))
     values = [r.detach().numpy() for r in ref]
-    _assert_close(name, "value", [o.data for o in out], values, atol, rtol)
+    _assert_close(name, "value", [o.numpy() for o in out], values, atol, rtol)
     rng = np.random.default_rng(0)
     weights = [rng.standard_normal(o.shape) for o in out]
     wanted = [i for i, x in enumerate(ours) if isinstance(x, Tensor) and x.requires_grad]
@@ -416,7 +416,7 @@ def _compare_with_torch(
 def _to_torch(torch: Any, x: Any) -> Any:
     if not isinstance(x, Tensor):
         return x
-    return torch.tensor(x.data, requires_grad=x.requires_grad)
+    return torch.tensor(x.numpy(), requires_grad=x.requires_grad)
 
 
 def _outputs(result: Any) -> list[Any]:
@@ -425,8 +425,8 @@ def _outputs(result: Any) -> list[Any]:
 
 def _grad_array(g: Any, like: Tensor) -> np.ndarray:
     if g is None:
-        return np.zeros_like(like.data)
-    return g.data if isinstance(g, Tensor) else g.detach().numpy()
+        return np.zeros_like(like.numpy())
+    return g.numpy() if isinstance(g, Tensor) else g.detach().numpy()
 
 
 def _assert_close(

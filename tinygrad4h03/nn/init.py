@@ -1,6 +1,6 @@
 """init.py: weight initialisation, in place, with PyTorch's formulas (``torch.nn.init``).
 
-Every function fills ``tensor.data`` in place (no graph is recorded), draws from
+Every function fills the tensor's array in place (no graph is recorded), draws from
 ``tg.manual_seed``'s generator unless given ``generator=``, and returns the tensor.
 
 Fans: for a weight of shape ``(out, in, *kernel)``, ``fan_in = in · prod(kernel)`` and
@@ -118,7 +118,7 @@ def _shape_of(tensor: Tensor) -> tuple[int, ...]:
 
 def _fill(tensor: Tensor, values: np.ndarray | float) -> Tensor:
     _shape_of(tensor)
-    tensor.data[...] = values  # in place, in the tensor's own dtype
+    tensor.numpy()[...] = values  # in place, in the tensor's own dtype
     return tensor
 
 
@@ -138,7 +138,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, *,
 
     Examples:
         >>> w = nn.init.uniform_(tg.zeros(3, 4), -0.1, 0.1)
-        >>> w.shape, bool(np.all(np.abs(w.data) <= 0.1))
+        >>> w.shape, bool(np.all(np.abs(w.numpy()) <= 0.1))
         ((3, 4), True)
     """
     return _fill(tensor, _rng(generator).uniform(a, b, size=_shape_of(tensor)))
@@ -156,7 +156,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, *,
 
     Examples:
         >>> w = nn.init.normal_(tg.zeros(100, 100), mean=1.0, std=2.0)
-        >>> abs(float(w.data.mean()) - 1.0) < 0.1, abs(float(w.data.std()) - 2.0) < 0.1
+        >>> abs(float(w.mean()) - 1.0) < 0.1, abs(float(w.numpy().std()) - 2.0) < 0.1
         (True, True)
     """
     return _fill(tensor, _rng(generator).normal(mean, std, size=_shape_of(tensor)))
@@ -211,7 +211,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, *,
 
     Examples:
         >>> w = nn.init.xavier_uniform_(tg.zeros(20, 25))  # a = √(6 / 45)
-        >>> bool(np.abs(w.data).max() <= (6 / 45) ** 0.5)
+        >>> bool(np.abs(w.numpy()).max() <= (6 / 45) ** 0.5)
         True
     """
     fan_in, fan_out = _fans(tensor)
@@ -232,7 +232,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, *,
 
     Examples:
         >>> w = nn.init.xavier_normal_(tg.zeros(300, 500))  # σ = √(2 / 800) = 0.05
-        >>> abs(float(w.data.std()) - 0.05) < 0.005
+        >>> abs(float(w.numpy().std()) - 0.05) < 0.005
         True
     """
     fan_in, fan_out = _fans(tensor)
@@ -258,7 +258,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
     Examples:
         >>> w = nn.init.kaiming_uniform_(tg.zeros(20, 25), a=5 ** 0.5)  # as nn.Linear(25, 20)
-        >>> bool(np.abs(w.data).max() <= 1 / 25 ** 0.5)
+        >>> bool(np.abs(w.numpy()).max() <= 1 / 25 ** 0.5)
         True
     """
     if 0 in _shape_of(tensor):
@@ -285,7 +285,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 
     Examples:
         >>> w = nn.init.kaiming_normal_(tg.zeros(256, 512), nonlinearity="relu")
-        >>> abs(float(w.data.std()) - 2 ** 0.5 / 512 ** 0.5) < 0.005  # σ = √2 / √512
+        >>> abs(float(w.numpy().std()) - 2 ** 0.5 / 512 ** 0.5) < 0.005  # σ = √2 / √512
         True
     """
     if 0 in _shape_of(tensor):
@@ -304,7 +304,7 @@ def lecture_uniform_(tensor: Tensor, *, generator: np.random.Generator | None = 
 
     Examples:
         >>> w = nn.init.lecture_uniform_(nn.Linear(25, 20).weight)
-        >>> w.shape, bool(np.abs(w.data).max() <= 1)
+        >>> w.shape, bool(np.abs(w.numpy()).max() <= 1)
         ((20, 25), True)
     """
     return _fill(tensor, 2.0 * _rng(generator).random(_shape_of(tensor)) - 1.0)

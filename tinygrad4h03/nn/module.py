@@ -64,11 +64,11 @@ def _parameter_array(data: Any) -> np.ndarray:
     if data is None:
         return np.empty(0, dtype=np.float32)
     if isinstance(data, Tensor):
-        array = data.data
+        array = data.numpy()
     elif isinstance(data, np.ndarray):
         array = data
     else:
-        array = Tensor(data).data  # Python numbers and lists, with Tensor's dtype rules
+        array = Tensor(data).numpy()  # Python numbers and lists, with Tensor's dtype rules
     if array.dtype.kind != "f":
         raise TypeError(
             f"Parameter: only floating-point data can require gradients, got dtype {array.dtype}; "
@@ -113,7 +113,7 @@ def _check_name(name: Any, kind: str) -> None:
 
 def _state_array(value: Any, key: str) -> np.ndarray:
     """A state-dict value as an array: NumPy arrays, our tensors, torch tensors (via NumPy)."""
-    array = np.asarray(value.data if isinstance(value, Tensor) else value)
+    array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"load_state_dict: value for {key!r} has non-numeric dtype {array.dtype}")
     return array
@@ -529,7 +529,7 @@ class Module:
             if set_to_none:
                 param.grad = None
             elif param.grad is not None:
-                param.grad.data[...] = 0
+                param.grad.numpy()[...] = 0
 
     def to(self: M, dtype: Any) -> M:
         """Convert every floating parameter and buffer to ``dtype`` (the objects stay the same).
@@ -549,9 +549,9 @@ class Module:
             raise TypeError(f"Module.to: only floating dtypes are supported, got {dtype}")
         for tensor in [*self.parameters(), *self.buffers()]:
             if tensor.dtype.kind == "f":
-                tensor.data = tensor.data.astype(dtype)
+                tensor.data = tensor.numpy().astype(dtype)
                 if tensor.grad is not None:
-                    tensor.grad.data = tensor.grad.data.astype(dtype)
+                    tensor.grad.data = tensor.grad.numpy().astype(dtype)
         return self
 
     def float(self: M) -> M:
@@ -605,7 +605,7 @@ class Module:
             >>> [(key, value.shape) for key, value in sd.items()]
             [('0.weight', (20, 25)), ('0.bias', (20,)), ('2.weight', (5, 20)), ('2.bias', (5,))]
         """
-        return {prefix + name: (tensor if keep_vars else tensor.data.copy())
+        return {prefix + name: (tensor if keep_vars else tensor.numpy().copy())
                 for name, tensor in self._named_state()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any],
@@ -627,7 +627,7 @@ class Module:
             >>> a, b = nn.Linear(3, 2), nn.Linear(3, 2)
             >>> a.load_state_dict(b.state_dict())
             <All keys matched successfully>
-            >>> np.array_equal(a.weight.data, b.weight.data)
+            >>> np.array_equal(a.weight, b.weight)
             True
         """
         own = dict(self._named_state())
@@ -647,7 +647,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
         for key, array in arrays.items():
-            np.copyto(own[key].data, array, casting="unsafe")
+            np.copyto(own[key].numpy(), array, casting="unsafe")
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
