@@ -702,12 +702,11 @@ def multinomial(
 
     ``input`` holds non-negative weights (they need not sum to 1): one row of categories, or a
     matrix with one distribution per row. Without ``replacement`` a category is drawn at most
-    once per row.
+    once per row, and, as in PyTorch, zero-weight categories come after all the others.
 
     Raises:
         RuntimeError: for ``input`` of 0 or more than 2 dims, negative, infinite or NaN
-            weights, a row summing to 0, or more samples than non-zero categories without
-            replacement.
+            weights, a row summing to 0, or more samples than categories without replacement.
 
     Shapes:
         ``(num_samples,)`` for a 1-d ``input``, ``(rows, num_samples)`` for a 2-d one.
@@ -723,13 +722,24 @@ def multinomial(
     _check_multinomial(weights, count, replacement)
     rows = np.atleast_2d(weights)
     rng = random.resolve(generator, "multinomial")
-    drawn = [
-        rng.choice(row.size, size=count, replace=replacement, p=row / row.sum()) for row in rows
-    ]
-    indices = np.array(drawn, dtype=np.int64).reshape(rows.shape[0], count)
+    indices = _with_replacement(rows, count, rng) if replacement else _without(rows, count, rng)
     return _made(
         indices if weights.ndim == 2 else indices[0], np.dtype(np.int64), None, False, "multinomial"
     )
+
+
+def _with_replacement(rows: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    cdf = np.cumsum(rows, axis=1)
+    cdf /= cdf[:, -1:]  # the last positive category's bound is exactly 1 > every draw
+    draws = rng.random((rows.shape[0], count))
+    return np.stack([np.searchsorted(c, u, side="right") for c, u in zip(cdf, draws)])
+
+
+def _without(rows: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    # w / E with E ~ Exp(1) orders the categories as successive weighted draws without
+    # replacement would (PyTorch's method); zero weights come last, as in PyTorch
+    scores = rows / rng.exponential(size=rows.shape)
+    return np.argsort(-scores, axis=1, kind="stable")[:, :count]
 
 
 def _check_multinomial(weights: np.ndarray, count: int, replacement: bool) -> None:
@@ -749,11 +759,6 @@ def _check_multinomial(weights: np.ndarray, count: int, replacement: bool) -> No
     if (np.atleast_2d(weights).sum(axis=-1) <= 0).any():
         raise RuntimeError(
             "multinomial(): invalid multinomial distribution (sum of probabilities <= 0)"
-        )
-    if not replacement and ((np.atleast_2d(weights) > 0).sum(axis=-1) < count).any():
-        raise RuntimeError(
-            "multinomial(): invalid multinomial distribution (with replacement=False, not "
-            f"enough non-zero categories to sample {count})"
         )
 
 
