@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import w1_lecture, w2_batch, w3_overhead, w4_scalar, w5_memory, w6_optim
+from . import w1_lecture, w2_batch, w3_overhead, w4_scalar, w5_memory, w6_optim, w7_conv
 from .case import Case, Measurement, Settings
 
 CASES: list[Case] = [
@@ -12,6 +12,7 @@ CASES: list[Case] = [
     *w4_scalar.CASES,
     *w5_memory.CASES,
     *w6_optim.CASES,
+    *w7_conv.CASES,
 ]
 
 
