@@ -10,9 +10,9 @@ Where things live (each file's docstring says more):
   ``creation.py`` (``tg.zeros``, ``tg.randn``, ``tg.manual_seed``, ...);
 - checking derivatives: ``gradcheck.py`` (finite differences), ``testing.py`` (hypothesis
   strategies and ``assert_gradients_match``);
-- training: ``nn/`` (modules, layers, losses, functional, init) and ``optim.py``
-  (``SGD``, ``Adam``, ``AdamW``); ``serialization.py`` (``tg.save``, ``tg.load``);
-  ``viz.py`` (graph pictures);
+- training: ``nn/`` (modules, layers, losses, functional, init) and ``optim/``
+  (``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``lr_scheduler``);
+  ``serialization.py`` (``tg.save``, ``tg.load``); ``viz.py`` (graph pictures);
 - the lecture (ChE 4H03): ``deltarule.py`` (the hand-derived back-propagation that autograd
   is checked against), ``data.py`` (the digits), ``lecture.py`` (the digit network),
   ``cli.py`` (the command line).
