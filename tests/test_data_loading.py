@@ -135,6 +135,12 @@ def test_batch_size_none_converts_samples_without_batching() -> None:
     assert [plain(b) for b in ours] == [plain(b) for b in theirs]
 
 
+def test_an_epoch_iterator_has_the_loaders_length() -> None:
+    epoch = iter(DataLoader(range(7), batch_size=3))
+    assert len(epoch) == 3 and next(epoch).tolist() == [0, 1, 2]
+    assert [b.tolist() for b in epoch] == [[3, 4, 5], [6]]
+
+
 def test_a_custom_collate_fn_gets_the_list_of_samples() -> None:
     loader = DataLoader(range(5), batch_size=2, collate_fn=lambda batch: sum(batch))
     assert list(loader) == [1, 5, 4]

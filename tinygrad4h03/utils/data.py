@@ -12,7 +12,7 @@ for PyTorch runs unchanged) and gives the same batches as ``num_workers=0``.
 
 Randomness (shuffling, ``random_split``) comes from the package's generator, which
 ``tg.manual_seed`` reseeds, or from a ``generator=`` argument: a ``tg.Generator`` or a NumPy
-``np.random.Generator`` (see ``_numpy_rng``). The orders differ from PyTorch's for the same
+``np.random.Generator``. The orders differ from PyTorch's for the same
 seed; the batches' contents, shapes and dtypes for a given order are PyTorch's.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import creation
+from ..random import resolve
 from ..tensor import Tensor, stack, tensor
 
 __all__ = [
@@ -49,30 +49,6 @@ __all__ = [
     "get_worker_info",
     "random_split",
 ]
-
-
-def _numpy_rng(generator: Any) -> np.random.Generator:
-    """The NumPy generator behind ``generator`` (``None``: the package's, as reseeded now).
-
-    The one adapter point between this module and the package's random numbers: a
-    ``np.random.Generator`` is used as it is; any other object (``tg.Generator``) must give
-    its NumPy generator as ``numpy_generator()``, ``.rng`` or ``._rng``.
-    """
-    if generator is None:
-        return creation.generator()
-    if isinstance(generator, np.random.Generator):
-        return generator
-    provider = getattr(generator, "numpy_generator", None)
-    if callable(provider):
-        return provider()
-    for name in ("rng", "_rng", "_generator"):
-        rng = getattr(generator, name, None)
-        if isinstance(rng, np.random.Generator):
-            return rng
-    raise TypeError(
-        f"expected generator to be a tg.Generator or np.random.Generator, "
-        f"got {type(generator).__name__}"
-    )
 
 
 def _check_positive_int(name: str, value: Any) -> None:
@@ -301,7 +277,7 @@ def random_split(
             f"random_split: sum of input lengths {list(lengths)} does not equal "
             f"the length of the input dataset ({n})"
         )
-    order = _numpy_rng(generator).permutation(n).tolist()
+    order = resolve(generator, "random_split").permutation(n).tolist()
     ends = np.cumsum(lengths).tolist()
     return [Subset(dataset, order[end - k : end]) for k, end in zip(lengths, ends)]
 
@@ -413,7 +389,7 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        n, rng = len(self.data_source), _numpy_rng(self.generator)
+        n, rng = len(self.data_source), resolve(self.generator, "RandomSampler")
         if self.replacement:
             yield from rng.integers(0, n, size=self.num_samples).tolist()
             return
@@ -437,7 +413,9 @@ class SubsetRandomSampler(Sampler):
         self.indices, self.generator = indices, generator
 
     def __iter__(self) -> Iterator[int]:
-        for i in _numpy_rng(self.generator).permutation(len(self.indices)).tolist():
+        for i in (
+            resolve(self.generator, "SubsetRandomSampler").permutation(len(self.indices)).tolist()
+        ):
             yield self.indices[i]
 
     def __len__(self) -> int:
@@ -486,7 +464,7 @@ class WeightedRandomSampler(Sampler):
         self.replacement, self.generator = replacement, generator
 
     def __iter__(self) -> Iterator[int]:
-        rng = _numpy_rng(self.generator)
+        rng = resolve(self.generator, "WeightedRandomSampler")
         p = self.weights / self.weights.sum()
         yield from rng.choice(len(p), size=self.num_samples, replace=self.replacement, p=p).tolist()
 
@@ -783,12 +761,14 @@ class DataLoader:
         self._auto_collation = batching
         self.collate_fn = collate_fn or (default_collate if batching else default_convert)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> _Batches:
         if self._iterable:
-            return self._iterable_batches()
-        if self.batch_sampler is not None:
-            return (self.collate_fn(self._fetch(list(indices))) for indices in self.batch_sampler)
-        return (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
+            batches = self._iterable_batches()
+        elif self.batch_sampler is not None:
+            batches = (self.collate_fn(self._fetch(list(i))) for i in self.batch_sampler)
+        else:
+            batches = (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
+        return _Batches(batches, self)
 
     def _fetch(self, indices: list[Any]) -> list[Any]:
         fetch = getattr(self.dataset, "__getitems__", None)
@@ -818,6 +798,19 @@ class DataLoader:
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+
+class _Batches(Iterator[Any]):
+    """One epoch of a ``DataLoader``: the batches, and ``len()`` as the loader's."""
+
+    def __init__(self, batches: Iterator[Any], loader: DataLoader) -> None:
+        self._batches, self._loader = batches, loader
+
+    def __next__(self) -> Any:
+        return next(self._batches)
+
+    def __len__(self) -> int:
+        return len(self._loader)
 
 
 def _check_worker_options(
