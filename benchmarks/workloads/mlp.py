@@ -77,6 +77,28 @@ def tinygrad4h03(sizes: list[int], dtype: type, batches: Batches) -> Step:
     return step
 
 
+def compiled(sizes: list[int], dtype: type, batches: Batches) -> Step:
+    """``tinygrad4h03``'s step through ``tg.compile``: traced once, replayed as NumPy code."""
+    import tinygrad4h03 as tg
+
+    model = _cast(tg.nn.Sequential(*_layers(tg.nn, sizes)), dtype)
+    optimiser = tg.optim.SGD(model.parameters(), lr=LR)
+    cycle = itertools.cycle([(tg.Tensor(x), tg.Tensor(c)) for x, c in batches])
+
+    @tg.compile
+    def train(x: object, classes: object) -> object:
+        loss = tg.nn.functional.cross_entropy(model(x), classes)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        return loss
+
+    def step() -> object:
+        return train(*next(cycle))
+
+    return step
+
+
 def torch(sizes: list[int], dtype: type, batches: Batches) -> Step:
     """PyTorch eager on the CPU, one thread."""
     import torch

@@ -141,6 +141,7 @@ CASES = [
         implementations={
             "numpy": timed(numpy_floor),
             "tinygrad4h03": timed(partial(_shared, mlp.tinygrad4h03)),
+            "compiled": timed(partial(_shared, mlp.compiled)),
             "deltarule": timed(deltarule),
             "torch": timed(partial(_shared, mlp.torch)),
             "autograd": timed(partial(_shared, mlp.autograd)),
@@ -150,6 +151,7 @@ CASES = [
             ratio_at_most("tinygrad4h03", "numpy", 3.0, "≤ 3.0× floor"),
             ratio_at_most("tinygrad4h03", "torch", 1.0, "< PyTorch"),
             ratio_at_most("tinygrad4h03", "deltarule", 3.0, "≤ 3× deltarule"),
+            ratio_at_most("compiled", "numpy", 1.0, "≤ 1.0× floor (tg.compile)"),
         ),
     )
 ]

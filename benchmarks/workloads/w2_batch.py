@@ -15,6 +15,7 @@ SIZES = [784, 512, 256, 10]
 FRAMEWORKS: dict[str, mlp.Builder] = {
     "numpy": mlp.numpy_floor,
     "tinygrad4h03": mlp.tinygrad4h03,
+    "compiled": mlp.compiled,
     "torch": mlp.torch,
     "autograd": mlp.autograd,
 }
@@ -33,7 +34,10 @@ def _case(batch_size: int, bound: float) -> Case:
         per="step",
         floor="numpy",
         implementations={name: timed(partial(build, name, batch_size)) for name in FRAMEWORKS},
-        goals=(ratio_at_most("tinygrad4h03", "numpy", bound, f"≤ {bound:.2f}× floor"),),
+        goals=(
+            ratio_at_most("tinygrad4h03", "numpy", bound, f"≤ {bound:.2f}× floor"),
+            ratio_at_most("compiled", "numpy", 1.0, "≤ 1.0× floor (tg.compile)"),
+        ),
     )
 
 

@@ -6,6 +6,8 @@ record what it does; the record becomes the Python source of one function, ``rep
 compiled once with ``compile()``; later calls with that signature run ``replay`` only.
 
 - ``scalar.py`` traces ``Value`` arithmetic: the replay is float arithmetic;
+- ``tensors.py`` traces tensor code (forward, backward, ``.grad``, optimiser steps) on
+  the traced arrays of ``arrays.py``: the replay is NumPy calls;
 - ``program.py`` holds the statements and prints the source (dead lines dropped);
 - ``trees.py`` flattens arguments and results (tuples, lists, dicts).
 """
@@ -20,11 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .. import engine
+from ..tensor import Tensor
 from ..value import Value
 from .errors import CompileError
 from .program import Program
 from .scalar import HELPERS, ScalarTracer, TracedFloat
+from .tensors import HELPERS as TENSOR_HELPERS
+from .tensors import Retrace, TensorTracer, parameter_names
 from .trees import Tree, flatten, unflatten
 
 __all__ = ["CompileError", "Compiled", "compile"]
@@ -37,7 +44,6 @@ class _Trace:
     code: str
     replay: Callable[..., list[Any]]
     outputs: Tree
-    constants: list[Any]  # non-traced results, returned as the eager run returned them
 
 
 class Compiled:
@@ -75,20 +81,23 @@ class Compiled:
         leaves, tree = flatten((args, kwargs))
         key = (tree, engine._state.grad_enabled, tuple(_leaf_key(x) for x in leaves))
         found = self._traces.get(key)
-        if found is None:
-            if engine._state.anomaly:  # detect_anomaly checks each eager result: run eagerly
-                return self.fn(*args, **kwargs)
-            result, found = self._trace(leaves, tree)
-            self._traces[key] = found
-            self._latest = found
-            return result
-        inputs = [x for x in leaves if _is_input(x)]
-        outputs = found.replay(*inputs)
-        return unflatten(found.outputs, outputs)
+        if found is not None:
+            inputs = [_replay_input(x) for x in leaves if _is_input(x)]
+            try:
+                return unflatten(found.outputs, found.replay(*inputs))
+            except Retrace:  # a captured tensor changed shape or dtype, or .grad appeared
+                pass
+        if engine._state.anomaly:  # detect_anomaly checks each eager result: run eagerly
+            return self.fn(*args, **kwargs)
+        result, found = self._trace(leaves, tree)
+        self._traces[key] = found
+        self._latest = found
+        return result
 
     def _trace(self, leaves: list[Any], tree: Tree) -> tuple[Any, _Trace]:
         program = Program()
         scalar = ScalarTracer(program)
+        tensors = TensorTracer(program, parameter_names(self.fn))
         params: list[str] = []
         traced: list[Any] = []
         for x, hint in zip(leaves, _leaf_names(self.fn, tree, len(leaves))):
@@ -100,33 +109,37 @@ class Compiled:
             if isinstance(x, Value):
                 scalar.input_value(x, params[-1])
                 traced.append(x)
+            elif isinstance(x, Tensor | np.ndarray):
+                tensors.input_array(_replay_input(x), params[-1])
+                traced.append(x)
             else:
                 traced.append(scalar.input_float(x, params[-1]))
         args, kwargs = unflatten(tree, traced)
         scalar.install()
+        tensors.install()
         try:
             result = self.fn(*args, **kwargs)
         finally:
+            tensors.remove()
             scalar.remove()
         scalar.finish()
+        tensors.finish()
         out_leaves, out_tree = flatten(result)
         returns: list[str] = []
         deps: list[str] = []
-        constants: list[Any] = []
         for x in out_leaves:
-            found = scalar.output(x)
+            found = scalar.output(x) or tensors.output(x)
             if found is None:
                 returns.append(program.constant(x, "result"))
-                constants.append(x)
             else:
                 returns.append(found[0])
                 deps.extend(found[1])
-        code = program.source(params, "[" + ", ".join(returns) + "]", tuple(deps))
-        namespace: dict[str, Any] = {**HELPERS, **program.constants}
+        helpers = {**HELPERS, **TENSOR_HELPERS}
+        code = program.source(params, "[" + ", ".join(returns) + "]", tuple(deps), helpers)
+        namespace: dict[str, Any] = {**helpers, **program.namespace()}
         exec(builtins.compile(code, "<tg.compile>", "exec"), namespace)
         plain = [float.__float__(x) if isinstance(x, TracedFloat) else x for x in out_leaves]
-        trace = _Trace(code, namespace["replay"], out_tree, constants)
-        return unflatten(out_tree, plain), trace
+        return unflatten(out_tree, plain), _Trace(code, namespace["replay"], out_tree)
 
 
 def compile(fn: Callable[..., Any]) -> Compiled:
@@ -184,12 +197,21 @@ def _leaf_count(tree: Tree) -> int:
 
 
 def _is_input(x: Any) -> bool:
-    return isinstance(x, Value) or (isinstance(x, numbers.Real) and not isinstance(x, int | bool))
+    if isinstance(x, Value | Tensor | np.ndarray):
+        return True
+    return isinstance(x, numbers.Real) and not isinstance(x, int | bool | np.integer | np.bool_)
+
+
+def _replay_input(x: Any) -> Any:
+    """What the replay receives for an input leaf: a tensor's array, the rest as it is."""
+    return x.numpy() if isinstance(x, Tensor) else x
 
 
 def _leaf_key(x: Any) -> Any:
     if isinstance(x, Value):
         return "Value"
+    if isinstance(x, Tensor | np.ndarray):
+        return (type(x), x.shape, x.dtype)
     if _is_input(x):
         return "float"
     if isinstance(x, bool | int | str | bytes | type(None)):

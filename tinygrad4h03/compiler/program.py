@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,11 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass
 class Statement:
-    """One line: ``targets = code`` (or ``code`` alone when ``targets`` is empty).
+    """One line: ``targets = code``, or ``code`` alone when it writes ``targets`` in place.
 
     ``deps`` are the variables the line reads; ``effect`` keeps a line that writes outside
-    the function (a parameter, a ``.grad``, an ``out=`` buffer) even when no later line
-    reads its targets.
+    the replay (a parameter, a ``.grad``, optimiser state) even when no later line reads
+    what it writes; a line writing a buffer (``out=``) is kept while the buffer is used.
     """
 
     section: str
@@ -31,6 +32,7 @@ class Statement:
     code: str
     deps: tuple[str, ...]
     effect: bool = False
+    assign: bool = True
 
 
 @dataclass
@@ -43,29 +45,46 @@ class Program:
     section: str = "forward"
     _used: set[str] = field(default_factory=set)
     _ids: dict[int, str] = field(default_factory=dict)
+    external: set[str] = field(default_factory=set)  # arrays that live outside the replay
+    renamed: dict[str, str] = field(default_factory=dict)
+    buffers: list[str] = field(default_factory=list)
 
     def name(self, hint: str, exact: bool = False) -> str:
         """A fresh variable name from ``hint``: ``exact`` (a label) as it is, else numbered."""
         base = re.sub(r"\W", "_", hint) or "t"
         if base[0].isdigit():
             base = "_" + base
-        if base not in self._used and (exact or base not in _NUMBERED) and not _reserved(base):
+        numbered = base in _NUMBERED or base.endswith("_")
+        if base not in self._used and (exact or not numbered) and not _reserved(base):
             self._used.add(base)
             return base
+        joint = "_" if base[-1].isdigit() else ""  # dv3_1, not dv31
+        base = base.rstrip("_") + ("_" if base.endswith("_") else "")
         n = 1
-        while f"{base}{n}" in self._used or _reserved(f"{base}{n}"):
+        while f"{base}{joint}{n}" in self._used or _reserved(f"{base}{joint}{n}"):
             n += 1
-        self._used.add(f"{base}{n}")
-        return f"{base}{n}"
+        self._used.add(f"{base}{joint}{n}")
+        return f"{base}{joint}{n}"
 
-    def constant(self, value: Any, hint: str, exact: bool = False) -> str:
-        """The name under which the replay sees ``value`` (one name per object)."""
+    def rename(self, old: str, hint: str) -> str:
+        """Give the variable (or buffer) ``old`` a fresh name from ``hint`` in the source."""
+        new = self.name(hint, exact=True)
+        self.renamed[old] = new
+        return new
+
+    def constant(self, value: Any, hint: str, exact: bool = False, buffer: bool = False) -> str:
+        """The name under which the replay sees ``value`` (one name per object).
+
+        A ``buffer`` is an array the trace allocated for results (``out=``).
+        """
         found = self._ids.get(id(value))
         if found is not None:
             return found
         name = self.name(hint, exact)
         self.constants[name] = value
         self._ids[id(value)] = name
+        if buffer:
+            self.buffers.append(name)
         return name
 
     def emit(self, code: str, deps: tuple[str, ...], hint: str = "t") -> str:
@@ -80,30 +99,56 @@ class Program:
         self.prologue.append(Statement("load", (target,), code, deps))
         return target
 
-    def effect(self, code: str, deps: tuple[str, ...]) -> None:
-        """Append a line kept for its side effect."""
-        self.statements.append(Statement(self.section, (), code, deps, effect=True))
+    def effect(self, code: str, deps: tuple[str, ...], writes: tuple[str, ...] = ()) -> None:
+        """Append a line that writes in place: kept if it writes outside or a used buffer."""
+        external = not writes or any(w in self.external for w in writes)
+        self.statements.append(Statement(self.section, writes, code, deps, external, False))
 
-    def source(self, params: list[str], returns: str, return_deps: tuple[str, ...]) -> str:
-        """The function ``replay(params) -> returns`` without the dead statements."""
+    def source(
+        self,
+        params: list[str],
+        returns: str,
+        return_deps: tuple[str, ...],
+        globals_: Iterable[str] = (),
+    ) -> str:
+        """The function ``replay(params) -> returns`` without the dead statements.
+
+        Constants (and the ``globals_`` it uses) become keyword-only defaults: local
+        variables, the fastest names for Python to read.
+        """
         live = set(return_deps)
         kept: list[Statement] = []
         for statement in reversed(self.prologue + self.statements):
             if statement.effect or live.intersection(statement.targets):
                 kept.append(statement)
                 live.update(statement.deps)
-        lines = [f"def replay({', '.join(params)}):"]
+        body: list[str] = []
         section = None
         for statement in reversed(kept):
             if statement.section != section:
                 section = statement.section
-                lines.append(f"    # {section}")
-            target = ", ".join(statement.targets)
-            lines.append(f"    {target} = {statement.code}" if target else f"    {statement.code}")
-        lines.append(f"    return {returns}")
-        return "\n".join(lines) + "\n"
+                body.append(f"    # {section}")
+            if statement.assign:
+                body.append(f"    {', '.join(statement.targets)} = {statement.code}")
+            else:
+                body.append(f"    {statement.code}")
+        body.append(f"    return {returns}")
+        used = set(_IDENTIFIER.findall("\n".join(body)))
+        bound = sorted(used.intersection([*self.constants, *globals_]) - {"np"})
+        signature = ", ".join([*params, "*", *(f"{n}={n}" for n in bound)] if bound else params)
+        lines = [f"def replay({signature}):", *body]
+        source = "\n".join(lines) + "\n"
+        if self.renamed:
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.renamed)) + r")\b")
+            source = pattern.sub(lambda m: self.renamed[m.group(1)], source)
+        return source
+
+    def namespace(self) -> dict[str, Any]:
+        """The constants under their final names (after :meth:`rename`)."""
+        return {self.renamed.get(k, k): v for k, v in self.constants.items()}
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBERED = {"t", "g", "grad", "w", "p", "x", "v", "result", "buf"}
 
 

@@ -1,0 +1,399 @@
+"""Traced arrays: NumPy code run on them computes the real values and records each call.
+
+A :class:`TracedArray` holds a real ``np.ndarray`` (``.value``) and the name of the
+variable the replay keeps it in (``.name``). NumPy hands every ufunc call (``np.add``,
+``np.exp``, operators, ``.sum()`` as ``np.add.reduce``) to ``__array_ufunc__`` and every
+other NumPy function (``np.where``, ``np.concatenate``...) to ``__array_function__``; the few
+array methods the rules and optimisers use (``reshape``, ``.T``, indexing...) are defined
+here. Each call runs on the real arrays and appends one line to the :class:`ArrayRecorder`'s
+program, so a rule's VJP or an optimiser's update, written once for plain arrays, is traced
+as it is. Anything else (``bool()``, ``float()``, ``np.asarray``) raises, so nothing can
+silently escape the trace.
+
+A new result is written into a buffer allocated once per trace (``out=`` where NumPy
+allows), so a replay allocates nothing that the previous one did not free.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .errors import CompileError, refusal
+from .program import Program
+
+# ufuncs whose out= buffer we may pass (every ufunc's __call__ takes out=)
+_UFUNC_METHODS = {"__call__", "reduce"}
+
+
+class TracedArray:
+    """A NumPy array whose every operation is recorded (see the module docstring)."""
+
+    __slots__ = ("name", "recorder", "value")
+    __array_priority__ = 1000.0
+
+    def __init__(self, value: np.ndarray, name: str, recorder: ArrayRecorder) -> None:
+        self.value = value
+        self.name = name
+        self.recorder = recorder
+
+    # ---------------------------------------------------------------- NumPy protocols
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return self.recorder.ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(
+        self, func: Callable[..., Any], types: Any, args: Any, kwargs: Any
+    ) -> Any:
+        return self.recorder.function(func, args, kwargs)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise CompileError(
+            "tg.compile: a traced array was converted with np.asarray/np.array; "
+            "this operation is not supported inside a compiled function"
+        )
+
+    # ---------------------------------------------------------------- attributes
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.value.ndim
+
+    @property
+    def size(self) -> int:
+        return self.value.size
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    # ---------------------------------------------------------------- operators
+
+    def __add__(self, o: Any) -> Any:
+        return np.add(self, o)
+
+    def __radd__(self, o: Any) -> Any:
+        return np.add(o, self)
+
+    def __sub__(self, o: Any) -> Any:
+        return np.subtract(self, o)
+
+    def __rsub__(self, o: Any) -> Any:
+        return np.subtract(o, self)
+
+    def __mul__(self, o: Any) -> Any:
+        return np.multiply(self, o)
+
+    def __rmul__(self, o: Any) -> Any:
+        return np.multiply(o, self)
+
+    def __truediv__(self, o: Any) -> Any:
+        return np.true_divide(self, o)
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return np.true_divide(o, self)
+
+    def __pow__(self, o: Any) -> Any:
+        return np.power(self, o)
+
+    def __rpow__(self, o: Any) -> Any:
+        return np.power(o, self)
+
+    def __matmul__(self, o: Any) -> Any:
+        return np.matmul(self, o)
+
+    def __rmatmul__(self, o: Any) -> Any:
+        return np.matmul(o, self)
+
+    def __neg__(self) -> Any:
+        return np.negative(self)
+
+    def __abs__(self) -> Any:
+        return np.absolute(self)
+
+    def __gt__(self, o: Any) -> Any:
+        return np.greater(self, o)
+
+    def __ge__(self, o: Any) -> Any:
+        return np.greater_equal(self, o)
+
+    def __lt__(self, o: Any) -> Any:
+        return np.less(self, o)
+
+    def __le__(self, o: Any) -> Any:
+        return np.less_equal(self, o)
+
+    def __eq__(self, o: Any) -> Any:  # type: ignore[override]
+        return np.equal(self, o)
+
+    def __ne__(self, o: Any) -> Any:  # type: ignore[override]
+        return np.not_equal(self, o)
+
+    def __invert__(self) -> Any:
+        return np.invert(self)
+
+    def __and__(self, o: Any) -> Any:
+        return np.bitwise_and(self, o)
+
+    def __or__(self, o: Any) -> Any:
+        return np.bitwise_or(self, o)
+
+    def __iadd__(self, o: Any) -> Any:
+        return np.add(self, o, out=self)
+
+    def __isub__(self, o: Any) -> Any:
+        return np.subtract(self, o, out=self)
+
+    def __imul__(self, o: Any) -> Any:
+        return np.multiply(self, o, out=self)
+
+    def __itruediv__(self, o: Any) -> Any:
+        return np.true_divide(self, o, out=self)
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        raise refusal("bool()", "tensor")
+
+    def __float__(self) -> float:
+        raise refusal("float()", "tensor")
+
+    def __int__(self) -> int:
+        raise refusal("int()", "tensor")
+
+    # ---------------------------------------------------------------- methods
+
+    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+        return np.add.reduce(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return np.maximum.reduce(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return np.minimum.reduce(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return np.mean(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape: Any) -> Any:
+        shape = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+        return self.recorder.view(self, "reshape", (tuple(shape),))
+
+    def transpose(self, *axes: Any) -> Any:
+        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
+        return self.recorder.view(self, "transpose", tuple(axes))
+
+    def swapaxes(self, a: int, b: int) -> Any:
+        return self.recorder.view(self, "swapaxes", (a, b))
+
+    @property
+    def T(self) -> Any:
+        return self.recorder.view(self, "T", None)
+
+    @property
+    def mT(self) -> Any:
+        return self.recorder.view(self, "mT", None)
+
+    def astype(self, dtype: Any, copy: bool = True) -> Any:
+        if not copy and np.dtype(dtype) == self.dtype:
+            return self
+        return self.recorder.call(
+            lambda x: x.astype(dtype), (self,), f"{{0}}.astype({_dtype_code(dtype)})", "cast"
+        )
+
+    def copy(self) -> Any:
+        return np.copy(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.recorder.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self.recorder.setitem(self, index, value)
+
+    def __repr__(self) -> str:
+        return f"TracedArray({self.name}, shape={self.shape}, dtype={self.dtype})"
+
+
+def _dtype_code(dtype: Any) -> str:
+    return f"np.{np.dtype(dtype).name}"
+
+
+class ArrayRecorder:
+    """Runs NumPy calls on traced arrays for real and records them as lines of a Program.
+
+    ``constant(x)`` names a plain array (an index, a mask) that the replay reuses as it is;
+    ``traced(array, hint)`` names a new traced array; ``section`` is written on each line.
+    """
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.keep: list[Any] = []  # every array named, so ids stay unique while tracing
+        self.named: dict[int, TracedArray] = {}  # id(real array) -> its traced array
+        self.hint = "t"  # the name the next result gets (set by the tensor tracer)
+        self._results: set[int] = set()
+        self.buffers = True
+
+    # ---------------------------------------------------------------- names
+
+    def traced(self, value: np.ndarray, name: str) -> TracedArray:
+        out = TracedArray(value, name, self)
+        self.keep.append(value)
+        self.named[id(value)] = out
+        return out
+
+    def code_of(self, x: Any) -> str:
+        """How the replay writes operand ``x``: a variable, a literal or a named constant."""
+        if isinstance(x, TracedArray):
+            return x.name
+        symbol = getattr(x, "symbol", None)  # a traced float (scalar.TracedFloat)
+        if isinstance(symbol, str):
+            return symbol
+        if isinstance(x, bool | type(None)):
+            return repr(x)
+        if isinstance(x, numbers.Number) and not isinstance(x, np.generic):
+            if isinstance(x, float) and not np.isfinite(x):
+                return self.program.constant(x, "c")
+            return repr(x)
+        if isinstance(x, tuple):
+            inner = ", ".join(self.code_of(v) for v in x)
+            return f"({inner},)" if len(x) == 1 else f"({inner})"
+        if isinstance(x, slice):
+            return f"slice({self.code_of(x.start)}, {self.code_of(x.stop)}, {self.code_of(x.step)})"
+        if x is Ellipsis:
+            return "..."
+        if isinstance(x, type | np.dtype):
+            return _dtype_code(x)
+        self.keep.append(x)
+        return self.program.constant(x, "c")
+
+    @staticmethod
+    def real(x: Any) -> Any:
+        if isinstance(x, TracedArray):
+            return x.value
+        if isinstance(x, tuple):
+            return tuple(ArrayRecorder.real(v) for v in x)
+        if isinstance(x, list):
+            return [ArrayRecorder.real(v) for v in x]
+        return x
+
+    def owns(self, x: TracedArray) -> bool:
+        """Whether ``x`` is a result of the trace (not an input, a load or a constant)."""
+        return id(x.value) in self._results
+
+    # ---------------------------------------------------------------- recording
+
+    def _emit(self, value: Any, code: str, deps: tuple[str, ...], out: str | None = None) -> Any:
+        if not isinstance(value, np.ndarray):
+            value = np.asarray(value)
+        if out is not None:
+            self.program.effect(code, deps, (out,))
+            return self.traced(value, out) if id(value) not in self.named else self.named[id(value)]
+        name = self.program.emit(code, deps, self.hint)
+        return self._result(value, name)
+
+    def _result(self, value: np.ndarray, name: str) -> TracedArray:
+        self._results.add(id(value))
+        return self.traced(value, name)
+
+    def _deps(self, *operands: Any) -> tuple[str, ...]:
+        found: list[str] = []
+        for x in operands:
+            if isinstance(x, TracedArray):
+                found.append(x.name)
+            elif isinstance(x, tuple | list):
+                found.extend(self._deps(*x))
+        return tuple(found)
+
+    def ufunc(
+        self, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        if method not in _UFUNC_METHODS:
+            raise CompileError(f"tg.compile: np.{ufunc.__name__}.{method} is not supported")
+        out = kwargs.pop("out", None)
+        out = out[0] if isinstance(out, tuple) else out
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        real_kwargs = {k: self.real(v) for k, v in kwargs.items()}
+        if out is not None:
+            real_kwargs["out"] = self.real(out)
+        value = getattr(ufunc, method)(*[self.real(x) for x in inputs], **real_kwargs)
+        args = [self.code_of(x) for x in inputs]
+        args += [f"{k}={self.code_of(v)}" for k, v in kwargs.items()]
+        call = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        deps = self._deps(*inputs, *kwargs.values())
+        if out is not None:  # in place into an array the replay already has
+            if not isinstance(out, TracedArray):
+                raise CompileError("tg.compile: out= into an untraced array")
+            code = f"{call}({', '.join(args)}, out={out.name})"
+            self.program.effect(code, (*deps, out.name), (out.name,))
+            return out
+        if self.buffers and isinstance(value, np.ndarray) and value.ndim:
+            buffer = self.program.constant(np.empty_like(value), self.hint, buffer=True)
+            self.program.effect(f"{call}({', '.join(args)}, out={buffer})", deps, (buffer,))
+            return self._result(value, buffer)
+        return self._emit(value, f"{call}({', '.join(args)})", deps)
+
+    def function(
+        self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        name = getattr(func, "__name__", "")
+        if getattr(np, name, None) is not func:
+            raise CompileError(f"tg.compile: {func!r} is not supported on traced arrays")
+        if "out" in kwargs:
+            raise CompileError(f"tg.compile: np.{name}(out=...) is not supported on traced arrays")
+        value = func(*self.real(tuple(args)), **{k: self.real(v) for k, v in kwargs.items()})
+        code_args = [
+            self.code_of(x) if not isinstance(x, list) else self._list_code(x) for x in args
+        ]
+        code_args += [f"{k}={self.code_of(v)}" for k, v in kwargs.items()]
+        return self._emit(
+            value, f"np.{name}({', '.join(code_args)})", self._deps(*args, *kwargs.values())
+        )
+
+    def _list_code(self, items: list[Any]) -> str:
+        return "[" + ", ".join(self.code_of(x) for x in items) + "]"
+
+    def call(
+        self, fn: Callable[..., Any], operands: tuple[Any, ...], template: str, hint: str
+    ) -> Any:
+        """Record ``template`` (over the operands' codes) computed by ``fn`` on their values."""
+        value = fn(*[self.real(x) for x in operands])
+        code = template.format(*[self.code_of(x) for x in operands])
+        return self._emit(value, code, self._deps(*operands))
+
+    def view(self, x: TracedArray, method: str, args: tuple[Any, ...] | None) -> Any:
+        attribute = getattr(x.value, method)
+        value = attribute if args is None else attribute(*args)
+        if args is None:
+            code = f"{x.name}.{method}"
+        else:
+            code = f"{x.name}.{method}({', '.join(self.code_of(a) for a in args)})"
+        return self._emit(value, code, (x.name,))
+
+    def getitem(self, x: TracedArray, index: Any) -> Any:
+        value = x.value[self.real(index)]
+        index_code = (
+            self.code_of(index)
+            if not isinstance(index, tuple)
+            else ", ".join(self.code_of(i) for i in index) or "()"
+        )
+        return self._emit(value, f"{x.name}[{index_code}]", (x.name, *self._deps(index)))
+
+    def setitem(self, x: TracedArray, index: Any, value: Any) -> None:
+        x.value[self.real(index)] = self.real(value)
+        index_code = (
+            self.code_of(index)
+            if not isinstance(index, tuple)
+            else ", ".join(self.code_of(i) for i in index) or "()"
+        )
+        code = f"{x.name}[{index_code}] = {self.code_of(value)}"
+        self.program.effect(code, (x.name, *self._deps(index, value)), (x.name,))
