@@ -413,3 +413,202 @@ OPS: dict[str, st.SearchStrategy[Example]] = {
     "stack": _stack(),
     "where": _where(),
 }
+
+
+# --------------------------------------------------------------------------- layers and losses
+# tg.nn.functional's differentiable functions (API.md §3), called as xp.nn.functional.<name>
+# in both libraries.
+
+
+def _nn_f(xp: Any) -> Any:
+    return xp.nn.functional
+
+
+@st.composite
+def _conv2d(draw: st.DrawFn) -> Example:
+    n, c, o = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding: Any = draw(st.sampled_from([0, 1, (1, 0), "valid", "same"]))
+    stride = 1 if padding == "same" else draw(st.sampled_from([1, 2, (2, 1)]))
+    reach = [d * (k - 1) + 1 for d, k in zip(dilation, (kh, kw))]  # the kernel's extent
+    h, w = draw(st.integers(reach[0], reach[0] + 3)), draw(st.integers(reach[1], reach[1] + 3))
+    arrays_ = [draw(arrays((n, c, h, w))), draw(arrays((o, c, kh, kw)))]
+    if draw(st.booleans()):
+        arrays_.append(draw(arrays((o,))))
+    label = f"conv2d x{(n, c, h, w)} w{(o, c, kh, kw)} s={stride} p={padding} d={dilation}"
+
+    def fn(xp: Any, x: Any, weight: Any, *bias: Any) -> Any:
+        return _nn_f(xp).conv2d(x, weight, *bias, stride=stride, padding=padding, dilation=dilation)
+
+    return Example(fn, tuple(arrays_), label)
+
+
+def _pool_shape(draw: st.DrawFn, reach: tuple[int, int]) -> tuple[int, ...]:
+    # at least the kernel's extent: no window lies wholly in the padding
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    h, w = (draw(st.integers(extent, extent + 3)) for extent in reach)
+    return n, c, h, w
+
+
+@st.composite
+def _max_pool2d(draw: st.DrawFn) -> Example:
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), 1)
+    reach = (dilation[0] * (kernel[0] - 1) + 1, kernel[1])
+    pads = (draw(st.integers(0, reach[0] // 2)), draw(st.integers(0, reach[1] // 2)))
+    stride = draw(st.sampled_from([None, 1, 2, (1, 2)]))
+    shape = _pool_shape(draw, reach)
+    x = draw(distinct_arrays(shape))  # no ties: every window has one maximum
+
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).max_pool2d(t, kernel, stride, pads, dilation)
+
+    return Example(fn, (x,), f"max_pool2d {shape} k={kernel} s={stride} p={pads} d={dilation}")
+
+
+@st.composite
+def _avg_pool2d(draw: st.DrawFn) -> Example:
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    pads = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    stride = draw(st.sampled_from([None, 1, 2, (2, 1)]))
+    count_pad = draw(st.booleans())
+    shape = _pool_shape(draw, kernel)
+
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).avg_pool2d(t, kernel, stride, pads, count_include_pad=count_pad)
+
+    label = f"avg_pool2d {shape} k={kernel} s={stride} p={pads} count_pad={count_pad}"
+    return Example(fn, (draw(arrays(shape)),), label)
+
+
+@st.composite
+def _activation(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes())
+    if name == "leaky_relu":
+        x = draw(away_from_zero(shape))
+        kwargs: dict[str, Any] = {"negative_slope": draw(st.sampled_from([0.01, 0.3]))}
+    elif name == "elu":
+        x, kwargs = draw(away_from_zero(shape)), {"alpha": draw(st.sampled_from([1.0, 0.5]))}
+    elif name == "softplus":
+        kwargs = {"beta": draw(st.sampled_from([1.0, 2.0])), "threshold": 4.0}
+        x = draw(arrays(shape, -3, 1.9))  # clear of the switch to x at β x = threshold
+    else:
+        x, kwargs = draw(arrays(shape)), {"approximate": draw(st.sampled_from(["none", "tanh"]))}
+
+    def fn(xp: Any, t: Any) -> Any:
+        return getattr(_nn_f(xp), name)(t, **kwargs)
+
+    return Example(fn, (x,), f"{name}({kwargs}) {shape}")
+
+
+@st.composite
+def _norm(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes(min_dims=2, max_dims=4, min_side=2))
+    x = draw(distinct_arrays(shape))  # a spread: a variance near 0 would magnify rounding
+    if name == "layer_norm":
+        last = shape[draw(st.integers(1, len(shape) - 1)) :]
+        gamma, beta = draw(arrays(last)), draw(arrays(last))
+
+        def fn(xp: Any, t: Any, w: Any, b: Any) -> Any:
+            return _nn_f(xp).layer_norm(t, last, w, b)
+
+        return Example(fn, (x, gamma, beta), f"layer_norm({last}) {shape}")
+    channels = (shape[1],)
+
+    def batch(xp: Any, t: Any, w: Any, b: Any) -> Any:
+        return _nn_f(xp).batch_norm(t, None, None, w, b, training=True)
+
+    affine = (draw(arrays(channels)), draw(arrays(channels)))
+    return Example(batch, (x, *affine), f"batch_norm {shape}")
+
+
+@st.composite
+def _embedding(draw: st.DrawFn) -> Example:
+    rows, dim = draw(st.integers(2, 5)), draw(st.integers(1, 3))
+    index = np.asarray(draw(st.lists(st.integers(0, rows - 1), min_size=1, max_size=6)))
+    # (padding_idx withholds a gradient on purpose, which finite differences cannot confirm:
+    # test_layers.py checks it against PyTorch)
+
+    def fn(xp: Any, table: Any) -> Any:
+        return _nn_f(xp).embedding(xp.tensor(index), table)
+
+    return Example(fn, (draw(arrays((rows, dim))),), f"embedding {index}")
+
+
+@st.composite
+def _pad(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    widths = tuple(draw(st.integers(0, 2)) for _ in range(2 * draw(st.integers(1, len(shape)))))
+    value = draw(st.sampled_from([0.0, -1.5]))
+
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).pad(t, widths, value=value)
+
+    return Example(fn, (draw(arrays(shape)),), f"pad{widths} value={value} {shape}")
+
+
+@st.composite
+def _regression_loss(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes())
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    kwargs: dict[str, Any] = {"reduction": reduction}
+    if name == "smooth_l1_loss":
+        kwargs["beta"] = draw(st.sampled_from([0.5, 1.0]))
+    elif name == "huber_loss":
+        kwargs["delta"] = draw(st.sampled_from([0.5, 2.0]))
+    target = draw(arrays(shape))
+    # differences clear of 0 and of the switch at β or δ (the kinks), by construction
+    sizes = draw(st.sampled_from([(0.1, 0.4), (2.5, 4.0)]))  # below 0.5 or above 2
+    offsets = draw(arrays(shape, *sizes)) * draw(st.sampled_from([1.0, -1.0]))
+    x = target + offsets
+
+    def fn(xp: Any, t: Any, y: Any) -> Any:
+        return getattr(_nn_f(xp), name)(t, y, **kwargs)
+
+    return Example(fn, (x, target), f"{name}({kwargs}) {shape}")
+
+
+@st.composite
+def _binary_cross_entropy(draw: st.DrawFn, logits: bool) -> Example:
+    shape = draw(shapes(min_dims=1))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    target = draw(arrays(shape, 0.0, 1.0))
+    weight = draw(st.none() | positive_arrays(shape))  # a constant: PyTorch refuses its grad
+    pos = draw(st.none() | positive_arrays(shape[-1:])) if logits else None
+    x = draw(arrays(shape, -6.0, 6.0) if logits else arrays(shape, 0.05, 0.95))
+
+    def fn(xp: Any, t: Any, y: Any) -> Any:
+        w = None if weight is None else xp.tensor(weight).to(t.dtype)
+        if not logits:
+            return _nn_f(xp).binary_cross_entropy(t, y, w, reduction=reduction)
+        pw = None if pos is None else xp.tensor(pos).to(t.dtype)
+        return _nn_f(xp).binary_cross_entropy_with_logits(
+            t, y, w, reduction=reduction, pos_weight=pw
+        )
+
+    name = "bce_with_logits" if logits else "binary_cross_entropy"
+    label = f"{name} {shape} {reduction} weight={weight is not None} pos_weight={pos is not None}"
+    return Example(fn, (x, target), label)
+
+
+OPS.update(
+    {
+        "conv2d": _conv2d(),
+        "max_pool2d": _max_pool2d(),
+        "avg_pool2d": _avg_pool2d(),
+        "gelu": _activation("gelu"),
+        "leaky_relu": _activation("leaky_relu"),
+        "elu": _activation("elu"),
+        "softplus": _activation("softplus"),
+        "layer_norm": _norm("layer_norm"),
+        "batch_norm": _norm("batch_norm"),
+        "embedding": _embedding(),
+        "pad": _pad(),
+        "l1_loss": _regression_loss("l1_loss"),
+        "smooth_l1_loss": _regression_loss("smooth_l1_loss"),
+        "huber_loss": _regression_loss("huber_loss"),
+        "binary_cross_entropy": _binary_cross_entropy(logits=False),
+        "binary_cross_entropy_with_logits": _binary_cross_entropy(logits=True),
+    }
+)

@@ -463,7 +463,7 @@ STACK = Rule("stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), 
 
 def _erf_forward(a: np.ndarray) -> np.ndarray:
     dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
-    return _ERF_UFUNC(a).astype(dtype)
+    return np.asarray(_ERF_UFUNC(a), dtype=dtype)  # an object array, or a float for 0-d
 
 
 _ERF_UFUNC = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to 1 ulp
