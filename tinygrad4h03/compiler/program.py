@@ -139,7 +139,8 @@ class Program:
         lines = [f"def replay({signature}):", *body]
         source = "\n".join(lines) + "\n"
         if self.renamed:
-            pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.renamed)) + r")\b")
+            words = "|".join(map(re.escape, self.renamed))
+            pattern = re.compile(r"(?<![\w.])(" + words + r")\b")  # not np.tanh's tanh
             source = pattern.sub(lambda m: self.renamed[m.group(1)], source)
         return source
 

@@ -383,6 +383,29 @@ class TensorTracer:
         for name in ("item", "tolist", "__float__", "__bool__", "__int__", "numpy"):
             self._patch(Tensor, name, self._refusing(name))
         self._patch_optimizers()
+        self._patch_random()
+
+    def _patch_random(self) -> None:
+        from .. import creation, random
+
+        tracer = self
+        original_resolve, original_to_array = random.resolve, tensor_module._to_array
+
+        def resolve(generator: Any, op: str) -> Any:
+            return _RecordedDraws(original_resolve(generator, op), tracer)
+
+        def to_array(data: Any, dtype: Any) -> np.ndarray:
+            if not isinstance(data, TracedArray):
+                return original_to_array(data, dtype)
+            array = original_to_array(data.value, dtype)
+            traced = data if array.dtype == data.dtype else data.astype(array.dtype)
+            tracer.keep.append(array)
+            tracer.arrays.named[id(array)] = traced
+            return array
+
+        self._patch(random, "resolve", resolve)
+        self._patch(creation, "generator", lambda: resolve(None, "generator"))
+        self._patch(tensor_module, "_to_array", to_array)
 
     def _patch(self, owner: Any, name: str, new: Any) -> None:
         self._saved.append((owner, name, owner.__dict__[name]))
@@ -426,10 +449,17 @@ class TensorTracer:
         return _GRAD.__get__(t)
 
     def _set_grad(self, t: Tensor, value: Any) -> None:
+        try:
+            before = _GRAD.__get__(t)
+        except AttributeError:  # a tensor being built (its grad starts as None): no change
+            _GRAD.__set__(t, value)
+            return
         _GRAD.__set__(t, value)
         if self.inside:
             return
-        self._grad_state(t, reading=False)
+        if id(t) not in self.grads:  # its starting .grad is overwritten, never read
+            self.first_grad[id(t)] = before
+            self.keep.append(t)
         self.initial.discard(id(t))
         self.grads[id(t)] = (t, None if value is None else self.traced(value))
 
@@ -488,9 +518,11 @@ class TensorTracer:
             if closure is not None:
                 raise CompileError("tg.compile: optimizer.step(closure) cannot be compiled")
             previous, tracer.optimizer = tracer.optimizer, optimizer
+            tracer.inside += 1  # the step runs on plain arrays; its updates are recorded
             try:
                 return original(optimizer)
             finally:
+                tracer.inside -= 1
                 tracer.optimizer = previous
 
         return step
@@ -499,8 +531,8 @@ class TensorTracer:
         tracer = self
 
         def update(*args: Any, **hyper: Any) -> Any:
-            if tracer.inside:
-                return original(*args, **hyper)
+            if tracer.optimizer is None:  # called by hand, outside an optimiser's step
+                raise CompileError(f"tg.compile: call {name} through an optimiser's step()")
             tracer.update(original, name, args, hyper)
             return tracer._call(original, *args, **hyper)
 
@@ -508,6 +540,40 @@ class TensorTracer:
 
 
 _MISSING = object()
+
+
+class _RecordedDraws:
+    """A generator whose draws are recorded: each replay draws afresh from the same stream."""
+
+    def __init__(self, generator: np.random.Generator, tracer: TensorTracer) -> None:
+        self._generator = generator
+        self._tracer = tracer
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._generator, name)
+        if not callable(method) or name.startswith("_") or name in _NOT_DRAWS:
+            return method
+        tracer, generator = self._tracer, self._generator
+
+        def draw(*args: Any, **kwargs: Any) -> Any:
+            value = method(*args, **kwargs)
+            if not isinstance(value, np.ndarray):
+                raise CompileError(
+                    f"tg.compile: a single random number ({name}() without a size) would be "
+                    "the same at every replay; draw a tensor (tg.rand(1)) instead"
+                )
+            ref = tracer.program.constant(generator, "generator", exact=True)
+            recorder = tracer.arrays
+            code_args = [recorder.code_of(a) for a in args]
+            code_args += [f"{k}={recorder.code_of(v)}" for k, v in kwargs.items()]
+            recorder.hint = "noise"
+            tracer.program.section = "forward"
+            return recorder._emit(value, f"{ref}.{name}({', '.join(code_args)})", (ref,))
+
+        return draw
+
+
+_NOT_DRAWS = {"manual_seed", "seed", "initial_seed", "get_state", "set_state", "spawn"}
 
 
 def _is_array(x: Any) -> bool:
