@@ -411,11 +411,12 @@ def test_functional_activations_match_methods() -> None:
 # --------------------------------------------------------------------------- state dicts
 
 
-def test_state_dict_is_a_copy_and_load_is_in_place() -> None:
+def test_state_dict_shares_memory_and_load_is_in_place() -> None:
     model, other = lecture_model(), lecture_model()
     state = model.state_dict()
+    assert not state["0.weight"].requires_grad  # detached, sharing memory (as PyTorch)
     state["0.weight"][...] = 0
-    assert not np.all(model[0].weight.numpy() == 0)
+    assert np.all(model[0].weight.numpy() == 0)
     array = other[0].weight.numpy()
     result = other.load_state_dict(model.state_dict())
     assert repr(result) == "<All keys matched successfully>"
@@ -459,7 +460,7 @@ def test_state_dicts_move_to_pytorch_and_back() -> None:
     theirs = torch.nn.Sequential(
         torch.nn.Linear(25, 20), torch.nn.ReLU(), torch.nn.Linear(20, 20), torch.nn.ReLU(),
         torch.nn.Linear(20, 5), torch.nn.Softmax(dim=-1))
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in ours.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((7, 25)).astype(np.float32)
     with torch.no_grad():  # the same outputs, up to float32 rounding in the two BLAS calls
         np.testing.assert_allclose(theirs(torch.from_numpy(x)).numpy(), ours(tg.tensor(x)).numpy(),

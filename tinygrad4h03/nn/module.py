@@ -9,12 +9,15 @@ what lets a ``state_dict`` move between the two frameworks.
 
 from __future__ import annotations
 
-from collections import namedtuple
+import operator
+from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar, overload
 
 import numpy as np
 
+from ..autograd import increment_version
+from ..devices import available_device
 from ..tensor import Tensor
 
 M = TypeVar("M", bound="Module")
@@ -111,12 +114,53 @@ def _check_name(name: Any, kind: str) -> None:
         raise KeyError(f'{kind} name must be non-empty and contain no ".", got {name!r}')
 
 
-def _state_array(value: Any, key: str) -> np.ndarray:
-    """A state-dict value as an array: NumPy arrays, our tensors, torch tensors (via NumPy)."""
-    array = np.asarray(value)
+def _state_array(value: Any, key: str) -> np.ndarray | str:
+    """A state-dict value as an array (our tensors, NumPy arrays, torch tensors even when they
+    require grad, nested lists), or the reason it cannot be one."""
+    if not isinstance(value, Tensor) and callable(getattr(value, "detach", None)):
+        value = value.detach()  # a torch tensor that requires grad refuses np.asarray
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, RuntimeError) as error:
+        return f'While copying the parameter named "{key}", could not read the value: {error}'
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"load_state_dict: value for {key!r} has non-numeric dtype {array.dtype}")
+        return (
+            f'While copying the parameter named "{key}", expected a tensor or an array of '
+            f"numbers from checkpoint but received {type(value).__name__} of dtype "
+            f"{array.dtype}"
+        )
     return array
+
+
+def _parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> np.dtype | None:
+    """The dtype asked for by ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+    ``to(tensor)`` or their keywords, after checking that the device is available."""
+    kwargs = dict(kwargs)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("copy", None)
+    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword argument(s) {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, bool):  # to(dtype, non_blocking) spelled positionally
+            continue
+        elif _is_dtype(arg):
+            dtype = arg
+        else:
+            device = arg
+    available_device(device, "to")
+    return None if dtype is None else np.dtype(dtype)
+
+
+def _is_dtype(arg: Any) -> bool:
+    if isinstance(arg, str):
+        return arg.partition(":")[0] not in _DEVICE_NAMES
+    return isinstance(arg, (np.dtype, type))
+
+
+_DEVICE_NAMES = {"cpu", "cuda", "mps", "meta", "xpu", "hip", "xla", "ipu", "hpu", "mtia"}
 
 
 # --------------------------------------------------------------------------- Module
@@ -169,7 +213,8 @@ class Module:
             tensor([1., 2.])
         """
         raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" function')
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -199,8 +244,9 @@ class Module:
             object.__setattr__(self, name, value)
 
     @staticmethod
-    def _set_registered(store: dict[str, Any], name: str, value: Any, kind: type,
-                        what: str) -> None:
+    def _set_registered(
+        store: dict[str, Any], name: str, value: Any, kind: type, what: str
+    ) -> None:
         if value is not None and not isinstance(value, kind):
             raise TypeError(
                 f"cannot assign '{type(value).__name__}' as {what} '{name}' "
@@ -263,8 +309,10 @@ class Module:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         self._check_new_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                            "(tg.nn.Parameter or None required)")
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(tg.nn.Parameter or None required)"
+            )
         self._forget(name)
         self._parameters[name] = param
 
@@ -285,8 +333,10 @@ class Module:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         self._check_new_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
-                            "(tg.Tensor or None required)")
+            raise TypeError(
+                f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                "(tg.Tensor or None required)"
+            )
         self._forget(name)
         self._buffers[name] = tensor
         if not persistent:
@@ -311,6 +361,57 @@ class Module:
         self._modules[name] = module
 
     register_module = add_module
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path ``target`` (``""`` is this module), as PyTorch's.
+
+        Raises:
+            AttributeError: naming the missing name, or a name that is not a module.
+
+        Examples:
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU()))
+            >>> net.get_submodule("1.0")
+            ReLU()
+        """
+        module: Module = self
+        for name in target.split(".") if target else []:
+            if name not in module._modules or module._modules[name] is None:
+                if hasattr(module, name):
+                    raise AttributeError(f"`{name}` is not an nn.Module")
+                raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+            module = module._modules[name]  # type: ignore[assignment]
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (``"0.weight"``), as PyTorch's.
+
+        Raises:
+            AttributeError: when the path does not lead to a parameter.
+
+        Examples:
+            >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
+            (3,)
+        """
+        return self._get_member(target, "_parameters", "nn.Parameter")  # type: ignore[return-value]
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``, as PyTorch's.
+
+        Raises:
+            AttributeError: when the path does not lead to a buffer.
+
+        Examples:
+            >>> nn.Sequential(nn.BatchNorm1d(3)).get_buffer("0.running_mean").shape
+            (3,)
+        """
+        return self._get_member(target, "_buffers", "buffer")
+
+    def _get_member(self, target: str, registry: str, kind: str) -> Tensor:
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if name not in owner.__dict__[registry]:
+            raise AttributeError(f"`{name}` is not a {kind} of {type(owner).__name__}")
+        return owner.__dict__[registry][name]
 
     # ------------------------------------------------------------------ traversal
 
@@ -341,8 +442,11 @@ class Module:
                     continue
                 seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{key}" if name else key, child)
-                        for key, child in module._modules.items() if child is not None]
+            children = [
+                (f"{name}.{key}" if name else key, child)
+                for key, child in module._modules.items()
+                if child is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -381,8 +485,11 @@ class Module:
     def _named_members(
         self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
     ) -> Iterator[tuple[str, Tensor]]:
-        owners = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) \
-            if recurse else iter([(prefix, self)])
+        owners = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else iter([(prefix, self)])
+        )
         seen: set[int] = set()
         for owner_name, owner in owners:
             for name, member in owner.__dict__[registry].items():
@@ -531,28 +638,69 @@ class Module:
             elif param.grad is not None:
                 param.grad.numpy()[...] = 0
 
-    def to(self: M, dtype: Any) -> M:
-        """Convert every floating parameter and buffer to ``dtype`` (the objects stay the same).
+    def to(self: M, *args: Any, **kwargs: Any) -> M:
+        """Move and/or cast every parameter and buffer, in place; returns ``self``.
 
-        Only a dtype is accepted (there is one device, the CPU). Existing gradients are
-        converted too; integer buffers are left alone. Returns ``self``.
+        As ``torch.nn.Module.to``: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+        ``to(tensor)`` (its dtype) and the keywords ``device=``, ``dtype=``, ``non_blocking=``.
+        The only device is the CPU. A dtype applies to floating parameters and buffers (integer
+        buffers such as ``num_batches_tracked`` stay); the ``Parameter`` objects stay the same
+        and existing gradients are cast too.
 
         Raises:
             TypeError: for a non-floating dtype.
+            DeviceUnavailableError: for any device but the CPU.
 
         Examples:
             >>> nn.Linear(2, 1).to(np.float64).weight.dtype
             dtype('float64')
+            >>> nn.Linear(2, 1).to("cpu", dtype=tg.float16).bias.dtype
+            dtype('float16')
         """
-        dtype = np.dtype(dtype)
+        dtype = _parse_to(args, kwargs)
+        if dtype is None:
+            return self
         if dtype.kind != "f":
-            raise TypeError(f"Module.to: only floating dtypes are supported, got {dtype}")
+            raise TypeError(
+                f"Module.to only accepts floating point dtypes, but got desired dtype={dtype}"
+            )
         for tensor in [*self.parameters(), *self.buffers()]:
-            if tensor.dtype.kind == "f":
+            if tensor.dtype.kind == "f" and tensor.dtype != dtype:
                 tensor.data = tensor.numpy().astype(dtype)
                 if tensor.grad is not None:
-                    tensor.grad.data = tensor.grad.numpy().astype(dtype)
+                    tensor.grad = Tensor(tensor.grad.numpy().astype(dtype))
         return self
+
+    def cpu(self: M) -> M:
+        """Move every parameter and buffer to the CPU, where they already are; returns ``self``.
+
+        Examples:
+            >>> layer = nn.Linear(2, 1)
+            >>> layer.cpu() is layer
+            True
+        """
+        return self
+
+    def cuda(self: M, device: Any = None) -> M:
+        """Move to a CUDA GPU: raises ``DeviceUnavailableError`` (this package is CPU-only).
+
+        Examples:
+            >>> nn.Linear(2, 1).cuda()
+            Traceback (most recent call last):
+            ...
+            tinygrad4h03.devices.DeviceUnavailableError: cuda: device 'cuda' is not available...
+        """
+        available_device("cuda" if device is None else f"cuda:{int(device)}", "cuda")
+        return self
+
+    def half(self: M) -> M:
+        """``to(tg.float16)``: every floating parameter and buffer to half precision.
+
+        Examples:
+            >>> nn.Linear(2, 1).half().weight.dtype
+            dtype('float16')
+        """
+        return self.to(np.float16)
 
     def float(self: M) -> M:
         """``to(np.float32)``: every floating parameter and buffer to single precision.
@@ -588,40 +736,56 @@ class Module:
                 if buffer is not None and name not in owner._non_persistent_buffers:
                     yield dot + name, buffer
 
-    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> dict[str, Any]:
-        """Name → a copy of the array, for every parameter and persistent buffer.
+    def state_dict(
+        self,
+        *,
+        destination: dict[str, Any] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> dict[str, Any]:
+        """Name → tensor, for every parameter and persistent buffer, as PyTorch's.
 
-        The keys are PyTorch's (``"0.weight"``, ``"0.bias"``, ...) and the arrays have
-        PyTorch's shapes, so ``torch_model.load_state_dict({k: torch.from_numpy(v) ...})``
-        works. With ``keep_vars=True`` the values are the tensors themselves instead of copies
-        of their arrays. Unlike PyTorch's (tensors sharing storage) the copies are independent.
+        The keys are PyTorch's (``"0.weight"``, ``"0.bias"``, ...) in PyTorch's order and the
+        values have PyTorch's shapes, so weights move both ways. Each value is a detached
+        tensor *sharing memory* with the parameter (as in PyTorch): it does not require grad,
+        and it changes when the model trains — copy it (``{k: v.clone() ...}`` or
+        ``copy.deepcopy``) to keep a snapshot. ``np.asarray(value)`` gives the array.
 
         Args:
+            destination: a dict to fill and return instead of a new ``OrderedDict``.
             prefix: prepended to every key.
-            keep_vars: return the tensors, not copies of their arrays.
+            keep_vars: give the parameters themselves (in the graph) instead of detached views.
 
         Examples:
             >>> sd = nn.Sequential(nn.Linear(25, 20), nn.ReLU(), nn.Linear(20, 5)).state_dict()
             >>> [(key, value.shape) for key, value in sd.items()]
             [('0.weight', (20, 25)), ('0.bias', (20,)), ('2.weight', (5, 20)), ('2.bias', (5,))]
+            >>> sd["0.bias"].requires_grad
+            False
         """
-        return {prefix + name: (tensor if keep_vars else tensor.numpy().copy())
-                for name, tensor in self._named_state()}
+        out: dict[str, Any] = OrderedDict() if destination is None else destination
+        for name, tensor in self._named_state():
+            out[prefix + name] = tensor if keep_vars else tensor.detach()
+        return out
 
-    def load_state_dict(self, state_dict: Mapping[str, Any],
-                        strict: bool = True) -> IncompatibleKeys:
-        """Copy the values of ``state_dict`` into the existing arrays, in place.
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
+        """Copy the values of ``state_dict`` into the parameters and buffers, in place.
 
-        Values may be NumPy arrays, tensors, or anything ``np.asarray`` accepts (a CPU
-        ``torch.Tensor``); they are cast to each parameter's dtype. A value of the wrong shape
-        is always an error; a missing or unexpected key is one when ``strict``. On an error
-        nothing is copied.
+        Values may be our tensors, NumPy arrays, nested lists, or PyTorch tensors (also ones
+        that require grad); they are cast to each parameter's dtype. A value of the wrong shape
+        or one that is not numeric is always an error naming its key; a missing or unexpected
+        key is one when ``strict``. On an error nothing is copied. With ``assign=True`` each
+        parameter takes the loaded values' memory and dtype instead of a copy.
 
         Returns:
-            An ``IncompatibleKeys`` of the missing and the unexpected keys.
+            An ``IncompatibleKeys`` named tuple ``(missing_keys, unexpected_keys)``.
 
         Raises:
-            RuntimeError: for a shape mismatch, or for missing or unexpected keys if ``strict``.
+            TypeError: when ``state_dict`` is not a mapping (a dict, an ``OrderedDict``...).
+            RuntimeError: for a bad value or shape, or for missing or unexpected keys if
+                ``strict``; the message lists every problem.
 
         Examples:
             >>> a, b = nn.Linear(3, 2), nn.Linear(3, 2)
@@ -630,24 +794,22 @@ class Module:
             >>> np.array_equal(a.weight, b.weight)
             True
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"Expected state_dict to be dict-like, got {type(state_dict).__name__}."
+            )
         own = dict(self._named_state())
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
-        errors = [] if not strict else _key_errors(missing, unexpected)
-        arrays = {}
-        for key, tensor in own.items():
-            if key in state_dict:
-                arrays[key] = _state_array(state_dict[key], key)
-                if arrays[key].shape != tensor.shape:
-                    errors.append(
-                        f"size mismatch for {key}: copying a param with shape {arrays[key].shape} "
-                        f"from checkpoint, the shape in current model is {tensor.shape}."
-                    )
+        errors = _key_errors(missing, unexpected) if strict else []
+        arrays = _checked_arrays(own, state_dict, errors)
         if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(errors))
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
+            )
         for key, array in arrays.items():
-            np.copyto(own[key].numpy(), array, casting="unsafe")
+            _load_into(own[key], array, assign)
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
@@ -685,24 +847,158 @@ def _quoted(keys: list[str]) -> str:
     return ", ".join(f'"{key}"' for key in keys)
 
 
+def _checked_arrays(
+    own: dict[str, Tensor], state_dict: Mapping[str, Any], errors: list[str]
+) -> dict[str, np.ndarray]:
+    """The loadable value of every known key; the problems are appended to ``errors``."""
+    arrays = {}
+    for key, tensor in own.items():
+        if key not in state_dict:
+            continue
+        array = _state_array(state_dict[key], key)
+        if isinstance(array, str):
+            errors.append(array)
+        elif array.shape != tensor.shape:
+            errors.append(
+                f"size mismatch for {key}: copying a param with shape {array.shape} "
+                f"from checkpoint, the shape in current model is {tensor.shape}."
+            )
+        else:
+            arrays[key] = array
+    return arrays
+
+
+def _load_into(tensor: Tensor, array: np.ndarray, assign: bool) -> None:
+    if assign:
+        tensor.data = np.array(array, copy=True)
+    else:
+        np.copyto(tensor.numpy(), array, casting="unsafe")
+        increment_version(tensor)
+
+
 # --------------------------------------------------------------------------- containers
 
 
-def _index(index: int, length: int, container: str) -> int:
-    index = int(index)
+def _index(index: Any, length: int, container: str) -> int:
+    index = operator.index(index)
     if not -length <= index < length:
         raise IndexError(f"{container}: index {index} is out of range for length {length}")
     return index % length
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: children named ``"0"``, ``"1"``, ...,
+    indexing (an int or a slice), deleting (which renumbers), ``append``, ``extend``,
+    ``insert``, ``pop``, ``+`` and ``len``/``iter``."""
+
+    def _from_items(self, items: list[tuple[str, Module]]) -> _ModuleSequence:
+        raise NotImplementedError  # a slice's result: each container builds its own
+
+    def _renumber(self, modules: Iterable[Module]) -> None:
+        self.__dict__["_modules"] = {str(i): m for i, m in enumerate(modules)}
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> _ModuleSequence: ...
+
+    def __getitem__(self, index: int | slice) -> Module | _ModuleSequence:
+        items = list(self._modules.items())
+        if isinstance(index, slice):
+            return self._from_items(items[index])
+        return items[_index(index, len(items), type(self).__name__)][1]  # type: ignore[return-value]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        key = list(self._modules)[_index(index, len(self), type(self).__name__)]
+        setattr(self, key, module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            del modules[index]
+        else:
+            del modules[_index(index, len(modules), type(self).__name__)]
+        self._renumber(modules)  # as PyTorch, so that appending continues the numbering
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def __add__(self, other: Any) -> _ModuleSequence:
+        if not isinstance(other, type(self)):
+            raise TypeError(
+                f"add operator supports only objects of {type(self).__name__} "
+                f"class, but {type(other).__name__} is given."
+            )
+        combined = self._from_items([])
+        return combined.extend([*self, *other])
+
+    def __iadd__(self, modules: Iterable[Module]) -> _ModuleSequence:
+        return self.extend(modules)
+
+    def append(self, module: Module) -> _ModuleSequence:
+        """Add ``module`` at the end (named ``str(len(self))``); returns ``self``.
+
+        Raises:
+            TypeError: when ``module`` is not a ``Module``.
+        """
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> _ModuleSequence:
+        """``append`` each module of the iterable ``modules`` in turn; returns ``self``.
+
+        Raises:
+            TypeError: for a single module that is not a container.
+        """
+        if isinstance(modules, Module) and not isinstance(modules, _ModuleSequence):
+            raise TypeError(
+                f"{type(self).__name__}.extend should be called with an iterable "
+                f"of modules, got {type(modules).__name__}"
+            )
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index`` (negative counts from the end), renumbering.
+
+        Raises:
+            IndexError: for an index outside ``[-len, len]``.
+            TypeError: when ``module`` is not a ``Module``.
+        """
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}.insert: {type(module).__name__} is not a Module subclass"
+            )
+        length = len(self)
+        if not -length <= operator.index(index) <= length:
+            raise IndexError(
+                f"{type(self).__name__}.insert: index {index} is out of range for length {length}"
+            )
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+    def pop(self, index: int = -1) -> Module:
+        """Remove the module at ``index`` (the last by default), renumber, and return it."""
+        module = self[index]
+        del self[index]
+        return module
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     The children are named ``"0"``, ``"1"``, ... (or by the keys of one ``dict`` given
     instead). Indexing by an int (negative too) gives a module; by a slice, a ``Sequential``
-    that keeps the original names, as PyTorch's. Deleting renumbers the rest. With
-    ``Linear`` and activation layers it is the lecture's network: each layer computes
-    v = W y + b and then y = φ(v).
+    that keeps the original names, as PyTorch's. ``append``, ``extend``, ``insert``, ``pop``,
+    ``del`` and ``+`` work as on PyTorch's (deleting and inserting renumber). With ``Linear``
+    and activation layers it is the lecture's network: each layer computes v = W y + b and
+    then y = φ(v).
 
     Examples:
         >>> net = nn.Sequential(nn.Linear(25, 20), nn.Sigmoid(), nn.Linear(20, 5))
@@ -710,6 +1006,8 @@ class Sequential(Module):
         (4, 5)
         >>> len(net), type(net[-1]).__name__, len(net[:2])
         (3, 'Linear', 2)
+        >>> net.insert(1, nn.Dropout(0.1)); [type(m).__name__ for m in net]
+        ['Linear', 'Dropout', 'Sigmoid', 'Linear']
     """
 
     def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
@@ -720,6 +1018,9 @@ class Sequential(Module):
         else:
             for i, module in enumerate(modules):
                 self.add_module(str(i), module)  # type: ignore[arg-type]
+
+    def _from_items(self, items: list[tuple[str, Module]]) -> Sequential:
+        return Sequential(dict(items))
 
     def forward(self, x: Any) -> Any:
         """Apply the children in order, each to the previous one's output.
@@ -732,67 +1033,14 @@ class Sequential(Module):
             x = module(x)
         return x
 
-    @overload
-    def __getitem__(self, index: int) -> Module: ...
 
-    @overload
-    def __getitem__(self, index: slice) -> Sequential: ...
-
-    def __getitem__(self, index: int | slice) -> Module | Sequential:
-        items = list(self._modules.items())
-        if isinstance(index, slice):
-            return Sequential(dict(items[index]))
-        return items[_index(index, len(items), "Sequential")][1]
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        key = list(self._modules)[_index(index, len(self), "Sequential")]
-        setattr(self, key, module)
-
-    def __delitem__(self, index: int | slice) -> None:
-        keys = list(self._modules)
-        if isinstance(index, slice):
-            doomed = keys[index]
-        else:
-            doomed = [keys[_index(index, len(keys), "Sequential")]]
-        for key in doomed:
-            del self._modules[key]
-        # renumber, as PyTorch does, so that appending continues the numbering
-        self.__dict__["_modules"] = {str(i): m for i, m in enumerate(self._modules.values())}
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end (named ``str(len(self))``); returns ``self``.
-
-        Examples:
-            >>> len(nn.Sequential(nn.Linear(2, 3)).append(nn.ReLU()))
-            2
-        """
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        """``append`` each module of ``modules`` in turn; returns ``self``.
-
-        Examples:
-            >>> len(nn.Sequential().extend([nn.Linear(2, 3), nn.ReLU()]))
-            2
-        """
-        for module in modules:
-            self.append(module)
-        return self
-
-
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules that registers them (so their parameters are found), as PyTorch's.
 
-    Children are named ``"0"``, ``"1"``, ...; a slice gives a new ``ModuleList``. Unlike
-    ``Sequential`` it has no ``forward``: the owner decides how to use the layers. A plain
-    Python list would hide the layers' parameters from ``parameters()`` and ``state_dict()``.
+    Children are named ``"0"``, ``"1"``, ...; a slice gives a new, renumbered ``ModuleList``.
+    Unlike ``Sequential`` it has no ``forward``: the owner decides how to use the layers. A
+    plain Python list would hide the layers' parameters from ``parameters()`` and
+    ``state_dict()``. Its repr groups repeated identical layers, as PyTorch's.
 
     Args:
         modules: the initial modules (none by default).
@@ -803,6 +1051,10 @@ class ModuleList(Module):
         (3, 6)
         >>> list(layers.state_dict())[:2]
         ['0.weight', '0.bias']
+        >>> layers
+        ModuleList(
+          (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
+        )
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -810,77 +1062,108 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    @overload
-    def __getitem__(self, index: int) -> Module: ...
+    def _from_items(self, items: list[tuple[str, Module]]) -> ModuleList:
+        return ModuleList(module for _, module in items)
 
-    @overload
-    def __getitem__(self, index: slice) -> ModuleList: ...
+    def __repr__(self) -> str:
+        lines, names = [], list(self._modules)
+        for start, stop in _runs([repr(m) for m in self._modules.values()]):
+            label = names[start] if stop - start == 1 else f"{names[start]}-{names[stop - 1]}"
+            count = "" if stop - start == 1 else f"{stop - start} x "
+            lines.append(f"({label}): {count}{_indent(repr(self._modules[names[start]]))}")
+        if not lines:
+            return "ModuleList()"
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
-    def __getitem__(self, index: int | slice) -> Module | ModuleList:
-        values = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(values[index])  # type: ignore[arg-type]
-        return values[_index(index, len(values), "ModuleList")]  # type: ignore[return-value]
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        setattr(self, str(_index(index, len(self), "ModuleList")), module)
+def _runs(texts: list[str]) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of each run of equal consecutive texts."""
+    start = 0
+    for i in range(1, len(texts) + 1):
+        if i == len(texts) or texts[i] != texts[start]:
+            yield start, i
+            start = i
 
-    def __delitem__(self, index: int | slice) -> None:
-        values = list(self._modules.values())
-        if isinstance(index, slice):
-            del values[index]
-        else:
-            del values[_index(index, len(values), "ModuleList")]
-        self.__dict__["_modules"] = {str(i): m for i, m in enumerate(values)}
+
+class ModuleDict(Module):
+    """A dict of modules that registers them under their keys, as PyTorch's ``nn.ModuleDict``.
+
+    Keys are strings without ``"."`` that are not attribute names of the dict (``"keys"`` is
+    refused, as in PyTorch); the order is the insertion order. ``d[key]``, ``d[key] = m``,
+    ``del d[key]``, ``in``, ``len``, iteration over the keys, ``keys()``, ``values()``,
+    ``items()``, ``update()``, ``pop()`` and ``clear()`` work as on a dict.
+
+    Args:
+        modules: a mapping or an iterable of ``(key, module)`` pairs.
+
+    Examples:
+        >>> heads = nn.ModuleDict({"digit": nn.Linear(8, 10), "parity": nn.Linear(8, 2)})
+        >>> heads["parity"](tg.ones(1, 8)).shape
+        (1, 2)
+        >>> list(heads.state_dict())
+        ['digit.weight', 'digit.bias', 'parity.weight', 'parity.bias']
+    """
+
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+    ) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]  # type: ignore[return-value]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
 
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
 
-    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
-        return self.extend(modules)
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
 
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end (named ``str(len(self))``); returns ``self``.
+    def keys(self) -> Iterable[str]:
+        """The keys, in insertion order."""
+        return self._modules.keys()
 
-        Examples:
-            >>> len(nn.ModuleList().append(nn.Linear(2, 3)))
-            1
-        """
-        self.add_module(str(len(self)), module)
-        return self
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return self._modules.values()  # type: ignore[return-value]
 
-    def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """``append`` each module of the iterable ``modules``; returns ``self`` (also ``+=``).
+    def items(self) -> Iterable[tuple[str, Module]]:
+        """The ``(key, module)`` pairs, in insertion order."""
+        return self._modules.items()  # type: ignore[return-value]
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace modules from a mapping or from ``(key, module)`` pairs.
 
         Raises:
-            TypeError: for a single module that is not a container.
-
-        Examples:
-            >>> layers = nn.ModuleList([nn.ReLU()])
-            >>> len(layers.extend([nn.Tanh(), nn.Sigmoid()]))
-            3
+            TypeError: for anything else, or a pair that is not of length 2.
         """
-        if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
-            raise TypeError("ModuleList.extend should be called with an iterable of modules, "
-                            f"got {type(modules).__name__}")
-        for module in modules:
-            self.append(module)
-        return self
+        if isinstance(modules, Module) and not isinstance(modules, ModuleDict):
+            raise TypeError(
+                "ModuleDict.update should be called with a mapping or an iterable "
+                f"of key/module pairs, but got {type(modules).__name__}"
+            )
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: expected (key, module) pairs, got {pair!r}")
+            self[pair[0]] = pair[1]
 
-    def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index`` (as ``list.insert``) and renumber.
+    def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
 
-        Examples:
-            >>> layers = nn.ModuleList([nn.ReLU(), nn.Tanh()])
-            >>> layers.insert(1, nn.Sigmoid())
-            >>> [type(m).__name__ for m in layers]
-            ['ReLU', 'Sigmoid', 'Tanh']
-        """
-        values = list(self._modules.values())
-        values.insert(index, module)
-        self.__dict__["_modules"] = {}
-        for m in values:
-            self.append(m)  # type: ignore[arg-type]
+    def clear(self) -> None:
+        """Remove every module."""
+        self._modules.clear()
