@@ -16,6 +16,7 @@ from hypothesis.extra import numpy as hnp
 import tinygrad4h03 as tg
 from tinygrad4h03 import deltarule, engine, nn
 from tinygrad4h03.nn import functional as F
+from tinygrad4h03.testing import assert_gradients_match
 
 REDUCTIONS = ("mean", "sum", "none")
 FEW = settings(max_examples=15)  # each test is parametrized over the reductions already
@@ -112,7 +113,8 @@ def test_sse_is_the_lectures_half_sum_of_squares() -> None:
 
 def test_mse_known_value() -> None:
     assert nn.MSELoss()(tg.tensor([1.0, 2.0, 4.0]), [1.0, 1.0, 1.0]).item() == pytest.approx(10 / 3)
-    np.testing.assert_allclose(nn.MSELoss("none")(tg.tensor([1.0, 3.0]), [0.0, 1.0]).numpy(), [1, 4])
+    losses = nn.MSELoss("none")(tg.tensor([1.0, 3.0]), [0.0, 1.0])
+    np.testing.assert_allclose(losses.numpy(), [1, 4])
 
 
 def test_cross_entropy_known_value_and_module_settings() -> None:
@@ -141,7 +143,9 @@ def test_fused_and_composed_cross_entropy_agree() -> None:
         np.testing.assert_allclose(fused.numpy(), composed.numpy(), rtol=1e-12)
         _scalar(fused).backward()
         _scalar(composed).backward()
-        np.testing.assert_allclose(fused_x.grad.numpy(), composed_x.grad.numpy(), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            fused_x.grad.numpy(), composed_x.grad.numpy(), rtol=1e-12, atol=1e-15
+        )
 
 
 def test_cross_entropy_graph_is_small() -> None:
@@ -280,3 +284,115 @@ def test_loss_modules_match_pytorch_modules() -> None:
             theirs(torch.tensor(x), torch.tensor(t)).item(), rel=1e-12)
     assert nn.MSELoss()(tg.tensor(x), x * 2).item() == pytest.approx(
         torch.nn.MSELoss()(torch.tensor(x), torch.tensor(x * 2)).item(), rel=1e-12)
+
+
+# ----------------------------------------------------------------- L1, smooth L1, Huber, BCE
+
+
+def _module_pair(torch: Any, ours: nn.Module, theirs: Any, x: np.ndarray, y: np.ndarray) -> None:
+    """Loss values and input gradients of a module here and in PyTorch, in float32."""
+    a, b = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, ref = ours(a, tg.tensor(y)), theirs(b, torch.tensor(y))
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)
+    w = np.random.default_rng(0).standard_normal(ref.shape).astype(np.float32)
+    (out * tg.tensor(w)).sum().backward()
+    (ref * torch.from_numpy(w)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_loss_modules_match_pytorch(reduction: str) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((4, 5)).astype(np.float32) * 3
+    y = rng.standard_normal((4, 5)).astype(np.float32)
+    y[0, :2] = x[0, :2]  # differences of exactly 0: the gradient there is 0 in both
+    for name, kwargs in [("L1Loss", {}), ("SmoothL1Loss", {}), ("SmoothL1Loss", {"beta": 0.3}),
+                         ("SmoothL1Loss", {"beta": 0.0}), ("HuberLoss", {}),
+                         ("HuberLoss", {"delta": 2.5})]:
+        ours = getattr(nn, name)(reduction=reduction, **kwargs)
+        theirs = getattr(torch.nn, name)(reduction=reduction, **kwargs)
+        _module_pair(torch, ours, theirs, x, y)
+        assert repr(ours) == repr(theirs)
+
+
+def test_smooth_l1_and_huber_known_answers() -> None:
+    d = tg.tensor([0.5, -3.0])
+    assert F.smooth_l1_loss(d, tg.zeros(2), reduction="none").tolist() == [0.125, 2.5]
+    assert F.huber_loss(d, tg.zeros(2), reduction="none", delta=2.0).tolist() == [0.125, 4.0]
+    # Huber is smooth L1 scaled by δ (β = δ)
+    x, y = tg.randn(10), tg.randn(10)
+    np.testing.assert_allclose(F.huber_loss(x, y, delta=0.7).item(),
+                               0.7 * F.smooth_l1_loss(x, y, beta=0.7).item(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="beta"):
+        F.smooth_l1_loss(x, y, beta=-1.0)
+    with pytest.raises(RuntimeError, match="delta"):
+        F.huber_loss(x, y, delta=0.0)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_modules_match_pytorch_with_weights(reduction: str) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    probs = rng.uniform(0.01, 0.99, (6, 3)).astype(np.float32)
+    logits = (rng.standard_normal((6, 3)) * 4).astype(np.float32)
+    y = rng.integers(0, 2, (6, 3)).astype(np.float32)
+    weight = rng.uniform(0.5, 2.0, (6, 3)).astype(np.float32)
+    pos = np.array([1.0, 3.0, 0.5], dtype=np.float32)
+    _module_pair(torch, nn.BCELoss(reduction=reduction), torch.nn.BCELoss(reduction=reduction),
+                 probs, y)
+    _module_pair(torch, nn.BCELoss(weight=weight, reduction=reduction),
+                 torch.nn.BCELoss(weight=torch.from_numpy(weight), reduction=reduction), probs, y)
+    _module_pair(torch, nn.BCEWithLogitsLoss(reduction=reduction),
+                 torch.nn.BCEWithLogitsLoss(reduction=reduction), logits, y)
+    _module_pair(torch, nn.BCEWithLogitsLoss(weight=weight, pos_weight=pos, reduction=reduction),
+                 torch.nn.BCEWithLogitsLoss(weight=torch.from_numpy(weight),
+                                            pos_weight=torch.from_numpy(pos),
+                                            reduction=reduction), logits, y)
+
+
+def test_bce_at_zero_and_one_is_clamped_like_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    x = np.array([0.0, 1.0, 0.0, 1.0, 1e-30, 0.5])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.3])
+    a, b = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out = F.binary_cross_entropy(a, tg.tensor(y), reduction="none")
+    ref = torch.nn.functional.binary_cross_entropy(b, torch.tensor(y), reduction="none")
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy())  # 0, 0, 100, 100, ...
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy())  # (x − y) / max(x(1 − x), 1e-12)
+
+
+def test_bce_with_logits_is_stable_for_huge_logits_and_exact_at_zero() -> None:
+    z = tg.tensor([-1000.0, 1000.0, 0.0, 0.0], requires_grad=True)
+    y = tg.tensor([1.0, 0.0, 1.0, 0.0])
+    loss = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+    np.testing.assert_allclose(loss.numpy(), [1000, 1000, np.log(2), np.log(2)], rtol=1e-6)
+    loss.sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [-1, 1, -0.5, 0.5])  # σ(z) − y, also at z = 0
+
+
+def test_bce_errors_name_the_problem() -> None:
+    with pytest.raises(ValueError, match=r"\(2, 1\)"):
+        F.binary_cross_entropy(tg.tensor([[0.5], [0.5]]), tg.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError, match="same as the input"):
+        nn.BCEWithLogitsLoss()(tg.zeros(3), tg.zeros(2))
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        nn.BCELoss()(tg.tensor([1.5]), tg.tensor([1.0]))
+    with pytest.raises(ValueError, match="reduction"):
+        nn.L1Loss(reduction="avg")
+
+
+def test_bce_is_differentiable_in_the_target_too() -> None:
+    # ∂ℓ/∂y = log(1 − x) − log x (PyTorch's); checked against finite differences, twice
+    x, y = np.array([0.2, 0.7, 0.5]), np.array([0.1, 0.9, 0.4])
+    assert_gradients_match(
+        lambda p, t: F.binary_cross_entropy(p, t, reduction="sum"), x, y, second_order=True
+    )
+
+
+def test_new_loss_modules_keep_weights_as_buffers() -> None:
+    loss = nn.BCEWithLogitsLoss(weight=[1.0, 2.0], pos_weight=[3.0, 4.0])
+    assert sorted(loss.state_dict()) == ["pos_weight", "weight"]
+    assert list(loss.parameters()) == []
