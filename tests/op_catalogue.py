@@ -8,7 +8,8 @@ both have (``xp`` is the module, ``tinygrad4h03`` or ``torch``, for ``cat``/``st
 the same examples.
 
 Inputs are moved into each operation's smooth domain by construction (positive bases and
-logarithms, divisors and ``relu``/``abs`` inputs away from 0, distinct values for ``max``).
+logarithms, divisors and ``relu``/``abs`` inputs away from 0, distinct values for ``amax`` and
+``max(dim)``).
 """
 
 from __future__ import annotations
@@ -69,13 +70,6 @@ def _dims(draw: st.DrawFn, ndim: int) -> Any:
         return _dim(draw, ndim)
     chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
     return tuple(d - ndim if draw(st.booleans()) else d for d in chosen)
-
-
-def _max_or_amax(xp: Any, a: Any, dim: Any, keepdim: bool) -> Any:
-    # tinygrad4h03's max(dim) returns the values (API.md); PyTorch's equivalent is amax.
-    if xp is tg:
-        return a.max(dim=dim, keepdim=keepdim)
-    return a.amax(dim=dim, keepdim=keepdim)
 
 
 # --------------------------------------------------------------------------- elementwise
@@ -173,15 +167,23 @@ def _reduction(draw: st.DrawFn, method: str) -> Example:
     shape = draw(shapes())
     dim, keepdim = _dims(draw, len(shape)), draw(st.booleans())
     label = f"{method}(dim={dim}, keepdim={keepdim}) {shape}"
-    if method == "max":
-        fn = partial(_max_fn, dim=dim, keepdim=keepdim)
-        return Example(fn, (draw(distinct_arrays(shape)),), label)
     fn = partial(_reduce_fn, method=method, dim=dim, keepdim=keepdim)
-    return Example(fn, (draw(arrays(shape)),), label)
+    distinct = method in ("amax", "amin")  # no ties: finite differences see one maximum
+    return Example(fn, (draw(distinct_arrays(shape) if distinct else arrays(shape)),), label)
 
 
-def _max_fn(xp: Any, t: Any, *, dim: Any, keepdim: bool) -> Any:
-    return _max_or_amax(xp, t, dim, keepdim)
+@st.composite
+def _max_dim(draw: st.DrawFn, method: str) -> Example:
+    # max(dim)/min(dim): the values of the named tuple (values, indices), as PyTorch's.
+    shape = draw(shapes(min_dims=1))
+    dim, keepdim = _dim(draw, len(shape)), draw(st.booleans())
+    fn = partial(_values_fn, method=method, dim=dim, keepdim=keepdim)
+    label = f"{method}(dim={dim}, keepdim={keepdim}).values {shape}"
+    return Example(fn, (draw(distinct_arrays(shape)),), label)
+
+
+def _values_fn(xp: Any, t: Any, *, method: str, dim: int, keepdim: bool) -> Any:
+    return getattr(t, method)(dim, keepdim=keepdim).values
 
 
 def _reduce_fn(xp: Any, t: Any, *, method: str, dim: Any, keepdim: bool) -> Any:
@@ -394,7 +396,10 @@ OPS: dict[str, st.SearchStrategy[Example]] = {
     "tanh": _unary(lambda t: t.tanh(), "tanh"),
     "sum": _reduction("sum"),
     "mean": _reduction("mean"),
-    "max": _reduction("max"),
+    "amax": _reduction("amax"),
+    "amin": _reduction("amin"),
+    "max_dim": _max_dim("max"),
+    "min_dim": _max_dim("min"),
     "softmax": _softmax("softmax"),
     "log_softmax": _softmax("log_softmax"),
     "reshape": _reshape("reshape"),

@@ -187,7 +187,7 @@ def test_requires_grad_and_is_leaf() -> None:
 
 def test_dim_may_be_spelled_axis() -> None:
     x = tg.tensor(np.arange(6.0).reshape(2, 3))
-    assert x.sum(axis=1).shape == x.max(axis=-1).shape == (2,)
+    assert x.sum(axis=1).shape == x.max(axis=-1).values.shape == (2,)
     assert x.mean(axis=(0, 1), keepdims=True).shape == (1, 1)
     np.testing.assert_allclose(x.softmax(axis=0).numpy().sum(axis=0), [1.0, 1.0, 1.0])
     np.testing.assert_allclose(x.log_softmax(axis=0).numpy(), x.log_softmax(dim=0).numpy())
@@ -496,7 +496,7 @@ def test_full_and_arange_infer_dtypes_as_pytorch() -> None:
     assert tg.arange(0, 1, 0.5).dtype == np.float32
 
 
-@pytest.mark.parametrize("reduction", ["sum", "mean", "max"])
+@pytest.mark.parametrize("reduction", ["sum", "mean", "amax"])
 def test_an_empty_dim_tuple_reduces_every_dim_as_pytorch(reduction: str) -> None:
     x = tg.tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
     everything = getattr(x, reduction)()

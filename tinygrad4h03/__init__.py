@@ -47,6 +47,11 @@ from .engine import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import return_types as return_types
+from .tensor import amax as amax
+from .tensor import amin as amin
+from .tensor import max as max  # noqa: A004  (torch.max)
+from .tensor import min as min  # noqa: A004
 from .tensor import (
     AnomalyError,
     ShapeError,

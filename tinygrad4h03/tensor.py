@@ -13,6 +13,7 @@ tensor; only floating tensors can require gradients, and ``t.grad.dtype == t.dty
 
 from __future__ import annotations
 
+import builtins
 import numbers
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, rules
+from . import engine, return_types, rules
 from .engine import _state
 from .rules import Rule, sum_to_shape
 
@@ -124,7 +125,7 @@ def _normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
 
 
 def _normalize_dim(dim: int, ndim: int, op: str) -> int:
-    size = max(ndim, 1)
+    size = builtins.max(ndim, 1)
     if not -size <= dim < size:
         raise IndexError(
             f"{op}: dimension out of range (expected to be in range of "
@@ -306,7 +307,8 @@ class Tensor:
     A tensor holds its values in a NumPy array (``t.numpy()``, ``np.asarray(t)``). Every
     operation on tensors that require grad records a node (``grad_fn``, the operation's rule in
     ``rules.py``); then ``backward()`` sweeps the graph from the output back to the leaves, and
-    each node turns ``g = ∂E/∂out`` into ``∂E/∂input`` with its vector-Jacobian product: the chain rule.
+    each node turns ``g = ∂E/∂out`` into ``∂E/∂input`` with its vector-Jacobian product: the
+    chain rule.
 
     Operators take a tensor or a number on either side and broadcast as NumPy does; the gradient
     of a broadcast operand is summed back to its shape:
@@ -1299,7 +1301,7 @@ class Tensor:
         count = self._data.size if axes is None else int(np.prod([self.shape[d] for d in axes]))
         return self.sum(axes, bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))) / count
 
-    def max(
+    def amax(
         self,
         dim: Any = None,
         keepdim: bool | None = None,
@@ -1307,56 +1309,131 @@ class Tensor:
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
-        """The largest values over ``dim`` (all dims when ``None``): PyTorch's ``amax``.
+        """The largest values over ``dim`` (an int, a tuple, or ``None`` for all dims).
 
-        Only the values are returned (PyTorch's ``max(dim)`` also returns indices; use ``argmax``).
-        The gradient goes to the maximal entries, split evenly between ties. ``amax`` is an alias.
+        The gradient goes to the maximal entries, split evenly between ties (as ``torch.amax``).
 
         Args:
-            dim: the dims to reduce (an int or a tuple); ``None`` reduces all.
+            dim: the dims to reduce; ``None`` reduces all.
             keepdim: keep each reduced dim with size 1.
             axis: NumPy's name for ``dim``.
             keepdims: NumPy's name for ``keepdim``.
 
         Raises:
-            RuntimeError: for an empty tensor.
+            IndexError: when a reduced dim has size 0.
 
         Shapes:
             As ``sum``.
 
         Examples:
-            >>> x = tg.tensor([2.0, 2.0, 1.0], requires_grad=True)
-            >>> x.max().backward()
+            >>> x = tg.tensor([[2.0, 2.0], [1.0, 3.0]], requires_grad=True)
+            >>> x.amax(1).sum().backward()
             >>> x.grad
-            tensor([0.5, 0.5, 0. ])
+            tensor([[0.5, 0.5], [0. , 1. ]])
         """
-        axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "max")
+        axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "amax")
         keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
-        if self._data.size == 0:
-            raise RuntimeError(f"max: cannot reduce an empty tensor of shape {self.shape}")
+        _check_reduced_sizes(self, axes, "amax")
         return _apply(rules.MAX, self, axis=axes, keepdims=keep)
 
-    amax = max
-    """An alias of ``max``."""
-
-    def min(self, dim: Any = None, keepdim: bool | None = None, **aliases: Any) -> Tensor:
-        """The smallest values over ``dim``, computed as ``-(-self).max(...)``.
-
-        The gradient goes to the minimal entries, split evenly between ties (as for ``max``).
+    def amin(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Tensor:
+        """The smallest values over ``dim``, computed as ``-(-self).amax(...)``; ties split evenly.
 
         Args:
-            dim: the dims to reduce (an int or a tuple); ``None`` reduces all.
+            dim: the dims to reduce; ``None`` reduces all.
             keepdim: keep each reduced dim with size 1.
-            **aliases: ``axis=`` and ``keepdims=``, as for ``max``.
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
 
-        Shapes:
-            As ``sum``.
+        Examples:
+            >>> tg.tensor([[1.0, 5.0], [3.0, 2.0]]).amin(0)
+            tensor([1., 2.])
+        """
+        return -((-self).amax(dim, keepdim, axis=axis, keepdims=keepdims))
+
+    def max(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Any:
+        """The largest value; with ``dim``, the named tuple ``(values, indices)`` along it.
+
+        As PyTorch: ``t.max()`` is a tensor (the gradient split evenly between ties), and
+        ``t.max(dim)`` returns ``tg.return_types.max(values, indices)`` — ``_, predicted =
+        out.max(1)`` — where ``indices`` is the first maximal position along ``dim`` and the
+        gradient of ``values`` goes to that position only. (``amax`` keeps the values only.)
+
+        Args:
+            dim: one dim to reduce; ``None`` for the whole tensor.
+            keepdim: keep ``dim`` with size 1 in both results.
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
+
+        Raises:
+            IndexError: when the reduced dim has size 0 (or the tensor is empty, without dim).
+
+        Examples:
+            >>> values, indices = tg.tensor([[1.0, 5.0], [3.0, 2.0]]).max(1)
+            >>> values, indices
+            (tensor([5., 3.]), tensor([1, 0]))
+            >>> tg.tensor([1.0, 4.0]).max()
+            tensor(4.)
+        """
+        return self._extreme(dim, keepdim, axis, keepdims, "max")
+
+    def min(
+        self,
+        dim: Any = None,
+        keepdim: bool | None = None,
+        *,
+        axis: Any = None,
+        keepdims: bool | None = None,
+    ) -> Any:
+        """The smallest value; with ``dim``, the named tuple ``(values, indices)``, as ``max``.
+
+        Args:
+            dim: one dim to reduce; ``None`` for the whole tensor.
+            keepdim: keep ``dim`` with size 1 in both results.
+            axis: NumPy's name for ``dim``.
+            keepdims: NumPy's name for ``keepdim``.
 
         Examples:
             >>> tg.tensor([[1.0, 5.0], [3.0, 2.0]]).min(0)
-            tensor([1., 2.])
+            tinygrad4h03.return_types.min(
+            values=tensor([1., 2.]),
+            indices=tensor([0, 1]))
         """
-        return -((-self).max(dim, keepdim, **aliases))
+        return self._extreme(dim, keepdim, axis, keepdims, "min")
+
+    def _extreme(self, dim: Any, keepdim: Any, axis: Any, keepdims: Any, op: str) -> Any:
+        dim = _pick("dim", dim, "axis", axis, None)
+        keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
+        if dim is None:
+            if keep:
+                raise TypeError(f"{op}: keepdim needs a dim")
+            _check_reduced_sizes(self, None, op)
+            return self.amax() if op == "max" else self.amin()
+        if not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{op}: dim must be an int, got {dim!r} (amax/amin take tuples)")
+        d = _normalize_dim(dim, self.ndim, op)
+        _check_reduced_sizes(self, (d,), op)
+        find = np.argmax if op == "max" else np.argmin
+        picked = np.expand_dims(find(self._data, axis=d), d) if self.ndim else np.asarray(0)
+        values = self[_along(self.shape, d, picked)] if self.ndim else self * 1
+        if not keep and self.ndim:
+            values, picked = values.squeeze(d), picked.squeeze(d)
+        result = return_types.max if op == "max" else return_types.min
+        return result(values, Tensor._wrap(picked.astype(np.int64)))
 
     def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """sᵢ = exp(xᵢ) / Σₖ exp(xₖ) along ``dim``, with the max subtracted first (stable).
@@ -1754,6 +1831,68 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     """
     cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition, dtype=bool)
     return _apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """``input.max(dim, keepdim)``, as ``torch.max``: a tensor, or ``(values, indices)``.
+
+    Examples:
+        >>> _, predicted = tg.max(tg.tensor([[0.1, 0.9], [0.8, 0.2]]), 1)
+        >>> predicted
+        tensor([1, 0])
+    """
+    return input.max(dim, keepdim)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """``input.min(dim, keepdim)``, as ``torch.min``: a tensor, or ``(values, indices)``.
+
+    Examples:
+        >>> tg.min(tg.tensor([3.0, 1.0, 2.0]))
+        tensor(1.)
+    """
+    return input.min(dim, keepdim)
+
+
+def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """``input.amax(dim, keepdim)``: the largest values, ties sharing the gradient.
+
+    Examples:
+        >>> tg.amax(tg.tensor([[1.0, 4.0], [5.0, 2.0]]), dim=(0, 1))
+        tensor(5.)
+    """
+    return input.amax(dim, keepdim)
+
+
+def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """``input.amin(dim, keepdim)``: the smallest values, ties sharing the gradient.
+
+    Examples:
+        >>> tg.amin(tg.tensor([[1.0, 4.0], [5.0, 2.0]]), dim=1)
+        tensor([1., 2.])
+    """
+    return input.amin(dim, keepdim)
+
+
+def _check_reduced_sizes(t: Tensor, axes: tuple[int, ...] | None, op: str) -> None:
+    """PyTorch's errors for reducing over nothing (a max of no elements is undefined)."""
+    if axes is None and t.numel() == 0:
+        raise RuntimeError(
+            f"{op}: expected a reduction dim to be given for an empty tensor of shape "
+            f"{t.shape}; give `dim`"
+        )
+    for d in axes or ():
+        if t.ndim and t.shape[d] == 0:
+            raise IndexError(
+                f"{op}: expected reduction dim {d} to have non-zero size (shape {t.shape})"
+            )
+
+
+def _along(shape: tuple[int, ...], dim: int, picked: np.ndarray) -> tuple[Any, ...]:
+    """The index that takes ``picked[..]`` (keepdim-shaped) along ``dim``: take_along_axis."""
+    grids = list(np.indices(picked.shape, sparse=True))
+    grids[dim] = picked
+    return tuple(grids)
 
 
 def _tensor_list(tensors: Sequence[Any], op: str) -> list[Tensor]:

@@ -1,0 +1,48 @@
+"""return_types.py: the named tuples that some tensor methods return (``torch.return_types``).
+
+``t.max(dim)`` and ``t.min(dim)`` return ``(values, indices)`` as a named tuple: unpack it
+(``_, predicted = out.max(1)``) or read ``.values`` and ``.indices``.
+
+Examples:
+    >>> result = tg.tensor([[1.0, 5.0], [3.0, 2.0]]).max(1)
+    >>> result.values, result.indices
+    (tensor([5., 3.]), tensor([1, 0]))
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class _ValuesIndices(NamedTuple):
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return (
+            f"tinygrad4h03.return_types.{type(self).__name__}(\n"
+            f"values={self.values!r},\nindices={self.indices!r})"
+        )
+
+
+class max(_ValuesIndices):
+    """``(values, indices)`` of ``t.max(dim)``.
+
+    Examples:
+        >>> values, indices = tg.tensor([2.0, 7.0, 7.0]).max(0)
+        >>> values.item(), indices.item()
+        (7.0, 1)
+    """
+
+    __slots__ = ()
+
+
+class min(_ValuesIndices):
+    """``(values, indices)`` of ``t.min(dim)``.
+
+    Examples:
+        >>> tg.tensor([[4.0, 1.0]]).min(dim=1).indices
+        tensor([1])
+    """
+
+    __slots__ = ()
