@@ -312,7 +312,7 @@ def _models(torch: Any, dtype: Any) -> tuple[nn.Sequential, Any]:
     ours = nn.Sequential(nn.Linear(3, 5, dtype=dtype), nn.Tanh(), nn.Linear(5, 2, dtype=dtype))
     theirs = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2))
     theirs.to(torch.float64 if dtype == np.float64 else torch.float32)
-    theirs.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in ours.state_dict().items()})
     return ours, theirs
 
 
