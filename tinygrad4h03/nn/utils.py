@@ -72,8 +72,9 @@ def clip_grad_norm_(
             "scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
         )
     coefficient = min(1.0, float(max_norm) / (float(total) + 1e-6))
-    for g in grads:
-        g *= g.dtype.type(coefficient)
+    with np.errstate(invalid="ignore"):  # an infinite norm: inf · 0 = NaN, as in PyTorch
+        for g in grads:
+            g *= g.dtype.type(coefficient)
     return Tensor(total)
 
 
