@@ -224,18 +224,19 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         store = self.__dict__
         params, modules, buffers = (store.get(k) for k in ("_parameters", "_modules", "_buffers"))
+        # PyTorch's order: a name declared as a parameter only takes a Parameter (or None)
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
             self._forget(name, keep="_parameters")
             params[name] = value
+        elif params is not None and name in params:
+            self._set_registered(params, name, value, Parameter, "parameter")
         elif isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._forget(name, keep="_modules")
             modules[name] = value
-        elif params is not None and name in params:
-            self._set_registered(params, name, value, Parameter, "parameter")
         elif modules is not None and name in modules:
             self._set_registered(modules, name, value, Module, "child module")
         elif buffers is not None and name in buffers:
@@ -963,8 +964,10 @@ class _ModuleSequence(Module):
             self.append(module)
         return self
 
-    def insert(self, index: int, module: Module) -> None:
+    def insert(self, index: int, module: Module) -> Any:
         """Insert ``module`` before position ``index`` (negative counts from the end), renumbering.
+
+        Returns ``self`` for a ``Sequential`` and ``None`` for a ``ModuleList``, as PyTorch.
 
         Raises:
             IndexError: for an index outside ``[-len, len]``.
@@ -982,9 +985,10 @@ class _ModuleSequence(Module):
         modules = list(self._modules.values())
         modules.insert(index, module)
         self._renumber(modules)
+        return self if isinstance(self, Sequential) else None
 
-    def pop(self, index: int = -1) -> Module:
-        """Remove the module at ``index`` (the last by default), renumber, and return it."""
+    def pop(self, index: int) -> Module:
+        """Remove the module at ``index``, renumber the rest, and return it."""
         module = self[index]
         del self[index]
         return module
@@ -1006,7 +1010,7 @@ class Sequential(_ModuleSequence):
         (4, 5)
         >>> len(net), type(net[-1]).__name__, len(net[:2])
         (3, 'Linear', 2)
-        >>> net.insert(1, nn.Dropout(0.1)); [type(m).__name__ for m in net]
+        >>> _ = net.insert(1, nn.Dropout(0.1)); [type(m).__name__ for m in net]
         ['Linear', 'Dropout', 'Sigmoid', 'Linear']
     """
 
@@ -1145,7 +1149,7 @@ class ModuleDict(Module):
         """Add or replace modules from a mapping or from ``(key, module)`` pairs.
 
         Raises:
-            TypeError: for anything else, or a pair that is not of length 2.
+            TypeError: for anything else; ValueError: for a pair that is not of length 2.
         """
         if isinstance(modules, Module) and not isinstance(modules, ModuleDict):
             raise TypeError(
@@ -1153,9 +1157,16 @@ class ModuleDict(Module):
                 f"of key/module pairs, but got {type(modules).__name__}"
             )
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
-        for pair in pairs:
-            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(f"ModuleDict.update: expected (key, module) pairs, got {pair!r}")
+        for number, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)):
+                raise TypeError(
+                    f"ModuleDict.update: element #{number} should be a (key, module) "
+                    f"pair, got {type(pair).__name__}"
+                )
+            if len(pair) != 2:
+                raise ValueError(
+                    f"ModuleDict.update: element #{number} has length {len(pair)}; 2 is required"
+                )
             self[pair[0]] = pair[1]
 
     def pop(self, key: str) -> Module:
