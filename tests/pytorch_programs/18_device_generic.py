@@ -34,5 +34,5 @@ print(torch.empty(3).device, torch.arange(3, device=device).tolist())
 try:
     torch.zeros(1, device="cuda")
     print("cuda available")
-except (RuntimeError, AssertionError) as error:
-    print("asking for cuda raises", type(error).__name__ in ("RuntimeError", "AssertionError"))
+except (RuntimeError, AssertionError):
+    print("asking for cuda raises")
