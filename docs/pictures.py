@@ -10,6 +10,8 @@
 - ``digits``: ``tinygrad4h03 digits --plot``: the lecture network's loss curve and the five
   digits with their class probabilities (needs matplotlib).
 - ``performance``: ``benchmarks/plot.py`` over the recorded reference run (needs matplotlib).
+- ``dropout``, ``vanishing``, ``conv``: ``tinygrad4h03 digits --hidden sigmoid --dropout 0.2``,
+  ``tinygrad4h03 vanishing`` and ``tinygrad4h03 conv``, each with ``--plot`` (needs matplotlib).
 """
 
 from __future__ import annotations
@@ -84,7 +86,35 @@ def draw_performance(out: Path) -> list[Path]:
     return [path]
 
 
-PICTURES = {"graphs": draw_graphs, "digits": draw_digits, "performance": draw_performance}
+def _command_picture(out: Path, name: str, *arguments: str) -> list[Path]:
+    """``tinygrad4h03 ARGUMENTS --plot out/NAME``: a picture the command line draws."""
+    path = out / name
+    command = [sys.executable, "-m", "tinygrad4h03", *arguments, "--plot", str(path)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [path]
+
+
+def draw_dropout(out: Path) -> list[Path]:
+    return _command_picture(out, "dropout.png", "digits", "--hidden", "sigmoid", "--dropout",
+                            "0.2", "--method", "deltarule", "--quiet")
+
+
+def draw_vanishing(out: Path) -> list[Path]:
+    return _command_picture(out, "vanishing.png", "vanishing")
+
+
+def draw_conv(out: Path) -> list[Path]:
+    return _command_picture(out, "conv.png", "conv", "--method", "deltarule", "--quiet")
+
+
+PICTURES = {
+    "graphs": draw_graphs,
+    "digits": draw_digits,
+    "performance": draw_performance,
+    "dropout": draw_dropout,
+    "vanishing": draw_vanishing,
+    "conv": draw_conv,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
