@@ -16,8 +16,7 @@ from typing import Any, SupportsIndex, overload
 class Size(tuple[int, ...]):
     """A shape: a tuple of non-negative ints, as ``torch.Size``.
 
-    Args:
-        sizes: an iterable of ints (``Size([2, 3])``); nothing gives the 0-d shape ``()``.
+    Built from an iterable of ints (``Size([2, 3])``); ``Size()`` is the 0-d shape ``()``.
 
     Raises:
         TypeError: for an element that is not an int.
