@@ -2,20 +2,24 @@
 PyTorch script. It runs twice in fresh processes, once with PyTorch and once with ``import torch``
 resolving to tinygrad4h03 (``tests/pytorch_programs/torch_shim.py``, placed first on
 ``sys.path``), and the two printouts must agree line by line: the words exactly (up to the
-package's name, ``torch.float32`` against ``tinygrad4h03.float32``, and spacing), the
-numbers to a float32 tolerance. A program sets a looser tolerance with a header line
-``# compare: rtol=... atol=...``. Programs whose results depend on the random stream print only
-what does not (random streams differ between PyTorch and tinygrad4h03 on purpose).
+package's name, ``torch.float32`` against ``tinygrad4h03.float32``, and spacing), the numbers
+to a float32 tolerance. A program sets a looser tolerance with a header line ``# compare:
+rtol=... atol=...``. Programs whose results depend on the random stream print only what does
+not (random streams differ between PyTorch and tinygrad4h03 on purpose). PyTorch's printout is
+cached per program and package versions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,9 @@ PROGRAM_DIR = Path(__file__).parent / "pytorch_programs"
 PROGRAMS = sorted(PROGRAM_DIR.glob("[0-9][0-9]_*.py"))
 REPO_ROOT = Path(__file__).parent.parent
 TIMEOUT_S = 300
+# PyTorch's printout depends only on the program and the versions below: it is kept between
+# sessions (keyed by both), so a second test run starts only the tinygrad4h03 processes
+CACHE_DIR = Path(tempfile.gettempdir()) / "tinygrad4h03-pytorch-printouts"
 
 # What each program still needs from tinygrad4h03 (issue 12); an entry is dropped as soon as
 # the program runs and matches. strict=False: a helper may land the feature at any time.
@@ -128,6 +135,18 @@ def _output(process: subprocess.Popen, program: Path, who: str) -> str:
     return stdout
 
 
+def _cached_printout(program: Path) -> Path:
+    """Where PyTorch's printout of ``program`` is kept, under the versions that produced it."""
+    versions = []
+    for package in ("torch", "numpy", "scikit-learn"):
+        try:
+            versions.append(version(package))
+        except PackageNotFoundError:
+            versions.append("-")
+    digest = hashlib.sha256(program.read_bytes() + " ".join(versions).encode()).hexdigest()
+    return CACHE_DIR / f"{program.stem}-{digest[:16]}.txt"
+
+
 def _cases() -> list:
     return [
         pytest.param(
@@ -142,15 +161,21 @@ def _cases() -> list:
 @pytest.mark.parametrize("program", _cases())
 def test_program_prints_what_pytorch_prints(program: Path, shim_path: Path, tmp_path: Path) -> None:
     pytest.importorskip("torch")
+    cached = _cached_printout(program)
     # both at once: the two runs are independent, and the wall time halves on two cores
-    with_torch = _start(program, tmp_path / "torch")
+    with_torch = None if cached.exists() else _start(program, tmp_path / "torch")
     with_ours = _start(program, tmp_path / "tinygrad4h03", extra_path=shim_path)
     try:
-        expected = _output(with_torch, program, "PyTorch")
+        if with_torch is None:
+            expected = cached.read_text()
+        else:
+            expected = _output(with_torch, program, "PyTorch")
+            CACHE_DIR.mkdir(exist_ok=True)
+            cached.write_text(expected)
         actual = _output(with_ours, program, "tinygrad4h03")
     finally:
         for process in (with_torch, with_ours):
-            if process.poll() is None:
+            if process is not None and process.poll() is None:
                 process.kill()
                 process.communicate()
     assert expected.strip(), f"{program.name} printed nothing under PyTorch"
@@ -183,3 +208,26 @@ def test_the_comparison_rejects_different_words_numbers_or_lines(
     torch_line: str, ours: str
 ) -> None:
     assert _mismatch(torch_line, ours, DEFAULT_RTOL, DEFAULT_ATOL) is not None
+
+
+def test_the_shim_gives_tinygrad4h03_modules_and_no_second_copy(shim_path: Path) -> None:
+    script = (
+        "import torch, tinygrad4h03\n"
+        "import torch.nn as nn\n"
+        "import torch.nn.functional as F\n"
+        "assert torch is tinygrad4h03 and nn is tinygrad4h03.nn\n"
+        "assert F is tinygrad4h03.nn.functional and torch.nn.Linear is tinygrad4h03.nn.Linear\n"
+        "import sys\n"
+        "mods = sys.modules\n"
+        "assert all(mods[n].__name__[:12] == 'tinygrad4h03' for n in mods if n[:6] == 'torch.')\n"
+        "try:\n"
+        "    import torch.no_such_module\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error.name)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shim_path), str(REPO_ROOT)]))
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "torch.no_such_module"
