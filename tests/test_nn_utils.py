@@ -22,6 +22,7 @@ from tinygrad4h03.nn.utils import (
 def _models_with_gradients(scale: float, seed: int) -> tuple[nn.Module, Any]:
     """The same small model here and in PyTorch, with the same gradients (one without)."""
     torch = pytest.importorskip("torch")
+    torch.manual_seed(seed)
     theirs = torch.nn.Sequential(
         torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2), torch.nn.Linear(2, 2)
     )
@@ -48,11 +49,11 @@ def test_clip_grad_norm_matches_pytorch(
     total = clip_grad_norm_(ours.parameters(), max_norm, norm_type)
     expected = torch.nn.utils.clip_grad_norm_(theirs.parameters(), max_norm, norm_type)
     assert isinstance(total, tg.Tensor) and total.shape == () and total.dtype == np.float32
-    np.testing.assert_allclose(total.item(), expected.item(), rtol=1e-5)
+    np.testing.assert_allclose(total.item(), expected.item(), rtol=1e-4)
     for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
         assert (p.grad is None) == (q.grad is None)
         if p.grad is not None:
-            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5, atol=1e-7)
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-4, atol=1e-6)
 
 
 def test_clip_grad_norm_by_hand() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .. import creation, rules
+from ..autograd import increment_version
 from ..tensor import ShapeError, Tensor, where
 
 __all__ = [
@@ -744,10 +745,12 @@ def _update_running(
     means = running_mean.numpy()
     means *= 1 - momentum
     means += momentum * mean.numpy().reshape(-1)
+    increment_version(running_mean)
     if running_var is not None:
         variances = running_var.numpy()
         variances *= 1 - momentum
         variances += momentum * var.numpy().reshape(-1) * (count / (count - 1))
+        increment_version(running_var)
 
 
 def _affine(
@@ -1189,6 +1192,7 @@ def _renormalise(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type
     too_long = norms > max_norm
     scale = max_norm / (norms[too_long] + 1e-7)
     table[used[too_long]] *= scale[:, None].astype(table.dtype)
+    increment_version(weight)
 
 
 def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:

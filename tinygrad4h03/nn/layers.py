@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import increment_version
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -845,6 +846,7 @@ class Embedding(Module):
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight.numpy()[self.padding_idx] = 0
+            increment_version(self.weight)
 
     def forward(self, input: Any) -> Tensor:
         """``F.embedding`` with this layer's table and settings."""
@@ -914,6 +916,7 @@ class _BatchNorm(Module):
             self.running_mean.numpy()[...] = 0
             self.running_var.numpy()[...] = 1
             self.num_batches_tracked.numpy()[...] = 0
+            increment_version([self.running_mean, self.running_var, self.num_batches_tracked])
 
     def reset_parameters(self) -> None:
         """Reset the running statistics, and γ = 1, β = 0."""
@@ -932,6 +935,7 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.numpy()[...] += 1
+            increment_version(self.num_batches_tracked)
             if self.momentum is None:  # a cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked.numpy())
         use_batch = self.training or self.running_mean is None

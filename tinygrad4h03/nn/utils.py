@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import increment_version
 from ..tensor import Tensor, cat
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
@@ -60,7 +61,8 @@ def clip_grad_norm_(
         >>> w.grad
         tensor([0.6, 0.8])
     """
-    grads = [p.grad.numpy() for p in _tensors(parameters) if p.grad is not None]
+    tensors = [p.grad for p in _tensors(parameters) if p.grad is not None]
+    grads = [g.numpy() for g in tensors]
     if not grads:
         return Tensor(np.array(0.0, dtype=np.float32))
     norms = np.array([np.linalg.norm(g.reshape(-1), ord=norm_type) for g in grads])
@@ -75,6 +77,7 @@ def clip_grad_norm_(
     with np.errstate(invalid="ignore"):  # an infinite norm: inf · 0 = NaN, as in PyTorch
         for g in grads:
             g *= g.dtype.type(coefficient)
+    increment_version(tensors)
     return Tensor(total)
 
 
@@ -99,6 +102,7 @@ def clip_grad_value_(
         if p.grad is not None:
             g = p.grad.numpy()
             np.clip(g, -limit, limit, out=g)
+            increment_version(p.grad)
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -137,4 +141,5 @@ def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:
     for p in params:
         target = p.numpy()
         np.copyto(target, values[start : start + target.size].reshape(target.shape))
+        increment_version(p)
         start += target.size
