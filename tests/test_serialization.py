@@ -500,6 +500,15 @@ def test_safetensors_refuses_what_it_cannot_hold(tmp_path: Path) -> None:
         tg.load(path)
 
 
+def test_a_bfloat16_safetensors_file_is_refused_naming_the_dtype(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    path = tmp_path / "bf16.safetensors"
+    safetensors_torch.save_file({"w": torch.ones(2, dtype=torch.bfloat16)}, str(path))
+    with pytest.raises(ValueError, match=r"bf16\.safetensors' holds BF16 tensors"):
+        tg.load(path)
+
+
 def test_without_the_safetensors_package_the_error_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -604,7 +604,13 @@ def _load_safetensors(path: PathLike, name: str) -> dict[str, Tensor | np.ndarra
         data = file.read()
     try:
         arrays = backend.load(data)
-    except Exception as error:  # SafetensorError, or a dtype NumPy lacks (bfloat16)
+    except KeyError as error:  # the library's lookup of a dtype NumPy lacks
+        raise ValueError(
+            f"tg.load: {name!r} holds {error.args[0]} tensors, a dtype NumPy has "
+            "no equivalent of; convert them (e.g. to float32) where the file was "
+            "written"
+        ) from None
+    except Exception as error:  # SafetensorError: a damaged or truncated file
         raise ValueError(
             f"tg.load: {name!r} is not a readable safetensors file ({error})"
         ) from None
