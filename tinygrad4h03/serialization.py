@@ -81,7 +81,7 @@ def save(obj: Any, f: FileLike) -> None:
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     save({"model": model.state_dict(), "epoch": 7}, os.path.join(folder, "a.pth"))
         ...     checkpoint = load(os.path.join(folder, "a.pth"))
-        >>> checkpoint["epoch"], checkpoint["model"]["weight"].shape
+        >>> checkpoint["epoch"], tuple(checkpoint["model"]["weight"].shape)
         (7, (2, 3))
     """
     if _is_safetensors(f):
@@ -230,6 +230,7 @@ def _safe_entry_name(name: str) -> bool:
     """Whether ``np.load`` gives the entry back under exactly this name."""
     return (
         name.isprintable()
+        and "\\" not in name  # zipfile turns it into "/" on Windows
         and not name.endswith(".npy")
         and name not in _RESERVED
         and len(name.encode()) <= 200
