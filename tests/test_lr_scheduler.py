@@ -29,6 +29,44 @@ SCHEDULES: list[tuple[str, dict[str, Any]]] = [
     ("CosineAnnealingLR", {"T_max": 4, "eta_min": 0.01}),  # past T_max: the cosine rises again
     ("LambdaLR", {"lr_lambda": lambda epoch: 0.95**epoch}),
     ("LambdaLR", {"lr_lambda": [lambda e: 1 / (e + 1), lambda e: 1 + e % 3]}),
+    ("MultiplicativeLR", {"lr_lambda": lambda epoch: 0.9}),
+    ("MultiplicativeLR", {"lr_lambda": [lambda e: 0.5 if e % 2 else 1.0, lambda e: 0.95]}),
+    ("ConstantLR", {}),
+    ("ConstantLR", {"factor": 0.5, "total_iters": 4}),
+    ("LinearLR", {"start_factor": 0.2, "total_iters": 6}),
+    ("LinearLR", {"start_factor": 1.0, "end_factor": 0.1, "total_iters": 10}),
+    ("PolynomialLR", {}),
+    ("PolynomialLR", {"total_iters": 8, "power": 2.0}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 3}),
+    ("CosineAnnealingWarmRestarts", {"T_0": 2, "T_mult": 2, "eta_min": 0.001}),
+    ("OneCycleLR", {"max_lr": 0.5, "total_steps": 15}),
+    (
+        "OneCycleLR",
+        {
+            "max_lr": [0.5, 0.2],
+            "epochs": 3,
+            "steps_per_epoch": 5,
+            "anneal_strategy": "linear",
+            "three_phase": True,
+            "pct_start": 0.4,
+        },
+    ),
+]
+
+
+CLOSED_FORMS = [
+    case
+    for case in SCHEDULES
+    if case[0]
+    in {
+        "StepLR",
+        "MultiStepLR",
+        "ExponentialLR",
+        "CosineAnnealingLR",
+        "ConstantLR",
+        "LinearLR",
+        "PolynomialLR",
+    }
 ]
 
 
@@ -69,17 +107,24 @@ def test_rates_equal_pytorch(name: str, kwargs: dict[str, Any]) -> None:
     mine = _rates(ours, getattr(lr_scheduler, name)(ours, **kwargs))
     reference = _rates(theirs, getattr(torch.optim.lr_scheduler, name)(theirs, **kwargs))
     assert mine == reference  # the same formulas in the same order: equal floats
-    assert [g["initial_lr"] for g in ours.param_groups] == [0.1, 0.03]
+    assert [g["momentum"] for g in ours.param_groups] == [  # OneCycleLR cycles it
+        g["momentum"] for g in theirs.param_groups
+    ]
+    assert [g["initial_lr"] for g in ours.param_groups] == [
+        g["initial_lr"] for g in theirs.param_groups
+    ]  # (OneCycleLR sets its own)
 
 
-@pytest.mark.parametrize(("name", "kwargs"), SCHEDULES[:7], ids=_schedule_id)
+@pytest.mark.parametrize(("name", "kwargs"), CLOSED_FORMS, ids=_schedule_id)
 def test_closed_forms_hold(name: str, kwargs: dict[str, Any]) -> None:
     """The recursive rates follow the closed forms in the docstrings (to rounding)."""
     optimizer, _ = _optimisers_without_torch()
     scheduler = getattr(lr_scheduler, name)(optimizer, **kwargs)
     for epoch, rates in enumerate(_rates(optimizer, scheduler)):
         expected = [closed_form(name, kwargs, base, epoch) for base in (0.1, 0.03)]
-        np.testing.assert_allclose(rates, expected, rtol=1e-12, err_msg=f"epoch {epoch}")
+        np.testing.assert_allclose(
+            rates, expected, rtol=1e-12, atol=1e-15, err_msg=f"epoch {epoch}"
+        )
 
 
 def _optimisers_without_torch() -> tuple[tg.optim.SGD, None]:
@@ -95,11 +140,21 @@ def closed_form(name: str, kwargs: dict[str, Any], base: float, epoch: int) -> f
         return base * gamma ** sum(m <= epoch for m in kwargs["milestones"])
     if name == "ExponentialLR":
         return base * gamma**epoch
+    if name == "ConstantLR":
+        factor = kwargs.get("factor", 1 / 3)
+        return base * (factor if epoch < kwargs.get("total_iters", 5) else 1.0)
+    if name == "LinearLR":
+        start, end = kwargs.get("start_factor", 1 / 3), kwargs.get("end_factor", 1.0)
+        total = kwargs.get("total_iters", 5)
+        return base * (start + (end - start) * min(epoch, total) / total)
+    if name == "PolynomialLR":
+        total = kwargs.get("total_iters", 5)
+        return base * (1 - min(epoch, total) / total) ** kwargs.get("power", 1.0)
     low = kwargs.get("eta_min", 0.0)  # CosineAnnealingLR
     return low + (base - low) * (1 + math.cos(math.pi * epoch / kwargs["T_max"])) / 2
 
 
-@pytest.mark.parametrize(("name", "kwargs"), SCHEDULES[:7], ids=_schedule_id)
+@pytest.mark.parametrize(("name", "kwargs"), CLOSED_FORMS, ids=_schedule_id)
 def test_stepping_with_an_epoch_uses_the_closed_form(name: str, kwargs: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
     ours, theirs = _optimisers(torch)
@@ -338,3 +393,128 @@ def test_a_scheduled_training_run_equals_pytorch() -> None:
         torch.nn.functional.mse_loss,
     )
     np.testing.assert_allclose(mine, reference, rtol=1e-10)
+
+
+# --------------------------------------------------------------------------- composite schedules
+
+
+def _sequential(lib: Any, sched: Any, optimizer: Any, kind: int) -> Any:
+    if kind == 0:  # a linear warm-up, then a cosine
+        parts = [
+            sched.LinearLR(optimizer, start_factor=0.1, total_iters=3),
+            sched.CosineAnnealingLR(optimizer, T_max=8, eta_min=0.001),
+        ]
+        return sched.SequentialLR(optimizer, parts, milestones=[3])
+    parts = [
+        sched.ConstantLR(optimizer, factor=0.5, total_iters=10),
+        sched.ExponentialLR(optimizer, gamma=0.7),
+        sched.StepLR(optimizer, step_size=2),
+    ]
+    return sched.SequentialLR(optimizer, parts, milestones=[2, 6])
+
+
+@pytest.mark.parametrize("kind", [0, 1])
+def test_sequential_rates_and_state_equal_pytorch(kind: int) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimisers(torch)
+    mine = _sequential(tg, lr_scheduler, ours, kind)
+    reference = _sequential(torch, torch.optim.lr_scheduler, theirs, kind)
+    assert _rates(ours, mine) == _rates(theirs, reference)
+    saved, expected = mine.state_dict(), reference.state_dict()
+    assert saved["last_epoch"] == expected["last_epoch"]
+    assert [s["last_epoch"] for s in saved["_schedulers"]] == [
+        s["last_epoch"] for s in expected["_schedulers"]
+    ]
+    fresh_opt = _optimisers(torch)[0]
+    fresh = _sequential(tg, lr_scheduler, fresh_opt, kind)
+    fresh.load_state_dict(saved)
+    assert fresh.last_epoch == mine.last_epoch
+    assert [s.last_epoch for s in fresh._schedulers] == [s.last_epoch for s in mine._schedulers]
+
+
+def test_sequential_refuses_mismatched_parts() -> None:
+    optimizer, _ = _optimisers_without_torch()
+    other, _ = _optimisers_without_torch()
+    step = lr_scheduler.StepLR(optimizer, step_size=1)
+    with pytest.raises(ValueError, match="at least one scheduler"):
+        lr_scheduler.SequentialLR(optimizer, [], milestones=[])
+    with pytest.raises(ValueError, match="one milestone fewer"):
+        lr_scheduler.SequentialLR(optimizer, [step], milestones=[2])
+    with pytest.raises(ValueError, match="same optimizer"):
+        lr_scheduler.SequentialLR(other, [step], milestones=[])
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        lr_scheduler.SequentialLR(optimizer, [lr_scheduler.ReduceLROnPlateau(optimizer)], [])
+
+
+@pytest.mark.parametrize("t_mult", [1, 2])
+def test_warm_restarts_with_fractional_epochs_equal_pytorch(t_mult: int) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = _optimisers(torch)
+    schedulers = [
+        lr_scheduler.CosineAnnealingWarmRestarts(ours, T_0=2, T_mult=t_mult),
+        torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, T_0=2, T_mult=t_mult),
+    ]
+    for epoch in range(6):
+        for batch in range(4):
+            rates = []
+            for optimizer, scheduler in zip((ours, theirs), schedulers, strict=True):
+                optimizer.step()
+                scheduler.step(epoch + batch / 4)
+                rates.append(scheduler.get_last_lr())
+            assert rates[0] == rates[1], (epoch, batch)
+    assert schedulers[0].T_i == schedulers[1].T_i
+    with pytest.raises(ValueError, match="non-negative epoch"):
+        schedulers[0].step(-1)
+    with pytest.raises(ValueError, match="positive integer T_0"):
+        lr_scheduler.CosineAnnealingWarmRestarts(ours, T_0=0)
+    with pytest.raises(ValueError, match="T_mult >= 1"):
+        lr_scheduler.CosineAnnealingWarmRestarts(ours, T_0=2, T_mult=0)
+
+
+def test_one_cycle_drives_adams_beta1_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    ours = tg.optim.Adam([nn.Parameter(tg.ones(2))], lr=0.01, betas=(0.9, 0.99))
+    theirs = torch.optim.Adam([torch.nn.Parameter(torch.ones(2))], lr=0.01, betas=(0.9, 0.99))
+    kwargs = {"max_lr": 0.1, "total_steps": 12, "base_momentum": 0.8, "max_momentum": 0.9}
+    mine = lr_scheduler.OneCycleLR(ours, **kwargs)
+    reference = torch.optim.lr_scheduler.OneCycleLR(theirs, **kwargs)
+    betas = []
+    for optimizer, scheduler in ((ours, mine), (theirs, reference)):
+        _rates(optimizer, scheduler, epochs=12)
+        betas.append(optimizer.param_groups[0]["betas"])
+    assert betas[0] == betas[1] and betas[0][1] == 0.99
+    with pytest.raises(ValueError, match="tried to step 13 times"):
+        mine.step()
+
+
+def test_one_cycle_errors() -> None:
+    optimizer, _ = _optimisers_without_torch()
+    with pytest.raises(ValueError, match="total_steps or"):
+        lr_scheduler.OneCycleLR(optimizer, max_lr=0.1)
+    with pytest.raises(ValueError, match="positive integer total_steps"):
+        lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=0)
+    with pytest.raises(ValueError, match="pct_start"):
+        lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=5, pct_start=1.5)
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=5, anneal_strategy="exp")
+    with pytest.raises(ValueError, match="one value per parameter group"):
+        lr_scheduler.OneCycleLR(optimizer, max_lr=[0.1], total_steps=5)
+    adagrad = tg.optim.Adagrad([nn.Parameter(tg.ones(1))])
+    with pytest.raises(ValueError, match="momentum or beta1"):
+        lr_scheduler.OneCycleLR(adagrad, max_lr=0.1, total_steps=5)
+
+
+def test_factor_schedules_validate_their_factors() -> None:
+    optimizer, _ = _optimisers_without_torch()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        lr_scheduler.ConstantLR(optimizer, factor=1.5)
+    with pytest.raises(ValueError, match="start_factor"):
+        lr_scheduler.LinearLR(optimizer, start_factor=0.0)
+    with pytest.raises(ValueError, match="end_factor"):
+        lr_scheduler.LinearLR(optimizer, end_factor=-0.1)
+    with pytest.raises(TypeError, match="lr_lambda should be a function"):
+        lr_scheduler.MultiplicativeLR(optimizer, lr_lambda=0.5)  # type: ignore[arg-type]
+
+
+def test_the_old_base_class_name_is_there() -> None:
+    assert lr_scheduler._LRScheduler is lr_scheduler.LRScheduler

@@ -31,12 +31,19 @@ from typing import Any
 from .optimizer import Optimizer
 
 __all__ = [
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
+    "LinearLR",
     "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]
 
@@ -96,8 +103,13 @@ class LRScheduler:
         self.last_epoch = last_epoch
         _track_optimizer_steps(optimizer)
         self._get_lr_called_within_step = False
-        self._is_initial = True
+        self._is_initial = False
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """The constructor's step (``last_epoch`` −1 → 0), which most schedules make a no-op."""
         self._step_count = 0
+        self._is_initial = True
         try:
             self.step()
         finally:
@@ -148,21 +160,30 @@ class LRScheduler:
                 stacklevel=2,
             )
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn(_EPOCH_ARGUMENT, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Advance ``last_epoch`` (or set it to ``epoch``, with the closed form) and set the
+        groups' rates."""
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
                 self.last_epoch += 1
                 values = self.get_lr()
             else:
-                warnings.warn(_EPOCH_ARGUMENT, UserWarning, stacklevel=2)
                 self.last_epoch = epoch
                 closed_form = getattr(self, "_get_closed_form_lr", None)
                 values = closed_form() if closed_form is not None else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(values)
+
+    def _set_lrs(self, values: list[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
             group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = self._current_lrs()
 
     def _warn_outside_step(self) -> None:
         if not self._get_lr_called_within_step:
@@ -191,6 +212,9 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
 
+_LRScheduler = LRScheduler  # PyTorch's old name, still subclassed by older code
+
+
 def _track_optimizer_steps(optimizer: Optimizer) -> None:
     """Wrap ``optimizer.step`` (once) so that it records that it ran, for the order warning."""
     if getattr(optimizer.step, "_wrapped_by_lr_sched", False):
@@ -208,23 +232,9 @@ def _track_optimizer_steps(optimizer: Optimizer) -> None:
     optimizer.step = step  # type: ignore[method-assign]
 
 
-class LambdaLR(LRScheduler):
-    """The rate at epoch e is ``initial_lr · lr_lambda(e)``, as PyTorch's ``LambdaLR``.
-
-    Args:
-        optimizer: the optimiser.
-        lr_lambda: a function of the epoch giving the factor, or one per parameter group.
-        last_epoch: as for ``LRScheduler``.
-
-    Raises:
-        ValueError: a list of functions whose length is not the number of groups.
-
-    Examples:
-        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=0.1)
-        >>> scheduler = LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
-        >>> opt.step(); scheduler.step(); scheduler.get_last_lr()
-        [0.05]
-    """
+class _FunctionSchedule(LRScheduler):
+    """A schedule driven by functions of the epoch, one per group (``LambdaLR``,
+    ``MultiplicativeLR``): their checks and state dicts."""
 
     def __init__(
         self,
@@ -233,25 +243,22 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         _check_optimizer(optimizer)
-        groups = len(optimizer.param_groups)
+        name, groups = type(self).__name__, len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != groups:
                 raise ValueError(
-                    f"LambdaLR: expected {groups} lr_lambdas (one per parameter "
+                    f"{name}: expected {groups} lr_lambdas (one per parameter "
                     f"group), but got {len(lr_lambda)}"
                 )
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * groups
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(
+                    f"{name}: lr_lambda should be a function, but got {type(fn).__name__}"
+                )
         super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        """``base_lr · λ(last_epoch)`` for each group."""
-        self._warn_outside_step()
-        return [
-            base * fn(self.last_epoch)
-            for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)
-        ]
 
     def state_dict(self) -> dict[str, Any]:
         """As ``LRScheduler.state_dict``, with a callable object's attributes in place of
@@ -271,6 +278,66 @@ class LambdaLR(LRScheduler):
         for fn, attributes in zip(self.lr_lambdas, saved, strict=True):
             if attributes is not None:
                 fn.__dict__.update(attributes)
+
+
+class LambdaLR(_FunctionSchedule):
+    """The rate at epoch e is ``initial_lr · lr_lambda(e)``, as PyTorch's ``LambdaLR``.
+
+    Args:
+        optimizer: the optimiser.
+        lr_lambda: a function of the epoch giving the factor, or one per parameter group.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: a list of functions whose length is not the number of groups.
+        TypeError: an ``lr_lambda`` that is not callable.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=0.1)
+        >>> scheduler = LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
+        >>> opt.step(); scheduler.step(); scheduler.get_last_lr()
+        [0.05]
+    """
+
+    def get_lr(self) -> list[float]:
+        """``base_lr · λ(last_epoch)`` for each group."""
+        self._warn_outside_step()
+        return [
+            base * fn(self.last_epoch)
+            for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)
+        ]
+
+
+class MultiplicativeLR(_FunctionSchedule):
+    """Multiply the rate by ``lr_lambda(e)`` at each epoch e ≥ 1, as PyTorch's ``MultiplicativeLR``.
+
+    Args:
+        optimizer: the optimiser.
+        lr_lambda: a function of the epoch giving the factor, or one per parameter group.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: a list of functions whose length is not the number of groups.
+        TypeError: an ``lr_lambda`` that is not callable.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> scheduler = MultiplicativeLR(opt, lr_lambda=lambda epoch: 0.5)
+        >>> for _ in range(3):
+        ...     opt.step(); scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.125]
+    """
+
+    def get_lr(self) -> list[float]:
+        """The current rates times λ(last_epoch) (unchanged by the constructor's step)."""
+        self._warn_outside_step()
+        if self._is_initial:
+            return self._current_lrs()
+        return [
+            lr * fn(self.last_epoch)
+            for fn, lr in zip(self.lr_lambdas, self._current_lrs(), strict=True)
+        ]
 
 
 class StepLR(LRScheduler):
@@ -604,3 +671,548 @@ class ReduceLROnPlateau(LRScheduler):
         """Restore what ``state_dict()`` returned."""
         self.__dict__.update(state_dict)
         self._set_mode(self.mode, self.threshold, self.threshold_mode)
+
+
+class ConstantLR(LRScheduler):
+    """Scale the rate by ``factor`` for ``total_iters`` epochs, as PyTorch's ``ConstantLR``.
+
+    The rate at epoch e is ``initial_lr · factor`` for e < ``total_iters``, then
+    ``initial_lr``: a constant warm-up.
+
+    Args:
+        optimizer: the optimiser.
+        factor: the scale of the first epochs, in [0, 1].
+        total_iters: the number of scaled epochs.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: ``factor`` outside [0, 1].
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> scheduler, rates = ConstantLR(opt, factor=0.5, total_iters=2), []
+        >>> for _ in range(4):
+        ...     rates.append(scheduler.get_last_lr()[0]); opt.step(); scheduler.step()
+        >>> rates
+        [0.5, 0.5, 1.0, 1.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0 <= factor <= 1.0:
+            raise ValueError(f"ConstantLR: the factor must be between 0 and 1, got {factor}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The rates times ``factor`` at epoch 0, divided by it again at ``total_iters``."""
+        self._warn_outside_step()
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._current_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._current_lrs()
+        return [lr * (1.0 / self.factor) for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        done = self.last_epoch >= self.total_iters
+        return [base * (self.factor + done * (1 - self.factor)) for base in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """Ramp the rate's factor linearly over ``total_iters`` epochs, as PyTorch's ``LinearLR``.
+
+    The rate at epoch e is ``initial_lr · (s + (f − s) · min(e, total_iters) / total_iters)``
+    with s = ``start_factor`` and f = ``end_factor``: a linear warm-up (or decay).
+
+    Args:
+        optimizer: the optimiser.
+        start_factor: s, in (0, 1].
+        end_factor: f, in [0, 1].
+        total_iters: the number of epochs of the ramp.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: a factor outside its range.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> scheduler, rates = LinearLR(opt, start_factor=0.25, total_iters=3), []
+        >>> for _ in range(5):
+        ...     rates.append(scheduler.get_last_lr()[0]); opt.step(); scheduler.step()
+        >>> rates
+        [0.25, 0.5, 0.75, 1.0, 1.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0 < start_factor <= 1.0:
+            raise ValueError(
+                f"LinearLR: start_factor must be greater than 0 and at most 1, got {start_factor}"
+            )
+        if not 0 <= end_factor <= 1.0:
+            raise ValueError(f"LinearLR: end_factor must be between 0 and 1, got {end_factor}")
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The next rates on the ramp, from the current ones (PyTorch's recursion)."""
+        self._warn_outside_step()
+        start, end, e = self.start_factor, self.end_factor, self.last_epoch
+        if e == 0:
+            return [lr * start for lr in self._current_lrs()]
+        if self._is_initial or e > self.total_iters:
+            return self._current_lrs()
+        ratio = 1.0 + (end - start) / (self.total_iters * start + (e - 1) * (end - start))
+        return [lr * ratio for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        start, end = self.start_factor, self.end_factor
+        done = min(self.total_iters, self.last_epoch)
+        return [base * (start + (end - start) * done / self.total_iters) for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the rate polynomially to 0 over ``total_iters`` epochs, as PyTorch's ``PolynomialLR``.
+
+    The rate at epoch e is ``initial_lr · (1 − min(e, total_iters) / total_iters) ** power``.
+
+    Args:
+        optimizer: the optimiser.
+        total_iters: the number of epochs of the decay.
+        power: the polynomial's power.
+        last_epoch: as for ``LRScheduler``.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> scheduler, rates = PolynomialLR(opt, total_iters=4, power=2.0), []
+        >>> for _ in range(5):
+        ...     rates.append(scheduler.get_last_lr()[0]); opt.step(); scheduler.step()
+        >>> rates
+        [1.0, 0.5625, 0.25, 0.0625, 0.0]
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The current rates times this epoch's decay factor (PyTorch's recursion)."""
+        self._warn_outside_step()
+        e, n = self.last_epoch, self.total_iters
+        if self._is_initial or e > n:
+            return self._current_lrs()
+        factor = ((1.0 - e / n) / (1.0 - (e - 1) / n)) ** self.power
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        done = min(self.total_iters, self.last_epoch)
+        return [base * (1.0 - done / self.total_iters) ** self.power for base in self.base_lrs]
+
+
+class SequentialLR(LRScheduler):
+    """Run schedules one after another, switching at the milestones, as PyTorch's ``SequentialLR``.
+
+    Schedule i runs from milestone i − 1 (0 for the first) up to milestone i; at a
+    milestone the next schedule restarts at its epoch 0 from the groups' initial rates.
+    The usual use: a warm-up (``LinearLR``) and then a decay.
+
+    Args:
+        optimizer: the optimiser all the schedules belong to.
+        schedulers: the schedules, made on ``optimizer`` beforehand.
+        milestones: the epochs at which to switch, one fewer than the schedules.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: no schedules, a ``ReduceLROnPlateau`` among them, one on another
+            optimiser, or the wrong number of milestones.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> warmup = LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> decay = ExponentialLR(opt, gamma=0.5)
+        >>> scheduler, rates = SequentialLR(opt, [warmup, decay], milestones=[2]), []
+        >>> for _ in range(5):
+        ...     rates.append(scheduler.get_last_lr()[0]); opt.step(); scheduler.step()
+        >>> rates
+        [0.5, 0.75, 1.0, 0.5, 0.25]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedulers: list[LRScheduler],
+        milestones: list[int],
+        last_epoch: int = -1,
+    ) -> None:
+        if not schedulers:
+            raise ValueError("SequentialLR expects at least one scheduler, got none")
+        for i, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(
+                    f"SequentialLR does not support ReduceLROnPlateau (index {i}): "
+                    "its step() needs the metric"
+                )
+            if getattr(scheduler, "optimizer", None) is not optimizer:
+                raise ValueError(
+                    f"SequentialLR expects all schedulers to belong to the same "
+                    f"optimizer, but the one at index {i} does not"
+                )
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                f"SequentialLR expects one milestone fewer than schedulers, got "
+                f"{len(schedulers)} schedulers and {len(milestones)} milestones"
+            )
+        self._schedulers = schedulers
+        self._milestones = milestones
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:  # undo the schedules' own first steps
+            group["lr"] = group["initial_lr"]
+        for scheduler in schedulers:
+            scheduler.last_epoch -= 1
+        first = schedulers[bisect_right(milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def step(self) -> None:  # type: ignore[override]
+        """Advance by one epoch: step the current schedule, or start the next at a milestone."""
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimiser, with each schedule's own state dict."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what ``state_dict()`` returned, each schedule's state included."""
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        self.__dict__.update(state)
+        for scheduler, own in zip(self._schedulers, saved, strict=True):
+            scheduler.load_state_dict(own)
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing restarted every cycle (SGDR), as PyTorch's ``CosineAnnealingWarmRestarts``.
+
+    With T_cur the epochs since the last restart and T_i the current cycle's length
+    (``T_0``, then multiplied by ``T_mult`` at each restart):
+
+    ```text
+    η = η_min + ½ (η_max − η_min) (1 + cos(π T_cur / T_i))
+    ```
+
+    ``step(epoch)`` may take a fractional epoch (e.g. ``epoch + i / batches`` inside an epoch).
+
+    Args:
+        optimizer: the optimiser.
+        T_0: the length of the first cycle, a positive int.
+        T_mult: the factor by which each cycle is longer than the last, an int ≥ 1.
+        eta_min: η_min, the lowest rate.
+        last_epoch: as for ``LRScheduler``.
+
+    Raises:
+        ValueError: a ``T_0`` or ``T_mult`` out of range, or a negative epoch.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
+        >>> scheduler, rates = CosineAnnealingWarmRestarts(opt, T_0=2), []
+        >>> for _ in range(5):
+        ...     rates.append(round(scheduler.get_last_lr()[0], 3)); opt.step(); scheduler.step()
+        >>> rates
+        [1.0, 0.5, 1.0, 0.5, 1.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        T_0: int,
+        T_mult: int = 1,
+        eta_min: float = 0.0,
+        last_epoch: int = -1,
+    ) -> None:
+        if not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(
+                f"CosineAnnealingWarmRestarts: expected a positive integer T_0, got {T_0}"
+            )
+        if not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(
+                f"CosineAnnealingWarmRestarts: expected an integer T_mult >= 1, got {T_mult}"
+            )
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur: float = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        """The rates on the current cycle's cosine."""
+        self._warn_outside_step()
+        cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base - self.eta_min) * cosine / 2 for base in self.base_lrs]
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance by one epoch, or go to ``epoch`` (which may be fractional).
+
+        Args:
+            epoch: the (fractional) epoch to go to; by default the next one.
+        """
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur %= self.T_i
+                self.T_i *= self.T_mult
+        else:
+            self._go_to(epoch)
+        self.last_epoch = math.floor(epoch)
+        self._get_lr_called_within_step = True
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        self._set_lrs(values)
+
+    def _go_to(self, epoch: float) -> None:
+        if epoch < 0:
+            raise ValueError(
+                f"CosineAnnealingWarmRestarts: expected a non-negative epoch, got {epoch}"
+            )
+        if epoch < self.T_0:
+            self.T_i, self.T_cur = self.T_0, epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:  # the cycle n with T_0 (T_mult^n − 1) / (T_mult − 1) ≤ epoch
+            n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult**n - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult**n
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin), stepped once per batch, as PyTorch's ``OneCycleLR``.
+
+    The rate rises from ``max_lr / div_factor`` to ``max_lr`` over the first ``pct_start`` of
+    the ``total_steps`` steps, then falls to ``max_lr / (div_factor · final_div_factor)``
+    (with ``three_phase``: back to the start first, then to the end), each phase along a
+    half cosine (``anneal_strategy="cos"``) or a line (``"linear"``). With
+    ``cycle_momentum`` the momentum (SGD's ``momentum``, Adam's β1) moves the opposite way,
+    between ``max_momentum`` and ``base_momentum``. Call ``step()`` after every batch, at
+    most ``total_steps`` times.
+
+    Args:
+        optimizer: the optimiser.
+        max_lr: the peak rate, one for all groups or one per group.
+        total_steps: the number of steps; or give ``epochs`` and ``steps_per_epoch``.
+        epochs: the number of epochs (with ``steps_per_epoch``).
+        steps_per_epoch: the number of steps per epoch (with ``epochs``).
+        pct_start: the fraction of the steps spent rising, in [0, 1].
+        anneal_strategy: ``"cos"`` or ``"linear"``.
+        cycle_momentum: cycle the momentum inversely to the rate.
+        base_momentum: the lowest momentum (at the peak rate), one or one per group.
+        max_momentum: the highest momentum (at the ends), one or one per group.
+        div_factor: the starting rate is ``max_lr / div_factor``.
+        final_div_factor: the last rate is the starting rate divided by this.
+        three_phase: rise, fall back to the start, then anneal to the end.
+        last_epoch: the index of the last step done; −1 starts the cycle.
+
+    Raises:
+        ValueError: neither ``total_steps`` nor ``epochs`` and ``steps_per_epoch``, a
+            ``pct_start`` outside [0, 1], an unknown ``anneal_strategy``, momentum cycling
+            on an optimiser without momentum, or more steps than ``total_steps``.
+
+    Examples:
+        >>> opt = tg.optim.SGD([nn.Parameter(tg.ones(1))], lr=0.1, momentum=0.9)
+        >>> scheduler = OneCycleLR(opt, max_lr=1.0, total_steps=4, anneal_strategy="linear")
+        >>> rates = [scheduler.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step(); scheduler.step(); rates.append(round(scheduler.get_last_lr()[0], 6))
+        >>> rates, opt.param_groups[0]["momentum"]
+        ([0.04, 0.714287, 0.357145, 4e-06], 0.95)
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | list[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] = 0.85,
+        max_momentum: float | list[float] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        _check_optimizer(optimizer)
+        self.optimizer = optimizer
+        self.total_steps = _total_steps(total_steps, epochs, steps_per_epoch)
+        if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
+            raise ValueError(
+                f"OneCycleLR: expected a float between 0 and 1 for pct_start, got {pct_start}"
+            )
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(
+                f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}"
+            )
+        self._anneal_func_type = anneal_strategy
+        self._schedule_phases = _one_cycle_phases(self.total_steps, pct_start, three_phase)
+        if last_epoch == -1:
+            for group, peak in zip(
+                optimizer.param_groups, _per_group("max_lr", optimizer, max_lr), strict=True
+            ):
+                group["initial_lr"] = peak / div_factor
+                group["max_lr"] = peak
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self._set_up_momentum(optimizer, base_momentum, max_momentum, last_epoch)
+        super().__init__(optimizer, last_epoch)
+
+    def _set_up_momentum(
+        self,
+        optimizer: Optimizer,
+        base: float | list[float],
+        top: float | list[float],
+        last_epoch: int,
+    ) -> None:
+        if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+            raise ValueError(
+                "OneCycleLR: optimizer must support momentum or beta1 with cycle_momentum=True"
+            )
+        self.use_beta1 = "betas" in optimizer.defaults
+        tops, bases = (
+            _per_group("max_momentum", optimizer, top),
+            _per_group("base_momentum", optimizer, base),
+        )
+        if last_epoch == -1:
+            for high, low, group in zip(tops, bases, optimizer.param_groups, strict=True):
+                self._set_momentum(group, high)
+                group["max_momentum"], group["base_momentum"] = high, low
+
+    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        if self._anneal_func_type == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self) -> list[float]:
+        """The rates at step ``last_epoch`` (and, with ``cycle_momentum``, sets the momenta)."""
+        self._warn_outside_step()
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR: tried to step {step} times; the specified number "
+                f"of total steps is {self.total_steps}"
+            )
+        rates = []
+        for group in self.optimizer.param_groups:
+            begin, phases = 0.0, self._schedule_phases
+            for i, phase in enumerate(phases):
+                end = phase["end_step"]
+                if step <= end or i == len(phases) - 1:
+                    pct = (step - begin) / (end - begin)
+                    rates.append(
+                        self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
+                    )
+                    if self.cycle_momentum:
+                        self._set_momentum(
+                            group,
+                            self._anneal(
+                                group[phase["start_momentum"]], group[phase["end_momentum"]], pct
+                            ),
+                        )
+                    break
+                begin = end
+        return rates
+
+
+def _total_steps(total_steps: int | None, epochs: int | None, steps_per_epoch: int | None) -> int:
+    if total_steps is not None:
+        if not isinstance(total_steps, int) or total_steps <= 0:
+            raise ValueError(
+                f"OneCycleLR: expected a positive integer total_steps, got {total_steps}"
+            )
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("OneCycleLR: define either total_steps or (epochs and steps_per_epoch)")
+    for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"OneCycleLR: expected a positive integer {name}, got {value}")
+    return epochs * steps_per_epoch
+
+
+def _one_cycle_phases(total: int, pct_start: float, three_phase: bool) -> list[dict[str, Any]]:
+    """The 1cycle's phases: the step each ends at, and the group keys of its end points."""
+    rise = {
+        "end_step": float(pct_start * total) - 1,
+        "start_lr": "initial_lr",
+        "end_lr": "max_lr",
+        "start_momentum": "max_momentum",
+        "end_momentum": "base_momentum",
+    }
+    last = {
+        "end_step": total - 1,
+        "start_lr": "max_lr",
+        "end_lr": "min_lr",
+        "start_momentum": "base_momentum",
+        "end_momentum": "max_momentum",
+    }
+    if not three_phase:
+        return [rise, last]
+    back = {
+        "end_step": float(2 * pct_start * total) - 2,
+        "start_lr": "max_lr",
+        "end_lr": "initial_lr",
+        "start_momentum": "base_momentum",
+        "end_momentum": "max_momentum",
+    }
+    return [rise, back, {**last, "start_lr": "initial_lr", "start_momentum": "max_momentum"}]
+
+
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(
+                f"OneCycleLR: {name} must have one value per parameter group "
+                f"({groups}), got {len(value)}"
+            )
+        return list(value)
+    return [value] * groups
