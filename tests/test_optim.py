@@ -34,9 +34,15 @@ def start(seed: int = 0) -> list[np.ndarray]:
 # Written from the formulas in the docstrings, plainly (new arrays every step).
 
 
-def reference_sgd(thetas: list[np.ndarray], lr: float, momentum: float = 0.0,
-                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
-                  maximize: bool = False) -> list[list[np.ndarray]]:
+def reference_sgd(
+    thetas: list[np.ndarray],
+    lr: float,
+    momentum: float = 0.0,
+    dampening: float = 0.0,
+    weight_decay: float = 0.0,
+    nesterov: bool = False,
+    maximize: bool = False,
+) -> list[list[np.ndarray]]:
     buffers: list[np.ndarray | None] = [None] * len(thetas)
     path = []
     for _ in range(STEPS):
@@ -52,9 +58,16 @@ def reference_sgd(thetas: list[np.ndarray], lr: float, momentum: float = 0.0,
     return path
 
 
-def reference_adam(thetas: list[np.ndarray], lr: float, betas: tuple[float, float] = (0.9, 0.999),
-                   eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False,
-                   maximize: bool = False, decoupled: bool = False) -> list[list[np.ndarray]]:
+def reference_adam(
+    thetas: list[np.ndarray],
+    lr: float,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    amsgrad: bool = False,
+    maximize: bool = False,
+    decoupled: bool = False,
+) -> list[list[np.ndarray]]:
     b1, b2 = betas
     m = [np.zeros_like(t) for t in thetas]
     v = [np.zeros_like(t) for t in thetas]
@@ -90,8 +103,9 @@ def our_path(make: Callable[[list[nn.Parameter]], tg.optim.Optimizer]) -> list[l
     return path
 
 
-def assert_paths_equal(ours: list[list[np.ndarray]], expected: list[list[np.ndarray]],
-                       rtol: float = 1e-10) -> None:
+def assert_paths_equal(
+    ours: list[list[np.ndarray]], expected: list[list[np.ndarray]], rtol: float = 1e-10
+) -> None:
     for step, (mine, theirs) in enumerate(zip(ours, expected, strict=True)):
         for a, b in zip(mine, theirs, strict=True):
             np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol, err_msg=f"step {step + 1}")
@@ -118,14 +132,16 @@ ADAMW_SETTINGS = [{"lr": 0.01}, {"lr": 0.05, "weight_decay": 0.3, "amsgrad": Tru
 
 @pytest.mark.parametrize("kwargs", SGD_SETTINGS)
 def test_sgd_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
-    assert_paths_equal(our_path(lambda ps: tg.optim.SGD(ps, **kwargs)),
-                       reference_sgd(start(), **kwargs))
+    assert_paths_equal(
+        our_path(lambda ps: tg.optim.SGD(ps, **kwargs)), reference_sgd(start(), **kwargs)
+    )
 
 
 @pytest.mark.parametrize("kwargs", ADAM_SETTINGS)
 def test_adam_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
-    assert_paths_equal(our_path(lambda ps: tg.optim.Adam(ps, **kwargs)),
-                       reference_adam(start(), **kwargs))
+    assert_paths_equal(
+        our_path(lambda ps: tg.optim.Adam(ps, **kwargs)), reference_adam(start(), **kwargs)
+    )
 
 
 @pytest.mark.parametrize("kwargs", ADAMW_SETTINGS)
@@ -135,24 +151,45 @@ def test_adamw_matches_hand_computed_updates(kwargs: dict[str, Any]) -> None:
 
 
 @settings(max_examples=15)
-@given(lr=st.floats(1e-3, 0.5), momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 0.9),
-       weight_decay=st.floats(0.0, 0.5), maximize=st.booleans())
-def test_sgd_matches_hand_computed_for_any_settings(lr: float, momentum: float, dampening: float,
-                                                    weight_decay: float, maximize: bool) -> None:
-    kwargs = {"lr": lr, "momentum": momentum, "dampening": dampening,
-              "weight_decay": weight_decay, "maximize": maximize}
-    assert_paths_equal(our_path(lambda ps: tg.optim.SGD(ps, **kwargs)),
-                       reference_sgd(start(), **kwargs))
+@given(
+    lr=st.floats(1e-3, 0.5),
+    momentum=st.floats(0.0, 0.99),
+    dampening=st.floats(0.0, 0.9),
+    weight_decay=st.floats(0.0, 0.5),
+    maximize=st.booleans(),
+)
+def test_sgd_matches_hand_computed_for_any_settings(
+    lr: float, momentum: float, dampening: float, weight_decay: float, maximize: bool
+) -> None:
+    kwargs = {
+        "lr": lr,
+        "momentum": momentum,
+        "dampening": dampening,
+        "weight_decay": weight_decay,
+        "maximize": maximize,
+    }
+    assert_paths_equal(
+        our_path(lambda ps: tg.optim.SGD(ps, **kwargs)), reference_sgd(start(), **kwargs)
+    )
 
 
 @settings(max_examples=15)
-@given(lr=st.floats(1e-4, 0.1), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
-       eps=st.floats(1e-10, 1e-3), amsgrad=st.booleans())
-def test_adam_matches_hand_computed_for_any_settings(lr: float, beta1: float, beta2: float,
-                                                     eps: float, amsgrad: bool) -> None:
+@given(
+    lr=st.floats(1e-4, 0.1),
+    beta1=st.floats(0.0, 0.99),
+    beta2=st.floats(0.5, 0.9999),
+    eps=st.floats(1e-10, 1e-3),
+    amsgrad=st.booleans(),
+)
+def test_adam_matches_hand_computed_for_any_settings(
+    lr: float, beta1: float, beta2: float, eps: float, amsgrad: bool
+) -> None:
     kwargs = {"lr": lr, "betas": (beta1, beta2), "eps": eps, "amsgrad": amsgrad}
-    assert_paths_equal(our_path(lambda ps: tg.optim.Adam(ps, **kwargs)),
-                       reference_adam(start(), **kwargs), rtol=1e-9)
+    assert_paths_equal(
+        our_path(lambda ps: tg.optim.Adam(ps, **kwargs)),
+        reference_adam(start(), **kwargs),
+        rtol=1e-9,
+    )
 
 
 def test_the_lectures_update_is_plain_sgd() -> None:
@@ -173,8 +210,11 @@ def test_the_lectures_update_is_plain_sgd() -> None:
 def test_step_updates_in_place_and_skips_missing_grads() -> None:
     used, unused = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))
     arrays = (used.numpy(), unused.numpy())
-    for optimizer in (tg.optim.SGD([used, unused], lr=0.1, momentum=0.9),
-                      tg.optim.Adam([used, unused]), tg.optim.AdamW([used, unused])):
+    for optimizer in (
+        tg.optim.SGD([used, unused], lr=0.1, momentum=0.9),
+        tg.optim.Adam([used, unused]),
+        tg.optim.AdamW([used, unused]),
+    ):
         (used * 2).sum().backward()
         optimizer.step()
         assert used.numpy() is arrays[0] and unused.numpy() is arrays[1]
@@ -219,13 +259,19 @@ def test_scratch_follows_new_groups_and_dtype_changes() -> None:
 
 def test_float32_parameters_stay_float32() -> None:
     model = nn.Linear(3, 2)
-    for optimizer in (tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True),
-                      tg.optim.Adam(model.parameters(), amsgrad=True, weight_decay=0.1)):
+    for optimizer in (
+        tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True),
+        tg.optim.Adam(model.parameters(), amsgrad=True, weight_decay=0.1),
+    ):
         model(tg.randn(4, 3)).sum().backward()
         optimizer.step()
         assert all(p.dtype == np.float32 for p in model.parameters())
-        assert all(v.dtype == np.float32 for s in optimizer.state.values() for v in s.values()
-                   if isinstance(v, np.ndarray))
+        assert all(
+            v.dtype == np.float32
+            for s in optimizer.state.values()
+            for v in s.values()
+            if isinstance(v, np.ndarray)
+        )
 
 
 def test_param_groups_and_learning_rate_changes() -> None:
@@ -251,8 +297,10 @@ def test_param_groups_and_learning_rate_changes() -> None:
         (lambda p: tg.optim.SGD(p, lr=0.1, momentum=-0.5), "Invalid momentum value"),
         (lambda p: tg.optim.SGD(p, lr=0.1, weight_decay=-1), "Invalid weight_decay value"),
         (lambda p: tg.optim.SGD(p, lr=0.1, nesterov=True), "Nesterov momentum requires"),
-        (lambda p: tg.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
-         "Nesterov momentum requires"),
+        (
+            lambda p: tg.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+            "Nesterov momentum requires",
+        ),
         (lambda p: tg.optim.Adam(p, betas=(1.0, 0.999)), "Invalid beta parameter at index 0"),
         (lambda p: tg.optim.Adam(p, betas=(0.9, -0.1)), "Invalid beta parameter at index 1"),
         (lambda p: tg.optim.Adam(p, eps=-1e-8), "Invalid epsilon value"),
@@ -262,8 +310,9 @@ def test_param_groups_and_learning_rate_changes() -> None:
         (lambda p: tg.optim.SGD([p[0] * 2]), "can't optimize a non-leaf Tensor"),
     ],
 )
-def test_invalid_settings_are_rejected(make: Callable[[list[nn.Parameter]], Any],
-                                       message: str) -> None:
+def test_invalid_settings_are_rejected(
+    make: Callable[[list[nn.Parameter]], Any], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         make([nn.Parameter(np.ones(2))])
 
@@ -277,10 +326,13 @@ def test_invalid_params_types() -> None:
         tg.optim.SGD([np.ones(2)])
 
 
-@pytest.mark.parametrize("make", [
-    lambda ps: tg.optim.SGD(ps, lr=0.1, momentum=0.9),
-    lambda ps: tg.optim.Adam(ps, lr=0.05, amsgrad=True),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: tg.optim.SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: tg.optim.Adam(ps, lr=0.05, amsgrad=True),
+    ],
+)
 def test_state_dict_round_trip_resumes_exactly(make: Callable[..., tg.optim.Optimizer]) -> None:
     def run(params: list[nn.Parameter], optimizer: tg.optim.Optimizer, steps: range) -> None:
         for _ in steps:
@@ -316,16 +368,25 @@ def _models(torch: Any, dtype: Any) -> tuple[nn.Sequential, Any]:
     return ours, theirs
 
 
-def _torch_trajectories(torch: Any, make_ours: Callable[..., Any], make_theirs: Callable[..., Any],
-                        groups: bool = False, dtype: Any = np.float64,
-                        rtol: float | None = None) -> None:
+def _torch_trajectories(
+    torch: Any,
+    make_ours: Callable[..., Any],
+    make_theirs: Callable[..., Any],
+    groups: bool = False,
+    dtype: Any = np.float64,
+    rtol: float | None = None,
+) -> None:
     tg.manual_seed(0)
     ours, theirs = _models(torch, dtype)
     if groups:  # the first layer with the defaults, the second with its own settings
-        ours_params = [{"params": ours[0].parameters()},
-                       {"params": ours[2].parameters(), "lr": 0.02, "weight_decay": 0.05}]
-        their_params = [{"params": theirs[0].parameters()},
-                        {"params": theirs[2].parameters(), "lr": 0.02, "weight_decay": 0.05}]
+        ours_params = [
+            {"params": ours[0].parameters()},
+            {"params": ours[2].parameters(), "lr": 0.02, "weight_decay": 0.05},
+        ]
+        their_params = [
+            {"params": theirs[0].parameters()},
+            {"params": theirs[2].parameters(), "lr": 0.02, "weight_decay": 0.05},
+        ]
     else:
         ours_params, their_params = ours.parameters(), theirs.parameters()
     ours_opt, their_opt = make_ours(ours_params), make_theirs(their_params)
@@ -340,10 +401,16 @@ def _torch_trajectories(torch: Any, make_ours: Callable[..., Any], make_theirs: 
         their_opt.zero_grad()
         torch.nn.functional.mse_loss(theirs(torch.from_numpy(x)), torch.from_numpy(y)).backward()
         their_opt.step()
-        for (name, mine), reference in zip(ours.state_dict().items(), theirs.state_dict().values(),
-                                           strict=True):
-            np.testing.assert_allclose(mine, reference.numpy(), rtol=rtol, atol=rtol,
-                                       err_msg=f"{name} after step {step + 1}")
+        for (name, mine), reference in zip(
+            ours.state_dict().items(), theirs.state_dict().values(), strict=True
+        ):
+            np.testing.assert_allclose(
+                mine,
+                reference.numpy(),
+                rtol=rtol,
+                atol=rtol,
+                err_msg=f"{name} after step {step + 1}",
+            )
     _compare_states(ours_opt, their_opt, rtol)
 
 
@@ -352,54 +419,77 @@ def _compare_states(ours: tg.optim.Optimizer, theirs: Any, rtol: float) -> None:
     assert sorted(mine) == sorted(reference)
     for index, state in mine.items():
         for key, value in state.items():
-            np.testing.assert_allclose(np.asarray(value), reference[index][key].numpy(), rtol=rtol,
-                                       atol=rtol, err_msg=f"state {index} {key}")
+            np.testing.assert_allclose(
+                np.asarray(value),
+                reference[index][key].numpy(),
+                rtol=rtol,
+                atol=rtol,
+                err_msg=f"state {index} {key}",
+            )
 
 
 @pytest.mark.parametrize("kwargs", SGD_SETTINGS)
 def test_sgd_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    _torch_trajectories(torch, lambda p: tg.optim.SGD(p, **kwargs),
-                        lambda p: torch.optim.SGD(p, **kwargs))
+    _torch_trajectories(
+        torch, lambda p: tg.optim.SGD(p, **kwargs), lambda p: torch.optim.SGD(p, **kwargs)
+    )
 
 
 @pytest.mark.parametrize("kwargs", ADAM_SETTINGS)
 def test_adam_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    _torch_trajectories(torch, lambda p: tg.optim.Adam(p, **kwargs),
-                        lambda p: torch.optim.Adam(p, **kwargs))
+    _torch_trajectories(
+        torch, lambda p: tg.optim.Adam(p, **kwargs), lambda p: torch.optim.Adam(p, **kwargs)
+    )
 
 
 @pytest.mark.parametrize("kwargs", ADAMW_SETTINGS)
 def test_adamw_trajectories_equal_pytorch(kwargs: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
-    _torch_trajectories(torch, lambda p: tg.optim.AdamW(p, **kwargs),
-                        lambda p: torch.optim.AdamW(p, **kwargs))
+    _torch_trajectories(
+        torch, lambda p: tg.optim.AdamW(p, **kwargs), lambda p: torch.optim.AdamW(p, **kwargs)
+    )
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
 def test_param_group_trajectories_equal_pytorch(name: str) -> None:
     torch = pytest.importorskip("torch")
     kwargs = {"lr": 0.1, "momentum": 0.9} if name == "SGD" else {"lr": 0.01}
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs), groups=True)
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+        groups=True,
+    )
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
 def test_float32_trajectories_equal_pytorch(name: str) -> None:
     torch = pytest.importorskip("torch")
     kwargs = {"lr": 0.1, "momentum": 0.9, "nesterov": True} if name == "SGD" else {"lr": 0.01}
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=np.float32)
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+        dtype=np.float32,
+    )
 
 
 # --------------------------------------------------------------------------- RMSprop, Adagrad,
 # Adadelta: hand-computed references (plain NumPy from the docstrings' formulas) and PyTorch
 
 
-def reference_rmsprop(thetas: list[np.ndarray], lr: float = 1e-2, alpha: float = 0.99,
-                      eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
-                      centered: bool = False, maximize: bool = False) -> list[list[np.ndarray]]:
+def reference_rmsprop(
+    thetas: list[np.ndarray],
+    lr: float = 1e-2,
+    alpha: float = 0.99,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    momentum: float = 0.0,
+    centered: bool = False,
+    maximize: bool = False,
+) -> list[list[np.ndarray]]:
     v = [np.zeros_like(t) for t in thetas]
     mean = [np.zeros_like(t) for t in thetas]
     b = [np.zeros_like(t) for t in thetas]
@@ -420,9 +510,15 @@ def reference_rmsprop(thetas: list[np.ndarray], lr: float = 1e-2, alpha: float =
     return path
 
 
-def reference_adagrad(thetas: list[np.ndarray], lr: float = 1e-2, lr_decay: float = 0.0,
-                      weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
-                      eps: float = 1e-10, maximize: bool = False) -> list[list[np.ndarray]]:
+def reference_adagrad(
+    thetas: list[np.ndarray],
+    lr: float = 1e-2,
+    lr_decay: float = 0.0,
+    weight_decay: float = 0.0,
+    initial_accumulator_value: float = 0.0,
+    eps: float = 1e-10,
+    maximize: bool = False,
+) -> list[list[np.ndarray]]:
     sums = [np.full_like(t, initial_accumulator_value) for t in thetas]
     path = []
     for t in range(1, STEPS + 1):
@@ -435,9 +531,14 @@ def reference_adagrad(thetas: list[np.ndarray], lr: float = 1e-2, lr_decay: floa
     return path
 
 
-def reference_adadelta(thetas: list[np.ndarray], lr: float = 1.0, rho: float = 0.9,
-                       eps: float = 1e-6, weight_decay: float = 0.0,
-                       maximize: bool = False) -> list[list[np.ndarray]]:
+def reference_adadelta(
+    thetas: list[np.ndarray],
+    lr: float = 1.0,
+    rho: float = 0.9,
+    eps: float = 1e-6,
+    weight_decay: float = 0.0,
+    maximize: bool = False,
+) -> list[list[np.ndarray]]:
     v = [np.zeros_like(t) for t in thetas]
     u = [np.zeros_like(t) for t in thetas]
     path = []
@@ -468,8 +569,13 @@ ADAGRAD_SETTINGS = [
     {"lr": 0.1, "lr_decay": 0.05},
     {"lr": 0.1, "initial_accumulator_value": 0.5},
     {"lr": 0.05, "weight_decay": 0.2, "eps": 1e-4},
-    {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1, "initial_accumulator_value": 0.1,
-     "maximize": True},
+    {
+        "lr": 0.1,
+        "lr_decay": 0.01,
+        "weight_decay": 0.1,
+        "initial_accumulator_value": 0.1,
+        "maximize": True,
+    },
 ]
 ADADELTA_SETTINGS = [
     {},
@@ -494,111 +600,206 @@ def _case_id(case: Any) -> str:
 @pytest.mark.parametrize(("name", "kwargs"), NEW_CASES, ids=_case_id)
 def test_new_optimisers_match_hand_computed_updates(name: str, kwargs: dict[str, Any]) -> None:
     reference = NEW_OPTIMISERS[name][1]
-    assert_paths_equal(our_path(lambda ps: getattr(tg.optim, name)(ps, **kwargs)),
-                       reference(start(), **kwargs))
+    assert_paths_equal(
+        our_path(lambda ps: getattr(tg.optim, name)(ps, **kwargs)), reference(start(), **kwargs)
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize(("name", "kwargs"), NEW_CASES, ids=_case_id)
-def test_new_optimisers_trajectories_equal_pytorch(name: str, kwargs: dict[str, Any],
-                                                   dtype: Any) -> None:
+def test_new_optimisers_trajectories_equal_pytorch(
+    name: str, kwargs: dict[str, Any], dtype: Any
+) -> None:
     torch = pytest.importorskip("torch")
     # centered RMSprop in float32: v − ḡ² cancels, so PyTorch's fused addcmul and our two
     # roundings drift apart by more than float32's usual few ulps
     rtol = 1e-4 if dtype == np.float32 and kwargs.get("centered") else None
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=dtype,
-                        rtol=rtol)
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+        dtype=dtype,
+        rtol=rtol,
+    )
 
 
 @pytest.mark.parametrize("name", ["RMSprop", "Adagrad", "Adadelta"])
 def test_new_optimisers_param_groups_equal_pytorch(name: str) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"RMSprop": {"momentum": 0.5, "centered": True}, "Adagrad": {"lr_decay": 0.1},
-              "Adadelta": {"rho": 0.8}}[name]
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs), groups=True)
+    kwargs = {
+        "RMSprop": {"momentum": 0.5, "centered": True},
+        "Adagrad": {"lr_decay": 0.1},
+        "Adadelta": {"rho": 0.8},
+    }[name]
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+        groups=True,
+    )
 
 
 @settings(max_examples=10, deadline=None)
 # alpha ≥ 0.1: with α = 0 and centered, v − ḡ² is g² − g² = 0, which PyTorch's fused
 # multiply-add turns into g²'s rounding error, NaN under the root about half the time
-@given(lr=st.floats(1e-4, 0.05), alpha=st.floats(0.1, 0.999), eps=st.floats(1e-10, 1e-2),
-       weight_decay=st.sampled_from([0.0, 0.1]), momentum=st.floats(0.0, 0.95),
-       centered=st.booleans(), maximize=st.booleans())
-def test_rmsprop_equals_pytorch_for_any_settings(lr: float, alpha: float, eps: float,
-                                                 weight_decay: float, momentum: float,
-                                                 centered: bool, maximize: bool) -> None:
+@given(
+    lr=st.floats(1e-4, 0.05),
+    alpha=st.floats(0.1, 0.999),
+    eps=st.floats(1e-10, 1e-2),
+    weight_decay=st.sampled_from([0.0, 0.1]),
+    momentum=st.floats(0.0, 0.95),
+    centered=st.booleans(),
+    maximize=st.booleans(),
+)
+def test_rmsprop_equals_pytorch_for_any_settings(
+    lr: float,
+    alpha: float,
+    eps: float,
+    weight_decay: float,
+    momentum: float,
+    centered: bool,
+    maximize: bool,
+) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,
-              "momentum": momentum, "centered": centered, "maximize": maximize}
-    _torch_trajectories(torch, lambda p: tg.optim.RMSprop(p, **kwargs),
-                        lambda p: torch.optim.RMSprop(p, **kwargs))
+    kwargs = {
+        "lr": lr,
+        "alpha": alpha,
+        "eps": eps,
+        "weight_decay": weight_decay,
+        "momentum": momentum,
+        "centered": centered,
+        "maximize": maximize,
+    }
+    _torch_trajectories(
+        torch, lambda p: tg.optim.RMSprop(p, **kwargs), lambda p: torch.optim.RMSprop(p, **kwargs)
+    )
 
 
 @settings(max_examples=10, deadline=None)
-@given(lr=st.floats(1e-3, 0.5), lr_decay=st.floats(0.0, 0.5), weight_decay=st.floats(0.0, 0.3),
-       initial=st.floats(0.0, 1.0), eps=st.floats(1e-10, 1e-2), maximize=st.booleans())
-def test_adagrad_equals_pytorch_for_any_settings(lr: float, lr_decay: float,
-                                                 weight_decay: float, initial: float, eps: float,
-                                                 maximize: bool) -> None:
+@given(
+    lr=st.floats(1e-3, 0.5),
+    lr_decay=st.floats(0.0, 0.5),
+    weight_decay=st.floats(0.0, 0.3),
+    initial=st.floats(0.0, 1.0),
+    eps=st.floats(1e-10, 1e-2),
+    maximize=st.booleans(),
+)
+def test_adagrad_equals_pytorch_for_any_settings(
+    lr: float, lr_decay: float, weight_decay: float, initial: float, eps: float, maximize: bool
+) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
-              "initial_accumulator_value": initial, "eps": eps, "maximize": maximize}
-    _torch_trajectories(torch, lambda p: tg.optim.Adagrad(p, **kwargs),
-                        lambda p: torch.optim.Adagrad(p, **kwargs))
+    kwargs = {
+        "lr": lr,
+        "lr_decay": lr_decay,
+        "weight_decay": weight_decay,
+        "initial_accumulator_value": initial,
+        "eps": eps,
+        "maximize": maximize,
+    }
+    _torch_trajectories(
+        torch, lambda p: tg.optim.Adagrad(p, **kwargs), lambda p: torch.optim.Adagrad(p, **kwargs)
+    )
 
 
 @settings(max_examples=10, deadline=None)
-@given(lr=st.floats(0.01, 2.0), rho=st.floats(0.0, 1.0), eps=st.floats(1e-8, 1e-2),
-       weight_decay=st.floats(0.0, 0.3), maximize=st.booleans())
-def test_adadelta_equals_pytorch_for_any_settings(lr: float, rho: float, eps: float,
-                                                  weight_decay: float, maximize: bool) -> None:
+@given(
+    lr=st.floats(0.01, 2.0),
+    rho=st.floats(0.0, 1.0),
+    eps=st.floats(1e-8, 1e-2),
+    weight_decay=st.floats(0.0, 0.3),
+    maximize=st.booleans(),
+)
+def test_adadelta_equals_pytorch_for_any_settings(
+    lr: float, rho: float, eps: float, weight_decay: float, maximize: bool
+) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
-              "maximize": maximize}
+    kwargs = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize}
     # rtol 1e-8: some of these settings diverge (ρ = 1 keeps Δ = γ g), which magnifies the
     # last-bit differences of PyTorch's fused multiply-adds
-    _torch_trajectories(torch, lambda p: tg.optim.Adadelta(p, **kwargs),
-                        lambda p: torch.optim.Adadelta(p, **kwargs), rtol=1e-8)
+    _torch_trajectories(
+        torch,
+        lambda p: tg.optim.Adadelta(p, **kwargs),
+        lambda p: torch.optim.Adadelta(p, **kwargs),
+        rtol=1e-8,
+    )
 
 
 @settings(max_examples=10, deadline=None)
-@given(momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 0.9),
-       weight_decay=st.sampled_from([0.0, 0.05]), nesterov=st.booleans(), maximize=st.booleans())
-def test_sgd_equals_pytorch_for_any_settings(momentum: float, dampening: float,
-                                             weight_decay: float, nesterov: bool,
-                                             maximize: bool) -> None:
+@given(
+    momentum=st.floats(0.0, 0.99),
+    dampening=st.floats(0.0, 0.9),
+    weight_decay=st.sampled_from([0.0, 0.05]),
+    nesterov=st.booleans(),
+    maximize=st.booleans(),
+)
+def test_sgd_equals_pytorch_for_any_settings(
+    momentum: float, dampening: float, weight_decay: float, nesterov: bool, maximize: bool
+) -> None:
     torch = pytest.importorskip("torch")
     if nesterov:  # Nesterov needs momentum and no dampening (both libraries refuse otherwise)
         momentum, dampening = max(momentum, 0.1), 0.0
-    kwargs = {"lr": 0.05, "momentum": momentum, "dampening": dampening,
-              "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
-    _torch_trajectories(torch, lambda p: tg.optim.SGD(p, **kwargs),
-                        lambda p: torch.optim.SGD(p, **kwargs))
+    kwargs = {
+        "lr": 0.05,
+        "momentum": momentum,
+        "dampening": dampening,
+        "weight_decay": weight_decay,
+        "nesterov": nesterov,
+        "maximize": maximize,
+    }
+    _torch_trajectories(
+        torch, lambda p: tg.optim.SGD(p, **kwargs), lambda p: torch.optim.SGD(p, **kwargs)
+    )
 
 
 @settings(max_examples=10, deadline=None)
-@given(name=st.sampled_from(["Adam", "AdamW"]), lr=st.floats(1e-4, 0.05),
-       beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
-       weight_decay=st.sampled_from([0.0, 0.1]), amsgrad=st.booleans(), maximize=st.booleans())
-def test_adam_equals_pytorch_for_any_settings(name: str, lr: float, beta1: float, beta2: float,
-                                              weight_decay: float, amsgrad: bool,
-                                              maximize: bool) -> None:
+@given(
+    name=st.sampled_from(["Adam", "AdamW"]),
+    lr=st.floats(1e-4, 0.05),
+    beta1=st.floats(0.0, 0.99),
+    beta2=st.floats(0.5, 0.9999),
+    weight_decay=st.sampled_from([0.0, 0.1]),
+    amsgrad=st.booleans(),
+    maximize=st.booleans(),
+)
+def test_adam_equals_pytorch_for_any_settings(
+    name: str,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    weight_decay: float,
+    amsgrad: bool,
+    maximize: bool,
+) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"lr": lr, "betas": (beta1, beta2), "weight_decay": weight_decay,
-              "amsgrad": amsgrad, "maximize": maximize}
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs))
+    kwargs = {
+        "lr": lr,
+        "betas": (beta1, beta2),
+        "weight_decay": weight_decay,
+        "amsgrad": amsgrad,
+        "maximize": maximize,
+    }
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+    )
 
 
 @pytest.mark.parametrize("name", ["AdamW", "RMSprop", "Adagrad", "Adadelta"])
 def test_float32_trajectories_of_the_others_equal_pytorch(name: str) -> None:
     torch = pytest.importorskip("torch")
-    kwargs = {"AdamW": {"lr": 0.01, "amsgrad": True}, "RMSprop": {"momentum": 0.9},
-              "Adagrad": {"lr": 0.1}, "Adadelta": {}}[name]
-    _torch_trajectories(torch, lambda p: getattr(tg.optim, name)(p, **kwargs),
-                        lambda p: getattr(torch.optim, name)(p, **kwargs), dtype=np.float32)
+    kwargs = {
+        "AdamW": {"lr": 0.01, "amsgrad": True},
+        "RMSprop": {"momentum": 0.9},
+        "Adagrad": {"lr": 0.1},
+        "Adadelta": {},
+    }[name]
+    _torch_trajectories(
+        torch,
+        lambda p: getattr(tg.optim, name)(p, **kwargs),
+        lambda p: getattr(torch.optim, name)(p, **kwargs),
+        dtype=np.float32,
+    )
 
 
 # --------------------------------------------------------------------------- behaviour of all
@@ -637,6 +838,7 @@ def test_every_optimiser_skips_parameters_without_gradients(name: str) -> None:
 @pytest.mark.parametrize("name", list(ALL_OPTIMISERS))
 def test_every_optimiser_state_dict_round_trips_through_a_file(name: str, tmp_path: Any) -> None:
     """``tg.save({"model": ..., "optimizer": opt.state_dict()})`` and back resumes exactly."""
+
     def train(model: nn.Module, optimizer: tg.optim.Optimizer, steps: int) -> None:
         x = tg.tensor(np.linspace(-1, 1, 12).reshape(4, 3))
         for _ in range(steps):
@@ -649,8 +851,10 @@ def test_every_optimiser_state_dict_round_trips_through_a_file(name: str, tmp_pa
     model = nn.Linear(3, 2, dtype=tg.float64)
     optimizer = make(model.parameters(), **ALL_OPTIMISERS[name])
     train(model, optimizer, 3)
-    tg.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()},
-            tmp_path / "checkpoint.pth")
+    tg.save(
+        {"model": model.state_dict(), "optimizer": optimizer.state_dict()},
+        tmp_path / "checkpoint.pth",
+    )
     train(model, optimizer, 3)
 
     checkpoint = tg.load(tmp_path / "checkpoint.pth")
@@ -698,10 +902,18 @@ def test_state_dict_is_a_snapshot() -> None:
 def test_load_state_dict_accepts_string_keys_and_casts_to_the_parameters_dtype() -> None:
     w = nn.Parameter(np.ones(2, dtype=np.float32))
     optimizer = tg.optim.Adam([w])
-    saved = {"state": {"0": {"step": tg.tensor(4.0), "exp_avg": np.array([0.5, 0.25]),
-                             "exp_avg_sq": tg.tensor([1.0, 2.0], dtype=tg.float64)}},
-             "param_groups": [{**optimizer.state_dict()["param_groups"][0], "lr": 0.5,
-                               "params": np.array([0])}]}
+    saved = {
+        "state": {
+            "0": {
+                "step": tg.tensor(4.0),
+                "exp_avg": np.array([0.5, 0.25]),
+                "exp_avg_sq": tg.tensor([1.0, 2.0], dtype=tg.float64),
+            }
+        },
+        "param_groups": [
+            {**optimizer.state_dict()["param_groups"][0], "lr": 0.5, "params": np.array([0])}
+        ],
+    }
     optimizer.load_state_dict(saved)
     state = optimizer.state[w]
     assert state["step"] == 4 and optimizer.param_groups[0]["lr"] == 0.5
@@ -724,8 +936,9 @@ def test_zero_grad_without_set_to_none_zeroes_the_same_gradient_in_place() -> No
     assert w.grad is None
 
 
-@pytest.mark.parametrize("update", ["sgd_update", "adam_update", "rmsprop_update",
-                                    "adagrad_update", "adadelta_update"])
+@pytest.mark.parametrize(
+    "update", ["sgd_update", "adam_update", "rmsprop_update", "adagrad_update", "adadelta_update"]
+)
 def test_functional_updates_take_hyper_parameters_by_keyword_only(update: str) -> None:
     p, g = np.ones(2), np.ones(2)
     with pytest.raises(TypeError, match="positional argument"):
@@ -736,11 +949,23 @@ def test_functional_update_equals_the_optimiser_step() -> None:
     p, g = np.array([1.0, -2.0]), np.array([0.3, 0.4])
     state: dict[str, Any] = {}
     for _ in range(3):
-        tg.optim.rmsprop_update(p, g, state, np.empty(2), lr=0.01, alpha=0.9, eps=1e-8,
-                                weight_decay=0.1, momentum=0.5, centered=True, maximize=False)
+        tg.optim.rmsprop_update(
+            p,
+            g,
+            state,
+            np.empty(2),
+            lr=0.01,
+            alpha=0.9,
+            eps=1e-8,
+            weight_decay=0.1,
+            momentum=0.5,
+            centered=True,
+            maximize=False,
+        )
     w = nn.Parameter(np.array([1.0, -2.0]))
-    optimizer = tg.optim.RMSprop([w], lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.5,
-                                 centered=True)
+    optimizer = tg.optim.RMSprop(
+        [w], lr=0.01, alpha=0.9, weight_decay=0.1, momentum=0.5, centered=True
+    )
     for _ in range(3):
         w.grad = tg.tensor([0.3, 0.4], dtype=tg.float64)
         optimizer.step()
@@ -752,8 +977,10 @@ def test_functional_update_equals_the_optimiser_step() -> None:
 def test_a_parameter_group_added_later_is_trained(name: str) -> None:
     torch = pytest.importorskip("torch")
     if name == "Adagrad":
-        pytest.skip("PyTorch's Adagrad creates state only in its constructor (a later group "
-                    "fails there); ours creates it on the first step, checked below")
+        pytest.skip(
+            "PyTorch's Adagrad creates state only in its constructor (a later group "
+            "fails there); ours creates it on the first step, checked below"
+        )
     ours_a, ours_b = nn.Parameter(np.ones(2)), nn.Parameter(np.full(3, 2.0))
     theirs_a = torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
     theirs_b = torch.nn.Parameter(torch.full((3,), 2.0, dtype=torch.float64))
@@ -793,17 +1020,22 @@ def test_adagrad_group_added_later_starts_from_its_accumulator() -> None:
         (lambda p: tg.optim.RMSprop(p, momentum=-0.9), "Invalid momentum value"),
         (lambda p: tg.optim.RMSprop(p, weight_decay=-1), "Invalid weight_decay value"),
         (lambda p: tg.optim.Adagrad(p, lr_decay=-1), "Invalid lr_decay value: -1"),
-        (lambda p: tg.optim.Adagrad(p, initial_accumulator_value=-1),
-         "Invalid initial_accumulator_value value: -1"),
+        (
+            lambda p: tg.optim.Adagrad(p, initial_accumulator_value=-1),
+            "Invalid initial_accumulator_value value: -1",
+        ),
         (lambda p: tg.optim.Adagrad(p, eps=float("nan")), "Invalid epsilon value"),
         (lambda p: tg.optim.Adadelta(p, rho=1.5), "Invalid rho value: 1.5"),
         (lambda p: tg.optim.Adadelta(p, lr=-1.0), "Invalid learning rate"),
-        (lambda p: tg.optim.Adadelta([{"params": p, "weight_decay": -0.1}]),
-         "Invalid weight_decay value: -0.1"),
+        (
+            lambda p: tg.optim.Adadelta([{"params": p, "weight_decay": -0.1}]),
+            "Invalid weight_decay value: -0.1",
+        ),
     ],
 )
-def test_new_optimisers_reject_invalid_settings(make: Callable[[list[nn.Parameter]], Any],
-                                                message: str) -> None:
+def test_new_optimisers_reject_invalid_settings(
+    make: Callable[[list[nn.Parameter]], Any], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         make([nn.Parameter(np.ones(2))])
 
@@ -811,8 +1043,9 @@ def test_new_optimisers_reject_invalid_settings(make: Callable[[list[nn.Paramete
 @pytest.mark.parametrize("name", list(ALL_OPTIMISERS))
 def test_float32_parameters_and_state_stay_float32(name: str) -> None:
     model = nn.Linear(3, 2)
-    optimizer = getattr(tg.optim, name)(model.parameters(), **ALL_OPTIMISERS[name],
-                                        weight_decay=0.1)
+    optimizer = getattr(tg.optim, name)(
+        model.parameters(), **ALL_OPTIMISERS[name], weight_decay=0.1
+    )
     for _ in range(2):
         model(tg.randn(4, 3)).sum().backward()
         optimizer.step()
@@ -836,8 +1069,9 @@ def _core_checks_versions() -> bool:
     return False
 
 
-@pytest.mark.skipif(not _core_checks_versions(),
-                    reason="the core does not check version counters in backward yet")
+@pytest.mark.skipif(
+    not _core_checks_versions(), reason="the core does not check version counters in backward yet"
+)
 @pytest.mark.parametrize("name", list(ALL_OPTIMISERS))
 def test_a_step_invalidates_graphs_that_saved_the_parameter(name: str) -> None:
     """As in PyTorch: the step writes the parameter in place, so a backward through a graph
@@ -849,3 +1083,43 @@ def test_a_step_invalidates_graphs_that_saved_the_parameter(name: str) -> None:
     optimizer.step()
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+def _custom_momentum_class(lib: Any) -> type:
+    """A hand-written optimiser, as tutorials subclass ``torch.optim.Optimizer``: the same
+    code for both libraries (no ``lr`` check, state per parameter, in-place tensor methods)."""
+
+    class HeavyBall(lib.optim.Optimizer):
+        def __init__(self, params: Any, step_size: float = 0.1, beta: float = 0.5) -> None:
+            super().__init__(params, {"step_size": step_size, "beta": beta})
+
+        @lib.no_grad()
+        def step(self, closure: Any = None) -> Any:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self.state[p]
+                    if "velocity" not in state:
+                        state["velocity"] = lib.zeros_like(p)
+                    velocity = state["velocity"]
+                    velocity.mul_(group["beta"]).add_(p.grad)
+                    p.sub_(velocity * group["step_size"])
+            return None
+
+    return HeavyBall
+
+
+def test_a_users_own_optimiser_subclass_runs_as_in_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    ours_w = nn.Parameter(np.array([1.0, -2.0, 0.5]))
+    theirs_w = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64))
+    ours = _custom_momentum_class(tg)([ours_w], step_size=0.05)
+    theirs = _custom_momentum_class(torch)([theirs_w], step_size=0.05)
+    for _ in range(5):
+        for w, opt in ((ours_w, ours), (theirs_w, theirs)):
+            opt.zero_grad()
+            (w**4).sum().backward()
+            opt.step()
+    np.testing.assert_allclose(ours_w.numpy(), theirs_w.detach().numpy(), rtol=1e-12)
+    assert ours.state_dict()["param_groups"][0] == {"step_size": 0.05, "beta": 0.5, "params": [0]}

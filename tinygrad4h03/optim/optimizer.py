@@ -21,16 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import increment_version
 from ..engine import enable_grad
 from ..tensor import Tensor
-
-try:
-    from ..autograd import increment_version
-except ImportError:  # version counters not in the core yet: nothing to bump
-
-    def increment_version(tensors: Tensor | Iterable[Tensor]) -> None:
-        """Stand-in until ``tinygrad4h03.autograd.increment_version`` exists."""
-
 
 __all__ = ["Optimizer", "ParamsT"]
 
@@ -140,7 +133,8 @@ class Optimizer:
 
     def _check_group(self, group: dict[str, Any]) -> None:
         """Validate a group's hyper-parameters (each optimiser adds its own checks)."""
-        _check_nonnegative(group["lr"], "learning rate")
+        if "lr" in group:  # a user's own optimiser may have none
+            _check_nonnegative(group["lr"], "learning rate")
 
     # ------------------------------------------------------------------ gradients and steps
 

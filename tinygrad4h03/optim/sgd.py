@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import increment_version
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _check_nonnegative, increment_version
+from .optimizer import Optimizer, ParamsT, _check_nonnegative
 
 __all__ = ["SGD", "sgd_update"]
 
