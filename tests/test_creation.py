@@ -539,3 +539,24 @@ def test_size_is_a_tuple_with_numel_and_pytorchs_slicing() -> None:
     assert isinstance(ours + (5,), tg.Size) and ours[-1] == 4  # noqa: RUF005
     with pytest.raises(TypeError):
         tg.Size([2.5])
+
+
+def test_variable_is_a_new_leaf_sharing_memory_as_pytorch() -> None:
+    torch = _torch()
+    for lib in (tg, torch):
+        t = lib.ones(2)
+        v = lib.autograd.Variable(t)
+        assert v is not t and not v.requires_grad and isinstance(t, lib.autograd.Variable)
+        w = lib.autograd.Variable(t, requires_grad=True)
+        assert w.requires_grad and w.is_leaf and not t.requires_grad
+        y = lib.autograd.Variable(lib.ones(2, requires_grad=True) * 2)
+        assert y.grad_fn is None and not y.requires_grad
+        assert _error_of(lambda lib=lib: lib.autograd.Variable([1.0])) is TypeError
+        assert (
+            _error_of(lambda lib=lib: lib.autograd.Variable(lib.arange(3), requires_grad=True))
+            is RuntimeError
+        )
+    shared = tg.ones(2)
+    with tg.no_grad():
+        tg.autograd.Variable(shared).mul_(3.0)
+    assert shared.tolist() == [3.0, 3.0]

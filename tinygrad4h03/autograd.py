@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
+from .creation import Variable as Variable  # PyTorch's old spelling, tg.autograd.Variable
 from .tensor import (
     Tensor,
     _check_differentiable,

@@ -31,6 +31,7 @@ __all__ = [
     "FloatTensor",
     "IntTensor",
     "LongTensor",
+    "Variable",
     "arange",
     "bernoulli",
     "empty",
@@ -949,3 +950,29 @@ class BoolTensor(_TypedTensor):
     """
 
     dtype = np.dtype(np.bool_)
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor)  # every tensor is a Variable, as in PyTorch
+
+
+class Variable(metaclass=_VariableMeta):
+    """PyTorch's old spelling ``tg.autograd.Variable(t, requires_grad=False)``.
+
+    Gives a new leaf tensor that shares ``t``'s memory (outside ``t``'s graph) and requires
+    grad if asked; every tensor counts as a ``Variable`` for ``isinstance``.
+
+    Raises:
+        TypeError: when ``data`` is not a tensor.
+        RuntimeError: for ``requires_grad=True`` on a non-floating tensor.
+
+    Examples:
+        >>> x = tg.autograd.Variable(tg.ones(2), requires_grad=True)
+        >>> x.requires_grad, x.is_leaf, isinstance(x, tg.autograd.Variable)
+        (True, True, True)
+    """
+
+    def __new__(cls, data: Tensor, requires_grad: bool = False) -> Tensor:  # type: ignore[misc]
+        tensor = _tensor_arg(data, "data", "Variable")
+        return tensor.detach().requires_grad_(requires_grad)
