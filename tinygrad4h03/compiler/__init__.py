@@ -82,7 +82,7 @@ class Compiled:
         key = (tree, engine._state.grad_enabled, tuple(_leaf_key(x) for x in leaves))
         found = self._traces.get(key)
         if found is not None:
-            inputs = [_replay_input(x) for x in leaves if _is_input(x)]
+            inputs = [x for x in leaves if _is_input(x)]
             try:
                 return unflatten(found.outputs, found.replay(*inputs))
             except Retrace:  # a captured tensor changed shape or dtype, or .grad appeared
@@ -95,7 +95,7 @@ class Compiled:
         return result
 
     def _trace(self, leaves: list[Any], tree: Tree) -> tuple[Any, _Trace]:
-        program = Program()
+        program = Program(reserved={*HELPERS, *TENSOR_HELPERS})
         scalar = ScalarTracer(program)
         tensors = TensorTracer(program, parameter_names(self.fn))
         params: list[str] = []
@@ -109,8 +109,13 @@ class Compiled:
             if isinstance(x, Value):
                 scalar.input_value(x, params[-1])
                 traced.append(x)
-            elif isinstance(x, Tensor | np.ndarray):
-                tensors.input_array(_replay_input(x), params[-1])
+            elif isinstance(x, Tensor):
+                array_name = params[-1]
+                params[-1] = program.name(array_name + "_t", exact=True)
+                tensors.input_tensor(x, params[-1], array_name)
+                traced.append(x)
+            elif isinstance(x, np.ndarray):
+                tensors.input_array(x, params[-1])
                 traced.append(x)
             else:
                 traced.append(scalar.input_float(x, params[-1]))
@@ -200,11 +205,6 @@ def _is_input(x: Any) -> bool:
     if isinstance(x, Value | Tensor | np.ndarray):
         return True
     return isinstance(x, numbers.Real) and not isinstance(x, int | bool | np.integer | np.bool_)
-
-
-def _replay_input(x: Any) -> Any:
-    """What the replay receives for an input leaf: a tensor's array, the rest as it is."""
-    return x.numpy() if isinstance(x, Tensor) else x
 
 
 def _leaf_key(x: Any) -> Any:

@@ -165,6 +165,12 @@ class TracedArray:
     def __bool__(self) -> bool:
         raise refusal("bool()", "tensor")
 
+    def all(self, *args: Any, **kwargs: Any) -> Any:
+        raise refusal("a check of every value (.all())", "tensor")
+
+    def any(self, *args: Any, **kwargs: Any) -> Any:
+        raise refusal("a check of any value (.any())", "tensor")
+
     def __float__(self) -> float:
         raise refusal("float()", "tensor")
 
@@ -273,8 +279,35 @@ class ArrayRecorder:
             return "..."
         if isinstance(x, type | np.dtype):
             return _dtype_code(x)
+        if isinstance(x, np.ndarray):
+            view = self._view(x)
+            if view is not None:
+                return view.name
         self.keep.append(x)
         return self.program.constant(x, "c")
+
+    def _view(self, x: np.ndarray) -> TracedArray | None:
+        """``x`` rebuilt as a view of the traced array whose memory it shares (``y.reshape(-1)``
+        in library code), or ``None`` for an array of its own (a constant)."""
+        base = x.base
+        while isinstance(base, np.ndarray) and id(base) not in self.named:
+            base = base.base
+        if not isinstance(base, np.ndarray):
+            return None
+        traced = self.named[id(base)]
+        offset = x.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        if x.dtype != base.dtype or offset:
+            raise CompileError(
+                "tg.compile: library code took a view of a traced array that the trace "
+                "cannot rebuild; please report this"
+            )
+        if x.size == base.size and x.flags.c_contiguous and base.flags.c_contiguous:
+            code = f"{traced.name}.reshape({x.shape!r})"
+        else:
+            code = f"np.lib.stride_tricks.as_strided({traced.name}, {x.shape!r}, {x.strides!r})"
+        found = self._emit(x, code, (traced.name,))
+        self.named[id(x)] = found
+        return found
 
     @staticmethod
     def real(x: Any) -> Any:
@@ -317,11 +350,13 @@ class ArrayRecorder:
     def ufunc(
         self, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
+        if method == "at":
+            return self._at(ufunc, inputs)
         if method not in _UFUNC_METHODS:
             raise CompileError(f"tg.compile: np.{ufunc.__name__}.{method} is not supported")
         out = kwargs.pop("out", None)
         out = out[0] if isinstance(out, tuple) else out
-        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        kwargs = {k: v for k, v in kwargs.items() if v is not None or k == "axis"}
         real_kwargs = {k: self.real(v) for k, v in kwargs.items()}
         if out is not None:
             real_kwargs["out"] = self.real(out)
@@ -341,6 +376,24 @@ class ArrayRecorder:
             self.program.effect(f"{call}({', '.join(args)}, out={buffer})", deps, (buffer,))
             return self._result(value, buffer)
         return self._emit(value, f"{call}({', '.join(args)})", deps)
+
+    def _at(self, ufunc: np.ufunc, inputs: tuple[Any, ...]) -> None:
+        """``np.add.at(target, index, values)``: unbuffered in place, into a traced target."""
+        target, *rest = inputs
+        if not isinstance(target, TracedArray):  # a fresh array (np.zeros): made anew per replay
+            target = self.fresh(target)
+        ufunc.at(target.value, *[self.real(x) for x in rest])
+        args = ", ".join([target.name, *(self.code_of(x) for x in rest)])
+        deps = (target.name, *self._deps(*rest))
+        self.program.effect(f"np.{ufunc.__name__}.at({args})", deps, (target.name,))
+
+    def fresh(self, start: np.ndarray) -> TracedArray:
+        """A new array per replay, equal to ``start`` (zeros are written ``np.zeros``)."""
+        if not start.any():
+            code = f"np.zeros({start.shape!r}, {_dtype_code(start.dtype)})"
+        else:
+            code = f"np.copy({self.program.constant(start.copy(), 'start')})"
+        return self._result(start, self.program.emit(code, (), self.hint))
 
     def function(
         self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]

@@ -49,22 +49,27 @@ class Program:
     renamed: dict[str, str] = field(default_factory=dict)
     buffers: list[str] = field(default_factory=list)
 
+    reserved: set[str] = field(default_factory=set)  # names the replay's helpers use
+
     def name(self, hint: str, exact: bool = False) -> str:
         """A fresh variable name from ``hint``: ``exact`` (a label) as it is, else numbered."""
         base = re.sub(r"\W", "_", hint) or "t"
         if base[0].isdigit():
             base = "_" + base
         numbered = base in _NUMBERED or base.endswith("_")
-        if base not in self._used and (exact or not numbered) and not _reserved(base):
+        if base not in self._used and (exact or not numbered) and not self._taken(base):
             self._used.add(base)
             return base
         joint = "_" if base[-1].isdigit() else ""  # dv3_1, not dv31
         base = base.rstrip("_") + ("_" if base.endswith("_") else "")
         n = 1
-        while f"{base}{joint}{n}" in self._used or _reserved(f"{base}{joint}{n}"):
+        while f"{base}{joint}{n}" in self._used or self._taken(f"{base}{joint}{n}"):
             n += 1
         self._used.add(f"{base}{joint}{n}")
         return f"{base}{joint}{n}"
+
+    def _taken(self, name: str) -> bool:
+        return _reserved(name) or name in self.reserved
 
     def rename(self, old: str, hint: str) -> str:
         """Give the variable (or buffer) ``old`` a fresh name from ``hint`` in the source."""
@@ -134,7 +139,8 @@ class Program:
                 body.append(f"    {statement.code}")
         body.append(f"    return {returns}")
         used = set(_IDENTIFIER.findall("\n".join(body)))
-        bound = sorted(used.intersection([*self.constants, *globals_]) - {"np"})
+        targets = {t for statement in kept if statement.assign for t in statement.targets}
+        bound = sorted(used.intersection([*self.constants, *globals_]) - {"np"} - targets)
         signature = ", ".join([*params, "*", *(f"{n}={n}" for n in bound)] if bound else params)
         lines = [f"def replay({signature}):", *body]
         source = "\n".join(lines) + "\n"

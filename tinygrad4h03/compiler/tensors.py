@@ -23,6 +23,7 @@ drifted from the engine fails the trace instead of replaying something else.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -68,12 +69,13 @@ class TensorTracer:
         self.inside = 0  # > 0 while library code runs eagerly under a recorded step
         self.keep: list[Any] = []
         self.loaded: dict[int, tuple[Tensor, str]] = {}  # id(tensor) -> (tensor, variable)
+        self.refs: dict[int, str] = {}  # id(tensor) -> how the replay names the object
+        self.born: set[int] = set()  # tensors made while tracing (kept alive in keep)
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
         self.initial_read: set[int] = set()  # ... and whose starting .grad the trace used
         self.layer = 0
-        self.optimizer: Any = None
         self.current_group: dict[str, Any] | None = None
         self._saved: list[tuple[Any, str, Any]] = []
 
@@ -90,17 +92,56 @@ class TensorTracer:
         found = self.arrays.named.get(id(array))
         if found is not None:
             return found
+        if id(t) in self.born:
+            raise CompileError(
+                "tg.compile: a tensor made inside the function by an operation the trace "
+                f"cannot follow (shape {t.shape}) is used again; please report this"
+            )
         return self._load(t, self.names.get(id(t), "c"))
 
-    def _load(self, t: Tensor, hint: str) -> TracedArray:
-        ref = self.program.constant(t, hint + "_t")
-        name = self.program.load(f"{ref}.numpy()", (ref,), hint)
+    def _load(
+        self, t: Tensor, hint: str, ref: str | None = None, attribute: str = ""
+    ) -> TracedArray:
+        """Read ``t``'s array at the start of every replay (``ref``: how the replay names
+        ``t``; a constant by default); guard its shape and dtype."""
+        ref = ref or self.ref(t, hint)
+        name = self.program.load(f"{ref}{attribute}.numpy()", (ref,), hint)
         array = t._data
         self.program.prologue.append(_guard(name, array.shape, array.dtype, self.program.section))
         self.program.external.add(name)
         self.loaded[id(t)] = (t, name)
         self.keep.append(t)
         return self.input_array(array, name)
+
+    def ref(self, t: Tensor, hint: str = "") -> str:
+        """How the replay refers to the tensor object ``t`` (an argument or a constant)."""
+        found = self.refs.get(id(t))
+        if found is None:
+            found = self.refs[id(t)] = self.program.constant(
+                t, (hint or self.names.get(id(t), "c")) + "_t"
+            )
+            self.keep.append(t)
+        return found
+
+    def input_tensor(self, t: Tensor, param: str, name: str) -> None:
+        """An argument tensor, the replay's parameter ``param``; its array is called ``name``."""
+        self.refs[id(t)] = param
+        array = t._data
+        self.program.prologue.append(_load_statement(name, f"{param}.numpy()", param))
+        self.program.external.add(name)
+        self.loaded[id(t)] = (t, name)
+        self.keep.append(t)
+        self.input_array(array, name)
+
+    def _known(self, data: Any) -> TracedArray | None:
+        """The traced array behind ``data`` (a traced array, a known array or tensor)."""
+        if isinstance(data, TracedArray):
+            return data
+        if isinstance(data, Tensor):
+            return self.arrays.named.get(id(data._data))
+        if isinstance(data, np.ndarray):
+            return self.arrays.named.get(id(data))
+        return None
 
     def operand(self, x: Any) -> Any:
         """A rule's operand or attribute on the traced side (numbers and constants as they are)."""
@@ -124,7 +165,7 @@ class TensorTracer:
         hint = self._hint(rule)
         self.arrays.hint = rule.name
         self.program.section = "forward"
-        value = rule.forward(*traced, **given)
+        value = self._run(rule.forward, f"{rule.name}_forward", traced, given)
         if rule.saves:
             value, saved = value
             self._same(saved, out._attrs["saved"], rule.name)
@@ -139,6 +180,35 @@ class TensorTracer:
             self._rename(value, hint)
         self.keep.append(out._data)
         self.arrays.named[id(out._data)] = value
+
+    def _run(
+        self, fn: Callable[..., Any], name: str, args: Sequence[Any], kwargs: dict[str, Any]
+    ) -> Any:
+        """``fn`` on traced arrays, each NumPy call a line; where that cannot be traced (a
+        strided view, an object ufunc), one line calling ``fn`` itself on the arrays."""
+        try:
+            return fn(*args, **kwargs)
+        except (CompileError, AttributeError, TypeError):
+            pass
+        recorder = self.arrays
+        value = fn(
+            *[recorder.real(a) for a in args], **{k: recorder.real(v) for k, v in kwargs.items()}
+        )
+        ref = self.program.constant(fn, name, exact=True)
+        code_args = [recorder.code_of(a) for a in args]
+        code_args += [f"{k}={recorder.code_of(v)}" for k, v in kwargs.items()]
+        deps = recorder._deps(*args, *kwargs.values())
+        if isinstance(value, tuple):  # a forward that also saves a residual
+            first = recorder._emit(value[0], f"{ref}({', '.join(code_args)})", (ref, *deps))
+            whole = first.name
+            recorder.program.statements[-1].targets = (whole + "_both",)
+            recorder.program.statements[-1].code = f"{ref}({', '.join(code_args)})"
+            parts = [
+                recorder._emit(v, f"{whole}_both[{i}]", (whole + "_both",))
+                for i, v in enumerate(value)
+            ]
+            return tuple(parts)
+        return recorder._emit(value, f"{ref}({', '.join(code_args)})", (ref, *deps))
 
     def _hint(self, rule: rules.Rule) -> str:
         if rule.name in _LAYERS:
@@ -216,10 +286,10 @@ class TensorTracer:
                 found.append(None)
                 continue
             self.arrays.hint = "d" + self._name_of(x) + "_"
-            if rule.variadic:
-                parent_grad = rule.vjps[0](g, out, *inputs, position=position, **attrs)
-            else:
-                parent_grad = rule.vjps[position](g, out, *inputs, **attrs)
+            vjp = rule.vjps[0 if rule.variadic else position]
+            given = {**attrs, "position": position} if rule.variadic else attrs
+            name = f"{rule.name}_vjp{0 if rule.variadic else position}"
+            parent_grad = self._run(vjp, name, [g, out, *inputs], given)
             if not isinstance(parent_grad, TracedArray):
                 raise CompileError(f"tg.compile: the VJP of '{rule.name}' escaped the trace")
             if parent_grad.shape != x._data.shape:
@@ -252,14 +322,15 @@ class TensorTracer:
         return found
 
     def _load_grad(self, t: Tensor, grad: Tensor) -> TracedArray:
-        return self._load(grad, self.names.get(id(t), "c") + "_grad")
+        hint = self.names.get(id(t), "c") + "_grad"
+        return self._load(grad, hint, self.ref(t), ".grad")
 
     def finish(self) -> list[Tensor]:
         """Write every changed ``.grad`` back; returns the tensors whose gradient is read."""
         self.program.section = "update"
         owners: set[str] = set()
         for key, (t, state) in self.grads.items():
-            ref = self.program.constant(t, self.names.get(key, "c") + "_t")
+            ref = self.ref(t)
             if key in self.initial_read:  # the replay relies on .grad being None, or not
                 self.program.prologue.append(_grad_guard(ref, self.first_grad[key] is None))
             if state is None:
@@ -284,8 +355,13 @@ class TensorTracer:
         if not isinstance(x, Tensor):
             return None
         found = self.arrays.named.get(id(x._data))
-        if found is None or id(x) in self.loaded:
-            return None  # a captured tensor is returned as itself
+        if id(x) in self.loaded or (found is None and id(x) not in self.born):
+            return None  # a tensor from outside is returned as itself
+        if found is None:
+            raise CompileError(
+                "tg.compile: a returned tensor was computed in a way the trace cannot follow; "
+                "compute it with tensor operations, or return it from outside tg.compile"
+            )
         return f"_result({found.name})", (found.name,)
 
     # ---------------------------------------------------------------- optimisers
@@ -328,15 +404,14 @@ class TensorTracer:
         return found.name
 
     def _group(self, params: list[Tensor] | None = None) -> str | None:
-        optimizer = self.optimizer
-        if optimizer is None:
+        """The replay's name for the current parameter group (or the one holding ``params``)."""
+        group = self.current_group
+        if params is not None:  # the dict whose "params" is this very list
+            found = [d for d in gc.get_referrers(params) if isinstance(d, dict)]
+            group = next((d for d in found if d.get("params") is params), None)
+        if group is None:
             return None
-        for i, group in enumerate(optimizer.param_groups):
-            if params is None or group["params"] is params:
-                if params is None and self.current_group is not group:
-                    continue
-                return self.program.constant(group, f"group{i}", exact=True)
-        return None
+        return self.program.constant(group, "group", exact=False)
 
     def _setting(self, group: str | None, key: str, value: Any) -> str:
         if group is not None:
@@ -357,6 +432,7 @@ class TensorTracer:
         # the rules tell arrays (compute) from tensors (record): traced arrays compute
         self._patch(rules, "_is_array", _is_array)
         self._patch(rules, "_is_plain", _is_plain)
+        self._patch(rules, "_scatter_add_forward", self._scatter_add(rules._scatter_add_forward))
         original_backward = engine.backward
 
         def traced_backward(
@@ -382,8 +458,120 @@ class TensorTracer:
         self._patch(Tensor, "grad", property(self._get_grad, self._set_grad))
         for name in ("item", "tolist", "__float__", "__bool__", "__int__", "numpy"):
             self._patch(Tensor, name, self._refusing(name))
+        self._patch(Tensor, "_in_place", self._in_place(Tensor.__dict__["_in_place"]))
+        original_wrap, original_init = Tensor._wrap, Tensor.__init__
+
+        def wrap(cls: type, data: np.ndarray) -> Tensor:
+            out = original_wrap(data)
+            tracer.born.add(id(out))
+            tracer.keep.append(out)
+            return out
+
+        def init(t: Tensor, *args: Any, **kwargs: Any) -> None:
+            original_init(t, *args, **kwargs)
+            tracer.born.add(id(t))
+            tracer.keep.append(t)
+            if id(t._data) not in tracer.arrays.named:  # from Python data: a constant
+                tracer.arrays.hint = "const"
+                tracer.arrays.named[id(t._data)] = tracer.arrays.fresh(t._data.copy())
+                tracer.keep.append(t._data)
+
+        self._patch(Tensor, "_wrap", classmethod(wrap))
+        self._patch(Tensor, "__init__", init)
+        from .. import autograd
+
+        original_result = autograd._as_result
+
+        def as_result(g: Any, t: Tensor, *args: Any) -> Any:
+            out = original_result(g, t, *args)
+            known = tracer._known(g)
+            if out is not None and known is not None and id(out._data) not in tracer.arrays.named:
+                same = known if known.dtype == out.dtype else known.astype(out.dtype)
+                tracer.arrays.named[id(out._data)] = same
+                tracer.keep.append(out._data)
+            return out
+
+        self._patch(autograd, "_as_result", as_result)
+        self._patch(Tensor, "_compare", self._compare(Tensor.__dict__["_compare"]))
+        self._patch(Tensor, "argmax", self._argmax(Tensor.__dict__["argmax"]))
+        self._patch(Tensor, "__setitem__", self._setitem(Tensor.__dict__["__setitem__"]))
         self._patch_optimizers()
         self._patch_random()
+
+    def _compare(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
+        tracer = self
+
+        def compare(t: Tensor, other: Any, fn: Any, op: str) -> Tensor:
+            out = tracer._call(original, t, other, fn, op)
+            if not tracer.inside:
+                tracer.arrays.hint = "mask"
+                tracer.program.section = "forward"
+                traced = fn(tracer.traced(t), tracer.operand(other))
+                tracer._same(traced, out._data, op)
+                tracer.arrays.named[id(out._data)] = traced
+            return out
+
+        return compare
+
+    def _argmax(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
+        tracer = self
+
+        def argmax(t: Tensor, dim: Any = None, keepdim: bool = False, **alias: Any) -> Tensor:
+            out = tracer._call(original, t, dim, keepdim, **alias)
+            if not tracer.inside:
+                tracer.arrays.hint = "argmax"
+                dim = alias.get("axis") if dim is None else dim
+                axis = None if dim is None else dim % max(t.ndim, 1)
+                traced = np.argmax(tracer.traced(t), axis=axis, keepdims=keepdim)
+                tracer._same(traced, out._data, "argmax")
+                tracer.arrays.named[id(out._data)] = traced
+            return out
+
+        return argmax
+
+    def _in_place(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
+        """``t += v``, ``t.sub_(v)``, ``t.copy_(v)``...: one in-place NumPy line."""
+        tracer = self
+
+        def in_place(t: Tensor, ufunc: Any, other: Any, op: str) -> Tensor:
+            if tracer.inside:
+                return original(t, ufunc, other, op)
+            target = tracer.traced(t)
+            value = tracer.operand(other)
+            result = tracer._call(original, t, ufunc, other, op)
+            tracer.program.section = "update"
+            recorder = tracer.arrays
+            if isinstance(ufunc, np.ufunc):
+                operands = f"{target.name}, {recorder.code_of(value)}"
+                code = f"np.{ufunc.__name__}({operands}, out={target.name}, casting='same_kind')"
+                if target.value is not t._data:  # the mirror holds its own copy: update it too
+                    ufunc(target.value, recorder.real(value), out=target.value, casting="same_kind")
+            else:  # fill_ / copy_
+                code = f"np.copyto({target.name}, {recorder.code_of(value)}, casting='unsafe')"
+                if target.value is not t._data:
+                    np.copyto(target.value, recorder.real(value), casting="unsafe")
+            tracer.program.effect(code, (target.name, *recorder._deps(value)), (target.name,))
+            tracer._same(target, t._data, op)
+            return result
+
+        return in_place
+
+    def _setitem(self, original: Callable[..., None]) -> Callable[..., None]:
+        tracer = self
+
+        def setitem(t: Tensor, index: Any, value: Any) -> None:
+            if tracer.inside:
+                return original(t, index, value)
+            target = tracer.traced(t)
+            traced_value = tracer.operand(value)
+            traced_index = tracer.operand(index)
+            tracer._call(original, t, index, value)
+            tracer.program.section = "update"
+            target[traced_index] = traced_value  # recorded (and done again on the mirror)
+            tracer._same(target, t._data, "__setitem__")
+            return None
+
+        return setitem
 
     def _patch_random(self) -> None:
         from .. import creation, random
@@ -395,8 +583,10 @@ class TensorTracer:
             return _RecordedDraws(original_resolve(generator, op), tracer)
 
         def to_array(data: Any, dtype: Any) -> np.ndarray:
-            if not isinstance(data, TracedArray):
+            known = tracer._known(data)
+            if known is None:
                 return original_to_array(data, dtype)
+            data = known
             array = original_to_array(data.value, dtype)
             traced = data if array.dtype == data.dtype else data.astype(array.dtype)
             tracer.keep.append(array)
@@ -422,6 +612,21 @@ class TensorTracer:
             return fn(*args, **kwargs)
         finally:
             self.inside -= 1
+
+    def _scatter_add(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        recorder = self.arrays
+
+        def scatter_add(g: Any, *, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
+            if not isinstance(g, TracedArray):
+                return original(g, index=index, shape=shape, basic=basic)
+            grad = recorder.fresh(np.zeros(shape, dtype=g.dtype))
+            if basic:  # no position is selected twice
+                grad[index] = g
+            else:
+                np.add.at(grad, index, g)
+            return grad
+
+        return scatter_add
 
     def _wrap_apply(self, original: Callable[..., Tensor], kind: str) -> Callable[..., Tensor]:
         tracer = self
@@ -485,9 +690,6 @@ class TensorTracer:
         from ..optim import sgd
 
         tracer = self
-        for cls in _subclasses(base.Optimizer):
-            if "step" in cls.__dict__:
-                self._patch(cls, "step", self._wrap_step(cls.__dict__["step"]))
         original_with_grads = base.Optimizer._with_grads
 
         def with_grads(optimizer: Any, group: dict[str, Any], *args: Any) -> Iterator[Any]:
@@ -496,7 +698,13 @@ class TensorTracer:
                 if _GRAD.__get__(p) is not None:
                     tracer.traced(p)
                     tracer._grad_state(p)
-            yield from original_with_grads(optimizer, group, *args)
+            items = original_with_grads(optimizer, group, *args)
+            while True:  # the optimiser reads plain arrays; its updates are recorded
+                try:
+                    item = tracer._call(next, items)
+                except StopIteration:
+                    return
+                yield item
 
         self._patch(base.Optimizer, "_with_grads", with_grads)
         for module in _optimiser_modules(optim):
@@ -511,27 +719,11 @@ class TensorTracer:
 
         self._patch(sgd, "_plain_sgd", plain)
 
-    def _wrap_step(self, original: Callable[..., Any]) -> Callable[..., Any]:
-        tracer = self
-
-        def step(optimizer: Any, closure: Any = None) -> Any:
-            if closure is not None:
-                raise CompileError("tg.compile: optimizer.step(closure) cannot be compiled")
-            previous, tracer.optimizer = tracer.optimizer, optimizer
-            tracer.inside += 1  # the step runs on plain arrays; its updates are recorded
-            try:
-                return original(optimizer)
-            finally:
-                tracer.inside -= 1
-                tracer.optimizer = previous
-
-        return step
-
     def _wrap_update(self, original: Callable[..., Any], name: str) -> Callable[..., Any]:
         tracer = self
 
         def update(*args: Any, **hyper: Any) -> Any:
-            if tracer.optimizer is None:  # called by hand, outside an optimiser's step
+            if tracer.current_group is None:  # called by hand, outside an optimiser's step
                 raise CompileError(f"tg.compile: call {name} through an optimiser's step()")
             tracer.update(original, name, args, hyper)
             return tracer._call(original, *args, **hyper)
@@ -591,6 +783,12 @@ def _guard(name: str, shape: tuple[int, ...], dtype: np.dtype, section: str) -> 
     return Statement("load", (), code, (name,), effect=True, assign=False)
 
 
+def _load_statement(name: str, code: str, ref: str) -> Any:
+    from .program import Statement
+
+    return Statement("load", (name,), code, (ref,))
+
+
 def _grad_guard(ref: str, none: bool) -> Any:
     from .program import Statement
 
@@ -630,13 +828,6 @@ def _identifier(path: str) -> str:
     words = [p for p in parts[:-1] if not p.isdigit()]
     digits = "".join(p for p in parts[:-1] if p.isdigit())
     return "_".join([*words, parts[-1] + digits])
-
-
-def _subclasses(cls: type) -> list[type]:
-    found = [cls]
-    for sub in cls.__subclasses__():
-        found.extend(_subclasses(sub))
-    return found
 
 
 def _optimiser_modules(package: Any) -> list[Any]:

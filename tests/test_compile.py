@@ -1,0 +1,334 @@
+"""tg.compile on tensor code: a replay equals the eager step (values, .grad, parameters, state)."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from op_catalogue import OPS
+
+import tinygrad4h03 as tg
+
+F = tg.nn.functional
+
+
+def lecture_net(hidden: str = "relu") -> tg.nn.Sequential:
+    """The lecture's 25-20-20-20-5 network in float64, the same weights every call."""
+    tg.manual_seed(0)
+    act = {"relu": tg.nn.ReLU, "sigmoid": tg.nn.Sigmoid, "tanh": tg.nn.Tanh}[hidden]
+    layers = [tg.nn.Linear(25, 20), act(), tg.nn.Linear(20, 20), act(), tg.nn.Linear(20, 20)]
+    return tg.nn.Sequential(*layers, act(), tg.nn.Linear(20, 5)).double()
+
+
+def train_step(model: tg.nn.Module, opt: Any, dropout: float = 0.0) -> Callable[..., tg.Tensor]:
+    def step(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
+        opt.zero_grad()
+        z = model(x)
+        if dropout:
+            z = F.dropout(z, dropout)
+        loss = F.cross_entropy(z, y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def batches(n: int, size: int, seed: int = 0) -> list[tuple[tg.Tensor, tg.Tensor]]:
+    rng = np.random.default_rng(seed)
+    return [
+        (tg.tensor(rng.uniform(0, 1, (size, 25))), tg.tensor(rng.integers(0, 5, size)))
+        for _ in range(n)
+    ]
+
+
+def assert_same_training(
+    make_opt: Callable[[Any], Any], data: list[Any], dropout: float = 0.0, hidden: str = "relu"
+) -> tg.compile:
+    """Train two copies, eager and compiled, on ``data``; every step must agree."""
+    eager_model, compiled_model = lecture_net(hidden), lecture_net(hidden)
+    eager_opt, compiled_opt = make_opt(eager_model), make_opt(compiled_model)
+    eager = train_step(eager_model, eager_opt, dropout)
+    compiled = tg.compile(train_step(compiled_model, compiled_opt, dropout))
+    tg.manual_seed(7)
+    expected = [eager(x, y).item() for x, y in data]
+    tg.manual_seed(7)
+    got = [compiled(x, y).item() for x, y in data]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
+    for (name, p), q in zip(eager_model.named_parameters(), compiled_model.parameters()):
+        np.testing.assert_allclose(q.numpy(), p.numpy(), rtol=1e-12, atol=0, err_msg=name)
+        np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), rtol=1e-12, atol=0)
+    for p, q in zip(eager_model.parameters(), compiled_model.parameters()):
+        for key, value in eager_opt.state.get(p, {}).items():
+            np.testing.assert_allclose(np.asarray(compiled_opt.state[q][key]), np.asarray(value))
+    assert compiled.cache_size == 1
+    return compiled
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_lecture_network_trains_as_eager_for_100_steps(size: int) -> None:
+    compiled = assert_same_training(
+        lambda m: tg.optim.SGD(m.parameters(), lr=0.1), batches(100, size)
+    )
+    code = compiled.code
+    assert "# forward" in code and "# backward" in code and "# update" in code
+    assert "weight0 -= " in code  # the lecture's W ← W − α ∂E/∂W, in place
+    assert " for " not in code and "backward(" not in code
+
+
+def test_one_sample_as_a_vector_trains_as_eager() -> None:
+    rng = np.random.default_rng(3)
+    data = [(tg.tensor(rng.uniform(0, 1, 25)), tg.tensor(rng.integers(0, 5))) for _ in range(30)]
+    assert_same_training(lambda m: tg.optim.SGD(m.parameters(), lr=0.1), data)
+
+
+OPTIMISERS = {
+    "sgd-momentum": lambda m: tg.optim.SGD(m.parameters(), lr=0.05, momentum=0.9),
+    "sgd-nesterov-decay": lambda m: tg.optim.SGD(
+        m.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01
+    ),
+    "sgd-dampening": lambda m: tg.optim.SGD(m.parameters(), lr=0.05, momentum=0.5, dampening=0.3),
+    "adam": lambda m: tg.optim.Adam(m.parameters(), lr=0.01),
+    "adam-amsgrad": lambda m: tg.optim.Adam(
+        m.parameters(), lr=0.01, amsgrad=True, weight_decay=0.1
+    ),
+    "adamw": lambda m: tg.optim.AdamW(m.parameters(), lr=0.01),
+    "rmsprop": lambda m: tg.optim.RMSprop(m.parameters(), lr=0.01, momentum=0.5, centered=True),
+    "adagrad": lambda m: tg.optim.Adagrad(m.parameters(), lr=0.1, lr_decay=0.01),
+    "adadelta": lambda m: tg.optim.Adadelta(m.parameters(), lr=1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMISERS))
+def test_every_optimiser_updates_parameters_and_state_as_eager(name: str) -> None:
+    assert_same_training(OPTIMISERS[name], batches(100, 3))
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "tanh"])
+def test_dropout_draws_fresh_masks_from_the_same_stream_as_eager(hidden: str) -> None:
+    compiled = assert_same_training(
+        lambda m: tg.optim.SGD(m.parameters(), lr=0.1), batches(50, 4), 0.2, hidden
+    )
+    assert ".random(" in compiled.code
+
+
+def test_randn_inside_draws_new_numbers_at_every_replay() -> None:
+    w = tg.tensor(np.ones(3), requires_grad=True)
+    step = tg.compile(lambda x: (w * x + tg.randn(3, dtype=tg.float64)).sum())
+    tg.manual_seed(1)
+    got = [step(tg.tensor(np.ones(3))).item() for _ in range(3)]
+    tg.manual_seed(1)
+    expected = [
+        (w * tg.tensor(np.ones(3)) + tg.randn(3, dtype=tg.float64)).sum().item() for _ in range(3)
+    ]
+    assert got == expected and len(set(got)) == 3
+
+
+def test_the_learning_rate_is_read_at_every_replay() -> None:
+    model = lecture_net()
+    opt = tg.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = tg.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    reference = lecture_net()
+    ref_opt = tg.optim.SGD(reference.parameters(), lr=0.1)
+    ref_scheduler = tg.optim.lr_scheduler.StepLR(ref_opt, step_size=2, gamma=0.5)
+    step = tg.compile(train_step(model, opt))
+    eager = train_step(reference, ref_opt)
+    for x, y in batches(6, 2):
+        step(x, y)
+        eager(x, y)
+        scheduler.step()
+        ref_scheduler.step()
+    for p, q in zip(reference.parameters(), model.parameters()):
+        np.testing.assert_allclose(q.numpy(), p.numpy(), rtol=1e-12, atol=0)
+    assert step.cache_size == 1
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def contracted(fn: Callable[..., tg.Tensor], weights: np.ndarray) -> Callable[..., tg.Tensor]:
+    """``fn``'s output weighted by a fixed random vector, summed and differentiated."""
+
+    def run(*tensors: tg.Tensor) -> tg.Tensor:
+        out = fn(*tensors)
+        loss = (out * tg.tensor(weights.reshape(out.shape))).sum()
+        loss.backward()
+        return out
+
+    return run
+
+
+# What a trace cannot capture is refused at trace time (never replayed wrongly).
+REFUSED = {
+    "binary_cross_entropy": "checks that every input is in [0, 1] (a test of values)",
+    "max_pool2d": "finds each window's maximum with NumPy outside the recorded rules",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_every_catalogue_operation_replays_forward_and_backward(
+    name: str, data: st.DataObject
+) -> None:
+    example = data.draw(OPS[name], label=name)
+    fn = example.on(tg)
+    out = fn(*example.tensors())
+    weights = np.random.default_rng(0).uniform(0.5, 1.5, out.shape)
+    step = tg.compile(contracted(fn, weights))
+    try:
+        step(*example.tensors())  # the trace
+    except tg.CompileError:
+        assert name in REFUSED, f"{name} was refused"
+        return
+    for scale in (1.0, 1.1):  # replays on new values of the same shapes
+        inputs = [_like(x, scale) for x in example.arrays]
+        expected_inputs = [
+            tg.tensor(t.numpy().copy(), requires_grad=t.requires_grad) for t in inputs
+        ]
+        got = step(*inputs)
+        expected = contracted(fn, weights)(*expected_inputs)
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, atol=1e-300)
+        for t, e in zip(inputs, expected_inputs):
+            if e.grad is not None:
+                np.testing.assert_allclose(t.grad.numpy(), e.grad.numpy(), rtol=1e-12, atol=1e-300)
+    assert step.cache_size == 1
+
+
+def _like(x: np.ndarray, scale: float) -> tg.Tensor:
+    floating = x.dtype.kind == "f"
+    return tg.tensor(x * scale if floating else x, requires_grad=floating)
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def test_new_shapes_trace_again_and_old_ones_still_replay() -> None:
+    w = tg.tensor(np.ones(3), requires_grad=True)
+    step = tg.compile(lambda x: (x @ w).sum())
+    assert step(tg.tensor(np.ones((2, 3)))).item() == 6.0
+    assert step(tg.tensor(np.ones((4, 3)))).item() == 12.0
+    assert step(tg.tensor(np.ones((2, 3)) * 2)).item() == 12.0
+    assert step.cache_size == 2
+
+
+def test_a_captured_tensor_is_read_live_and_retraced_when_its_shape_changes() -> None:
+    w = tg.tensor(np.ones(3))
+    step = tg.compile(lambda x: (x * w).sum())
+    x = tg.tensor(np.ones(3))
+    assert step(x).item() == 3.0
+    w.numpy()[...] = 2.0
+    assert step(x).item() == 6.0
+    w.data = tg.tensor(np.ones(1) * 5.0)  # a new shape: broadcast differently, trace again
+    assert step(x).item() == 15.0
+
+
+def test_returned_tensors_keep_their_values_after_later_replays() -> None:
+    w = tg.tensor(np.ones(2))
+    step = tg.compile(lambda x: x * w)
+    first = step(tg.tensor(np.array([1.0, 2.0])))
+    second = step(tg.tensor(np.array([3.0, 4.0])))
+    third = step(tg.tensor(np.array([5.0, 6.0])))
+    assert first.tolist() == [1.0, 2.0] and second.tolist() == [3.0, 4.0]
+    assert third.tolist() == [5.0, 6.0]
+
+
+def test_gradients_accumulate_across_replays_without_zero_grad() -> None:
+    w = tg.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    step = tg.compile(lambda x: (w * w * x).sum().backward())
+    step(tg.tensor(np.ones(2)))
+    step(tg.tensor(np.ones(2)))
+    step(tg.tensor(np.ones(2) * 3))
+    assert w.grad.tolist() == [10.0, -20.0]
+
+
+def test_no_grad_inside_and_hand_written_updates_replay() -> None:
+    w = tg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+
+    @tg.compile
+    def step(x: tg.Tensor) -> tg.Tensor:
+        w.grad = None
+        loss = ((w * x).sum() - 1.0) ** 2
+        loss.backward()
+        with tg.no_grad():
+            w.sub_(0.1 * w.grad)
+        return loss
+
+    eager_w = np.array([1.0, 2.0])
+    for x in [np.array([1.0, 0.5]), np.array([0.2, -1.0]), np.array([2.0, 1.0])]:
+        step(tg.tensor(x))
+        eager_w -= 0.1 * 2 * (eager_w @ x - 1.0) * x
+    np.testing.assert_allclose(w.numpy(), eager_w, rtol=1e-12)
+
+
+def test_tg_grad_inside_a_compiled_function() -> None:
+    step = tg.compile(lambda x: tg.grad((x * x).sum(), [x])[0])
+    x = tg.tensor(np.array([1.0, 3.0]), requires_grad=True)
+    step(x)
+    assert step(tg.tensor(np.array([2.0, -1.0]), requires_grad=True)).tolist() == [4.0, -2.0]
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("call", "fn"),
+    [
+        (r"\.item\(\)", lambda x: (x * 2).sum().item()),
+        (r"float\(\)", lambda x: float((x * 2).sum())),
+        (r"bool\(\)", lambda x: x * 2 if (x.sum() > 0) else x),
+        (r"\.tolist\(\)", lambda x: (x * 2).tolist()),
+        (r"\.numpy\(\)", lambda x: (x * 2).numpy()),
+    ],
+)
+def test_converting_a_traced_tensor_to_python_is_refused(call: str, fn: Callable[..., Any]) -> None:
+    step = tg.compile(fn)
+    with pytest.raises(tg.CompileError, match=call + r".*tg\.where.*out of the compiled function"):
+        step(tg.tensor(np.ones(3)))
+
+
+def test_the_tracing_hooks_are_removed_after_a_refusal() -> None:
+    with pytest.raises(tg.CompileError):
+        tg.compile(lambda x: (x * 2).sum().item())(tg.tensor(np.ones(2)))
+    x = tg.tensor(np.ones(2), requires_grad=True)
+    (x * 2).sum().backward()
+    assert (x * 3).sum().item() == 6.0 and x.grad.tolist() == [2.0, 2.0]
+
+
+def test_detect_anomaly_runs_the_function_eagerly() -> None:
+    calls = []
+
+    def f(x: tg.Tensor) -> tg.Tensor:
+        calls.append(1)
+        return x.log()
+
+    step = tg.compile(f)
+    with tg.detect_anomaly():
+        step(tg.tensor(np.ones(2)))
+        step(tg.tensor(np.ones(2)))
+    assert len(calls) == 2 and step.cache_size == 0
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def test_memory_stays_flat_over_many_replays() -> None:
+    model = lecture_net()
+    step = tg.compile(train_step(model, tg.optim.Adam(model.parameters(), lr=0.001)))
+    data = batches(4, 8)
+    tracemalloc.start()
+    try:
+        for x, y in data * 200:  # NumPy's small caches fill up first
+            step(x, y)
+        before = tracemalloc.get_traced_memory()[0]
+        for x, y in data * 200:
+            step(x, y)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 4_000, after - before
