@@ -1123,3 +1123,17 @@ def test_a_users_own_optimiser_subclass_runs_as_in_pytorch() -> None:
             opt.step()
     np.testing.assert_allclose(ours_w.numpy(), theirs_w.detach().numpy(), rtol=1e-12)
     assert ours.state_dict()["param_groups"][0] == {"step_size": 0.05, "beta": 0.5, "params": [0]}
+
+
+def test_zero_grad_in_place_leaves_a_create_graph_gradient_intact() -> None:
+    w = nn.Parameter(np.array([1.0, 2.0]))
+    (w**3).sum().backward(create_graph=True)
+    first = w.grad
+    assert first is not None and first.requires_grad
+    optimizer = tg.optim.SGD([w], lr=0.1)
+    optimizer.zero_grad(set_to_none=False)
+    assert w.grad is not None and not w.grad.requires_grad
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(first.numpy(), [3.0, 12.0])  # 3 w², still differentiable
+    (gw,) = tg.grad(first.sum(), [w])
+    np.testing.assert_array_equal(gw.numpy(), [6.0, 12.0])

@@ -156,10 +156,14 @@ class Optimizer:
         """
         for group in self.param_groups:
             for param in group["params"]:
-                if set_to_none:
+                grad = param.grad
+                if set_to_none or grad is None:
                     param.grad = None
-                elif param.grad is not None:
-                    param.grad.numpy()[...] = 0
+                elif grad.requires_grad:  # from create_graph=True: leave that graph intact
+                    param.grad = Tensor(np.zeros_like(grad.numpy()))
+                else:
+                    grad.numpy()[...] = 0
+                    increment_version(grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters from their gradients; each subclass defines it.
