@@ -192,10 +192,14 @@ class DataLoader:
         collate_fn: turns a list of samples into a batch (``default_collate``).
         pin_memory: accepted; tensors are in ordinary memory already.
         drop_last: drop the last batch when it is shorter than ``batch_size``.
-        timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
-            persistent_workers, pin_memory_device, in_order: accepted as PyTorch (checked
-            the same way); ``worker_init_fn`` is never called, as with ``num_workers=0``.
+        timeout: accepted (non-negative, as PyTorch checks it).
+        worker_init_fn: accepted and never called, as with ``num_workers=0``.
+        multiprocessing_context: accepted for PyTorch code.
         generator: the random source of the shuffling.
+        prefetch_factor: accepted (only with ``num_workers > 0``, as PyTorch checks it).
+        persistent_workers: accepted (only with ``num_workers > 0``, as PyTorch checks it).
+        pin_memory_device: accepted for PyTorch code.
+        in_order: accepted; batches always come in order.
 
     Raises:
         ValueError: contradictory options, as PyTorch (``shuffle`` with ``sampler``, a
