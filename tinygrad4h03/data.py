@@ -21,6 +21,7 @@ import gzip
 import os
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -293,13 +294,13 @@ def digit_picture(x: np.ndarray, order: str = "C", on: str = "█", off: str = "
     x = np.asarray(x)
     if x.shape != (SIDE * SIDE,):
         raise ValueError(f"x must be one image of shape ({SIDE * SIDE},), got {x.shape}")
-    grid = x.reshape(SIDE, SIDE, order=order)
+    grid = x.reshape(SIDE, SIDE, order="F" if order == "F" else "C")
     return "\n".join("".join(on if p > 0.5 else off for p in row) for row in grid)
 
 
 # --- image data sets for the convolutional network: scikit-learn's 8×8 digits, MNIST's IDX files -
 
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(np.uint8),
     0x09: np.dtype(np.int8),
     0x0B: np.dtype(">i2"),

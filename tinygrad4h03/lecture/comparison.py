@@ -94,10 +94,12 @@ def autograd_gradients(
     target = _sample_target(np.asarray(y, dtype=np.float64), arch)
     loss = autograd_loss(model(Tensor(np.asarray(x, dtype=np.float64)[None])), target, arch)
     loss.backward()
-    return [
-        (m.weight.grad.numpy(), None if m.bias is None else m.bias.grad.numpy())
-        for m in _linears(model)
-    ]
+    return [(_grad(m.weight), None if m.bias is None else _grad(m.bias)) for m in _linears(model)]
+
+
+def _grad(parameter: Tensor) -> np.ndarray:
+    assert parameter.grad is not None, "backward() reaches every parameter"
+    return parameter.grad.numpy()
 
 
 def _sample_target(y: np.ndarray, arch: Architecture) -> np.ndarray:
@@ -256,16 +258,16 @@ def compare_config(config: Config, seed: int = 0, rtol: float = 1e-10) -> list[L
         for k, symbol in enumerate("Wb"):
             if k == 1 and biases[l] is None:
                 continue
-            auto = np.array([a[l][k] for a, _ in pairs])  # (digits, *parameter shape)
-            rule = np.array([d[l][k] for _, d in pairs])
+            by_autograd = np.array([a[l][k] for a, _ in pairs])  # (digits, *parameter shape)
+            by_rule = np.array([d[l][k] for _, d in pairs])
             rows.append(
                 LayerComparison(
                     config.name,
                     f"{symbol}{l + 1}",
-                    float(np.linalg.norm(auto.sum(axis=0))),
-                    float(np.linalg.norm(rule.sum(axis=0))),
-                    float(np.max(np.abs(auto - rule))),
-                    float(np.max(np.abs(rule))),
+                    float(np.linalg.norm(by_autograd.sum(axis=0))),
+                    float(np.linalg.norm(by_rule.sum(axis=0))),
+                    float(np.max(np.abs(by_autograd - by_rule))),
+                    float(np.max(np.abs(by_rule))),
                     rtol,
                 )
             )
@@ -280,12 +282,23 @@ def _digit_masks(config: Config, weights: Weights, seed: int) -> list[list[np.nd
     return [[m[0] for m in stream.draw(1)] for _ in range(5)]
 
 
-def _rule_gradients(config, weights, biases, x, y, masks) -> Gradients:  # type: ignore[no-untyped-def]
+def _rule_gradients(
+    config: Config,
+    weights: Weights,
+    biases: Biases,
+    x: np.ndarray,
+    y: np.ndarray,
+    masks: list[np.ndarray] | None,
+) -> Gradients:
     if config.rule == "book":
+        assert masks is not None, "the book's rule is a dropout rule"
         return deltarule.book_dropout_gradients(
             weights, biases, x, y, masks, config.arch.output, config.arch.loss
         )
-    return deltarule.gradients(weights, biases, x, y, **config.arch.names, masks=masks)
+    arch = config.arch
+    return deltarule.gradients(
+        weights, biases, x, y, arch.hidden, arch.output, arch.loss, masks=masks
+    )
 
 
 @dataclass(frozen=True)
@@ -347,6 +360,7 @@ def naive_softmax_check(
     v = model[:-1](Tensor(np.asarray(x, dtype=np.float64)[None]))  # v^(L), (1, n_L)
     loss = autograd_loss(model[-1](v), np.asarray(y, dtype=np.float64)[None], arch)
     (dE_dv,) = grad(loss, v)
+    assert dE_dv is not None
     v_L = v.numpy()[0]
     return NaiveCheck(
         -dE_dv.numpy()[0],

@@ -50,15 +50,15 @@ def build_conv_network(weights: ConvWeights) -> nn.Sequential:
         (2, 10)
     """
     W1, W5, Wo = (np.asarray(W, dtype=np.float64) for W in weights)
-    f64 = {"bias": False, "dtype": np.float64}
+    f64 = np.float64
     model = nn.Sequential(
-        nn.Conv2d(W1.shape[1], W1.shape[0], W1.shape[2], **f64),
+        nn.Conv2d(W1.shape[1], W1.shape[0], W1.shape[2], bias=False, dtype=f64),
         nn.ReLU(),
         nn.AvgPool2d(2),
         nn.Flatten(),
-        nn.Linear(W5.shape[1], W5.shape[0], **f64),
+        nn.Linear(W5.shape[1], W5.shape[0], bias=False, dtype=f64),
         nn.ReLU(),
-        nn.Linear(Wo.shape[1], Wo.shape[0], **f64),
+        nn.Linear(Wo.shape[1], Wo.shape[0], bias=False, dtype=f64),
     )
     for index, W in zip((0, 4, 6), (W1, W5, Wo), strict=True):
         model[index].load_state_dict({"weight": W})
@@ -74,7 +74,8 @@ def conv_arrays(model: nn.Sequential) -> ConvWeights:
         >>> all(np.array_equal(a, b) for a, b in zip(back, weights))
         True
     """
-    return tuple(model[i].weight.numpy().copy() for i in (0, 4, 6))  # type: ignore[return-value]
+    W1, W5, Wo = (model[i].weight.numpy().copy() for i in (0, 4, 6))
+    return W1, W5, Wo
 
 
 def conv_autograd_gradients(weights: ConvWeights, X: np.ndarray, labels: np.ndarray) -> ConvWeights:
@@ -92,7 +93,8 @@ def conv_autograd_gradients(weights: ConvWeights, X: np.ndarray, labels: np.ndar
     model = build_conv_network(weights)
     loss = nn.functional.cross_entropy(model(Tensor(np.asarray(X, dtype=np.float64))), labels)
     loss.backward()
-    return tuple(model[i].weight.grad.numpy() for i in (0, 4, 6))  # type: ignore[return-value]
+    dW1, dW5, dWo = (model[i].weight.grad.numpy() for i in (0, 4, 6))
+    return dW1, dW5, dWo
 
 
 class ConvAutogradTrainer:
@@ -150,8 +152,9 @@ class ConvDeltaRuleTrainer:
     def __init__(
         self, weights: ConvWeights, lr: float = 0.01, momentum: float = 0.95, batch_size: int = 10
     ) -> None:
-        self.weights = tuple(np.array(W, dtype=np.float64) for W in weights)
-        self.velocities = tuple(np.zeros_like(W) for W in self.weights)
+        W1, W5, Wo = (np.array(W, dtype=np.float64) for W in weights)
+        self.weights: ConvWeights = (W1, W5, Wo)
+        self.velocities: ConvWeights = (np.zeros_like(W1), np.zeros_like(W5), np.zeros_like(Wo))
         self.lr, self.momentum, self.batch_size = lr, momentum, batch_size
 
     def train_epoch(self, X: np.ndarray, labels: np.ndarray) -> None:
@@ -164,16 +167,17 @@ class ConvDeltaRuleTrainer:
             Y,
             self.lr,
             self.momentum,
-            self.batch_size,  # type: ignore[arg-type]
+            self.batch_size,
         )
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """softmax(v) for each image, ``(N, n_classes)``."""
-        return deltarule.conv_forward(self.weights, X)["y"]  # type: ignore[arg-type]
+        return deltarule.conv_forward(self.weights, X)["y"]
 
     def arrays(self) -> ConvWeights:
         """Copies of ``(W1, W5, Wo)``."""
-        return tuple(W.copy() for W in self.weights)  # type: ignore[return-value]
+        W1, W5, Wo = (W.copy() for W in self.weights)
+        return W1, W5, Wo
 
 
 _CONV_TRAINERS: dict[str, Any] = {
@@ -247,6 +251,13 @@ def train_conv(
 
     Returns:
         A `ConvRun`.
+
+    Examples:
+        >>> X = np.random.default_rng(0).random((20, 1, 8, 8)); y = np.arange(20) % 10
+        >>> runs = [train_conv(X, y, X, y, filters=2, epochs=2, method=m)
+        ...         for m in ("autograd", "deltarule")]
+        >>> all(np.allclose(a, b, rtol=1e-10) for a, b in zip(runs[0].weights, runs[1].weights))
+        True
     """
     if method not in _CONV_TRAINERS:
         raise ValueError(f"method must be one of autograd, deltarule; got {method!r}")

@@ -292,7 +292,9 @@ class DeltaRuleTrainer:
                 self.Y,
                 self.lr,
                 self.batch_size,
-                **self.arch.names,
+                hidden=self.arch.hidden,
+                output=self.arch.output,
+                loss=self.arch.loss,
             )
             return
         for rows in _batches(len(self.X), self.batch_size):  # one draw per batch, as autograd's
@@ -343,7 +345,10 @@ class DeltaRuleTrainer:
         return [W.copy() for W in self.weights], biases
 
 
-_TRAINERS = {"autograd": AutogradTrainer, "deltarule": DeltaRuleTrainer}
+_TRAINERS: dict[str, Callable[..., Trainer]] = {
+    "autograd": AutogradTrainer,
+    "deltarule": DeltaRuleTrainer,
+}
 
 
 # --- the digits run ------------------------------------------------------------------------------
@@ -460,8 +465,17 @@ def train_digits(
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     X, labels = data.lecture_digits(order=order, variant=variant)
     weights, biases = initial_weights(LECTURE_SIZES, init, bias, seed)
-    options = {"arch": arch, "lr": lr, "batch_size": batch_size, "mask_kind": mask_kind}
-    trainer = _TRAINERS[method](weights, biases, X, labels, **options, seed=seed)
+    trainer: Trainer = _TRAINERS[method](
+        weights,
+        biases,
+        X,
+        labels,
+        arch=arch,
+        lr=lr,
+        batch_size=batch_size,
+        mask_kind=mask_kind,
+        seed=seed,
+    )
     every = record_every or max(1, epochs // 500)
     start = time.perf_counter()
     losses = _train(trainer, epochs, every, progress)
