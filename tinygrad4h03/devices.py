@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 DeviceLike = Any  # a tg.device, a string such as "cpu" or "cuda:0", or None
 
 # the device types PyTorch knows; only "cpu" is available here
@@ -196,3 +198,48 @@ def get_default_device() -> device:
         device(type='cpu')
     """
     return _default_device
+
+
+def to_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], tensor_type: type, op: str = "to"
+) -> tuple[np.dtype | None, bool]:
+    """The dtype (or ``None``) and the ``copy`` flag of a PyTorch-style ``to(...)`` call.
+
+    Reads ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype) and
+    the keywords ``device=``, ``dtype=``, ``non_blocking=``, ``copy=``, and checks that the
+    device is available.
+
+    Raises:
+        DeviceUnavailableError: for any device but the CPU.
+        TypeError: for an unknown keyword.
+
+    Examples:
+        >>> to_arguments(("cpu", tg.float64), {}, tg.Tensor)
+        (dtype('float64'), False)
+    """
+    kwargs = dict(kwargs)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    copy, device, dtype = (
+        kwargs.pop(k, d) for k, d in (("copy", False), ("device", None), ("dtype", None))
+    )
+    if kwargs:
+        raise TypeError(f"{op}() got unexpected keyword argument(s) {sorted(kwargs)}")
+    positional = [a for a in args if not isinstance(a, bool)]  # to(dtype, non_blocking, copy)
+    if len(positional) > 2:
+        raise TypeError(f"{op}() received an invalid combination of arguments: {args!r}")
+    for arg in positional:
+        if isinstance(arg, tensor_type):
+            dtype = arg.dtype  # type: ignore[attr-defined]
+        elif _names_dtype(arg):
+            dtype = arg
+        else:
+            device = arg
+    available_device(device, op)
+    return (None if dtype is None else np.dtype(dtype)), bool(copy)
+
+
+def _names_dtype(arg: Any) -> bool:
+    if isinstance(arg, str):
+        return arg.partition(":")[0] not in _KNOWN_TYPES
+    return isinstance(arg, (np.dtype, type))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from ..autograd import increment_version
-from ..devices import available_device
+from ..devices import available_device, to_arguments
 from ..tensor import Tensor
 
 M = TypeVar("M", bound="Module")
@@ -130,37 +130,6 @@ def _state_array(value: Any, key: str) -> np.ndarray | str:
             f"{array.dtype}"
         )
     return array
-
-
-def _parse_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> np.dtype | None:
-    """The dtype asked for by ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
-    ``to(tensor)`` or their keywords, after checking that the device is available."""
-    kwargs = dict(kwargs)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("copy", None)
-    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword argument(s) {sorted(kwargs)}")
-    for arg in args:
-        if isinstance(arg, Tensor):
-            dtype = arg.dtype
-        elif isinstance(arg, bool):  # to(dtype, non_blocking) spelled positionally
-            continue
-        elif _is_dtype(arg):
-            dtype = arg
-        else:
-            device = arg
-    available_device(device, "to")
-    return None if dtype is None else np.dtype(dtype)
-
-
-def _is_dtype(arg: Any) -> bool:
-    if isinstance(arg, str):
-        return arg.partition(":")[0] not in _DEVICE_NAMES
-    return isinstance(arg, (np.dtype, type))
-
-
-_DEVICE_NAMES = {"cpu", "cuda", "mps", "meta", "xpu", "hip", "xla", "ipu", "hpu", "mtia"}
 
 
 # --------------------------------------------------------------------------- Module
@@ -658,7 +627,7 @@ class Module:
             >>> nn.Linear(2, 1).to("cpu", dtype=tg.float16).bias.dtype
             dtype('float16')
         """
-        dtype = _parse_to(args, kwargs)
+        dtype, _ = to_arguments(args, kwargs, Tensor, "Module.to")
         if dtype is None:
             return self
         if dtype.kind != "f":
