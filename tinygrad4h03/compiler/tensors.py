@@ -107,7 +107,7 @@ class TensorTracer:
         ref = ref or self.ref(t, hint)
         name = self.program.load(f"{ref}{attribute}.numpy()", (ref,), hint)
         array = t._data
-        self.program.prologue.append(_guard(name, array.shape, array.dtype, self.program.section))
+        self.program.prologue.append(_guard(name, array.shape, array.dtype))
         self.program.external.add(name)
         self.loaded[id(t)] = (t, name)
         self.keep.append(t)
@@ -162,7 +162,7 @@ class TensorTracer:
         """Mirror one rule applied eagerly: ``out`` = ``rule`` of ``operands``."""
         traced = [self.operand(x) for x in operands]
         given = {k: self.operand(v) for k, v in attrs.items() if k != "saved"}
-        hint = self._hint(rule)
+        hint = self._hint(rule, operands)
         self.arrays.hint = rule.name
         self.program.section = "forward"
         value = self._run(rule.forward, f"{rule.name}_forward", traced, given)
@@ -210,11 +210,13 @@ class TensorTracer:
             return tuple(parts)
         return recorder._emit(value, f"{ref}({', '.join(code_args)})", (ref, *deps))
 
-    def _hint(self, rule: rules.Rule) -> str:
-        if rule.name in _LAYERS:
+    def _hint(self, rule: rules.Rule, operands: Sequence[Any]) -> str:
+        """The lecture's names: v_l for a layer's net input (a product with a parameter),
+        y_l for its activation; other results are named after their rule."""
+        if rule.name in _LAYERS and any(id(x) in self.names for x in operands):
             self.layer += 1
             return f"v{self.layer}"
-        if rule.name in _ACTIVATIONS:
+        if rule.name in _ACTIVATIONS and self.layer:
             return f"y{self.layer}"
         return rule.name
 
@@ -649,8 +651,8 @@ class TensorTracer:
                 self.keep.append(eager._data)
 
     def _get_grad(self, t: Tensor) -> Any:
-        if not self.inside:
-            self._grad_state(t)
+        if not self.inside:  # known from now on; only a computation with it uses its value
+            self._grad_state(t, reading=False)
         return _GRAD.__get__(t)
 
     def _set_grad(self, t: Tensor, value: Any) -> None:
@@ -776,11 +778,12 @@ def _is_plain(x: Any) -> bool:
     return isinstance(x, np.ndarray | np.generic | int | float | TracedArray)
 
 
-def _guard(name: str, shape: tuple[int, ...], dtype: np.dtype, section: str) -> Any:
+def _guard(name: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
+    """Retrace when a loaded array's shape or dtype changed (kept while ``name`` is used)."""
     from .program import Statement
 
     code = f"if {name}.shape != {shape!r} or {name}.dtype != np.{dtype.name}: raise Retrace"
-    return Statement("load", (), code, (name,), effect=True, assign=False)
+    return Statement("load", (name,), code, (name,), assign=False)
 
 
 def _load_statement(name: str, code: str, ref: str) -> Any:
