@@ -23,6 +23,7 @@ from tinygrad4h03.utils.data import (
     IterableDataset,
     RandomSampler,
     SequentialSampler,
+    StackDataset,
     Subset,
     SubsetRandomSampler,
     TensorDataset,
@@ -313,6 +314,24 @@ def test_concat_dataset_and_subset_index_as_pytorchs() -> None:
         ours[9]
     subset = Subset(ours, [8, 0, 4])
     assert [subset[i] for i in range(3)] == [20, 0, 11] and subset[[2, 0]] == [11, 20]
+
+
+def test_stack_dataset_batches_equal_pytorchs() -> None:
+    data = torch_data()
+    X, y = xy(5)
+    for ours, theirs in [
+        (StackDataset(X, y), data.StackDataset(X, y)),
+        (StackDataset(x=X, y=list(y)), data.StackDataset(x=X, y=list(y))),
+    ]:
+        assert len(ours) == len(theirs) == 5
+        assert [plain(b) for b in DataLoader(ours, batch_size=2)] == [
+            plain(b) for b in data.DataLoader(theirs, batch_size=2)
+        ]
+    for args, kwargs in [((X,), {"y": y}), ((X, y[:3]), {}), ((), {})]:
+        with pytest.raises(ValueError):
+            data.StackDataset(*args, **kwargs)
+        with pytest.raises(ValueError, match="StackDataset"):
+            StackDataset(*args, **kwargs)
 
 
 def test_datasets_concatenate_with_plus() -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "ConcatDataset",
     "Dataset",
     "IterableDataset",
+    "StackDataset",
     "Subset",
     "TensorDataset",
     "random_split",
@@ -193,6 +194,46 @@ class ConcatDataset(Dataset):
         which = bisect.bisect_right(self.cumulative_sizes, index)
         start = self.cumulative_sizes[which - 1] if which > 0 else 0
         return self.datasets[which][index - start]
+
+
+class StackDataset(Dataset):
+    """Datasets side by side: sample i is ``(a[i], b[i], ...)``, or ``{"a": a[i], ...}``.
+
+    Args:
+        *args: datasets of one length, for tuple samples.
+        **kwargs: datasets of one length, for dict samples (not with ``args``).
+
+    Raises:
+        ValueError: no datasets, both ``args`` and ``kwargs``, or different lengths.
+
+    Examples:
+        >>> pairs = StackDataset(image=range(10, 13), label=["a", "b", "c"])
+        >>> len(pairs), pairs[1]
+        (3, {'image': 11, 'label': 'b'})
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise ValueError(
+                "StackDataset: give datasets either as arguments (tuple samples) "
+                "or as keywords (dict samples), not both"
+            )
+        datasets = list(args or kwargs.values())
+        if not datasets:
+            raise ValueError("StackDataset: at least one dataset should be passed")
+        lengths = [len(d) for d in datasets]
+        if len(set(lengths)) > 1:
+            raise ValueError(f"StackDataset: size mismatch between datasets (lengths {lengths})")
+        self.datasets: tuple[Any, ...] | dict[str, Any] = args or kwargs
+        self._length = lengths[0]
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {key: d[index] for key, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
 
 
 class ChainDataset(IterableDataset):
