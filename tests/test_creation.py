@@ -560,3 +560,27 @@ def test_variable_is_a_new_leaf_sharing_memory_as_pytorch() -> None:
     with tg.no_grad():
         tg.autograd.Variable(shared).mul_(3.0)
     assert shared.tolist() == [3.0, 3.0]
+
+
+def test_from_numpy_and_as_tensor_share_memory_as_pytorch() -> None:
+    torch = _torch()
+    for lib in (tg, torch):
+        array = np.zeros(3, dtype=np.float32)
+        shared = lib.from_numpy(array)
+        array[0] = 5.0
+        assert shared.tolist() == [5.0, 0.0, 0.0]
+        with lib.no_grad():
+            shared.add_(1.0)
+        assert array.tolist() == [6.0, 1.0, 1.0]
+        transposed = np.arange(6.0).reshape(2, 3).T
+        assert tuple(lib.from_numpy(transposed).shape) == (3, 2)
+        assert _error_of(lambda lib=lib: lib.from_numpy([1.0])) is TypeError
+        assert _error_of(lambda lib=lib: lib.from_numpy(np.array(["a"]))) is TypeError
+        doubles = np.arange(3.0)
+        same, cast = lib.as_tensor(doubles), lib.as_tensor(doubles, dtype=lib.float32)
+        doubles[1] = 7.0
+        assert same.tolist() == [0.0, 7.0, 2.0] and cast.tolist() == [0.0, 1.0, 2.0]
+        t = lib.ones(2)
+        assert lib.as_tensor(t) is t and lib.as_tensor(t, dtype=lib.float64) is not t
+        assert str(lib.as_tensor([1, 2]).dtype).endswith("int64")
+        assert str(lib.as_tensor([1.0, 2]).dtype).endswith("float32")

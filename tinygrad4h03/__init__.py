@@ -127,9 +127,11 @@ from .creation import DoubleTensor as DoubleTensor
 from .creation import FloatTensor as FloatTensor
 from .creation import IntTensor as IntTensor
 from .creation import LongTensor as LongTensor
+from .creation import as_tensor as as_tensor
 from .creation import bernoulli as bernoulli
 from .creation import empty as empty
 from .creation import empty_like as empty_like
+from .creation import from_numpy as from_numpy
 from .creation import full_like as full_like
 from .creation import is_floating_point as is_floating_point
 from .creation import is_tensor as is_tensor

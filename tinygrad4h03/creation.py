@@ -33,10 +33,12 @@ __all__ = [
     "LongTensor",
     "Variable",
     "arange",
+    "as_tensor",
     "bernoulli",
     "empty",
     "empty_like",
     "eye",
+    "from_numpy",
     "full",
     "full_like",
     "generator",
@@ -866,6 +868,56 @@ def is_floating_point(input: Tensor) -> bool:
         (True, False)
     """
     return _tensor_arg(input, "input", "is_floating_point").dtype.kind == "f"
+
+
+# --------------------------------------------------------------------------- from data
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that *shares* ``array``'s memory (no copy), as ``torch.from_numpy``.
+
+    Writing into one changes the other; the dtype is the array's.
+
+    Raises:
+        TypeError: when ``array`` is not a NumPy array, or not of a numeric or bool dtype.
+
+    Examples:
+        >>> a = np.zeros(3, dtype=np.float32)
+        >>> t = from_numpy(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 0., 0.])
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy(): expected np.ndarray (got {type(array).__name__})")
+    dtypes.as_dtype(array.dtype, "from_numpy")
+    shared = Tensor(np.empty(0, dtype=array.dtype))
+    shared.data = array
+    return shared
+
+
+def as_tensor(data: Any, dtype: Any = None, device: DeviceLike = None) -> Tensor:
+    """``data`` as a tensor, without a copy when it can be avoided, as ``torch.as_tensor``.
+
+    A tensor of the right dtype is returned as it is; a NumPy array of the right dtype is
+    shared (see ``from_numpy``); anything else is converted as ``tg.tensor`` does.
+
+    Examples:
+        >>> a = np.arange(3.0)
+        >>> t = as_tensor(a)
+        >>> a[0] = 9.0
+        >>> t.tolist()
+        [9.0, 1.0, 2.0]
+        >>> as_tensor([1, 2], dtype=tg.float32)
+        tensor([1., 2.])
+    """
+    available_device(device, "as_tensor")
+    wanted = None if dtype is None else dtypes.as_dtype(dtype, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if wanted is None or wanted == data.dtype else data.to(wanted)
+    if isinstance(data, np.ndarray) and (wanted is None or wanted == data.dtype):
+        return from_numpy(data)
+    return Tensor(data, dtype=wanted)
 
 
 # --------------------------------------------------------------------------- legacy constructors
