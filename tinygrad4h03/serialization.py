@@ -37,6 +37,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .creation import from_numpy
 from .nn.module import Module, Parameter
 from .tensor import Tensor
 
@@ -50,6 +51,7 @@ _FORMAT = 1
 _NPY_MAGIC, _ZIP_MAGICS = b"\x93NUMPY", (b"PK\x03\x04", b"PK\x05\x06")
 _RESERVED = {_STRUCTURE, "file", "allow_pickle"}  # np.savez takes the last two itself
 _MAX_DEFLATE_RATIO = 1032  # zlib cannot expand data more than this
+_CHUNK = 2**24  # bytes read at a time (one read of a whole large entry is slow)
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _KEY_TYPES = (str, int, float, bool, type(None))
 
@@ -468,7 +470,9 @@ def _read_data(
     if nbytes:
         view = array.view(np.uint8).data
         done = 0
-        while done < nbytes and (got := member.readinto(view[done:])):  # type: ignore[attr-defined]
+        while done < nbytes and (
+            got := member.readinto(view[done : done + _CHUNK])  # type: ignore[attr-defined]
+        ):
             done += got
         if done != nbytes:
             raise ValueError(
@@ -481,8 +485,12 @@ def _bytes(n: int) -> str:
     return f"{n} bytes" if n < 2**20 else f"{n / 2**30:.2f} GiB"
 
 
-def _as_tensor(array: np.ndarray) -> Tensor | np.ndarray:
-    return Tensor(array) if array.dtype.kind in "biuf" else array
+def _as_tensor(array: np.ndarray, requires_grad: bool = False) -> Tensor | np.ndarray:
+    """A tensor sharing ``array`` (freshly read, so no copy is needed); strings stay arrays."""
+    if array.dtype.kind not in "biuf":
+        return array
+    tensor = from_numpy(array.astype(array.dtype.newbyteorder("="), copy=False))
+    return tensor.requires_grad_(True) if requires_grad else tensor
 
 
 class _Decoder:
@@ -541,7 +549,10 @@ class _Decoder:
             if node.get("parameter"):
                 self.tensors[entry] = Parameter(array)
             else:
-                self.tensors[entry] = Tensor(array, requires_grad=bool(node.get("requires_grad")))
+                tensor = _as_tensor(array, requires_grad=bool(node.get("requires_grad")))
+                if not isinstance(tensor, Tensor):
+                    raise ValueError(f"entry {entry!r} of dtype {array.dtype} is not a tensor")
+                self.tensors[entry] = tensor
         return self.tensors[entry]
 
 
