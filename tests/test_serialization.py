@@ -221,6 +221,15 @@ def test_np_load_reads_a_saved_state_dict_and_tg_load_reads_np_savez(tmp_path: P
     assert type(loaded["names"]) is np.ndarray and loaded["names"].tolist() == ["a", "b"]
 
 
+def test_a_compressed_archive_loads_and_its_tensors_are_writable(tmp_path: Path) -> None:
+    path = tmp_path / "compressed.npz"
+    np.savez_compressed(path, zeros=np.zeros(10**6), ramp=np.arange(5.0))  # ~1000:1 deflate
+    loaded = tg.load(path)
+    assert loaded["zeros"].shape == (10**6,) and not loaded["zeros"].numpy().any()
+    loaded["ramp"] += 1  # a fresh tensor of its own, not a read-only view of the file
+    assert loaded["ramp"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
 def test_a_file_object_is_read_from_where_it_stands() -> None:
     buffer = io.BytesIO()
     buffer.write(b"prefix")
