@@ -238,43 +238,45 @@ class DataLoader:
         in_order: bool = True,
     ) -> None:
         _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
-        self.dataset, self.num_workers, self.pin_memory = (
-            dataset,
-            num_workers,
-            pin_memory,
-        )
-        self.timeout, self.worker_init_fn = timeout, worker_init_fn
-        self.multiprocessing_context, self.prefetch_factor = (
-            multiprocessing_context,
-            prefetch_factor,
-        )
-        self.persistent_workers, self.pin_memory_device = (
-            persistent_workers,
-            pin_memory_device,
-        )
-        self.in_order, self.generator = in_order, generator
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.prefetch_factor = prefetch_factor
+        self.persistent_workers = persistent_workers
+        self.pin_memory_device = pin_memory_device
+        self.in_order = in_order
+        self.generator = generator
         self._iterable = isinstance(dataset, IterableDataset)
+        self._set_order(batch_size, shuffle, sampler, batch_sampler, drop_last)
+        self._auto_collation = self.batch_sampler is not None or (
+            self._iterable and self.batch_size is not None
+        )
+        self.collate_fn = collate_fn or (
+            default_collate if self._auto_collation else default_convert
+        )
+
+    def _set_order(
+        self,
+        batch_size: int | None,
+        shuffle: bool | None,
+        sampler: Iterable[Any] | None,
+        batch_sampler: Iterable[list[Any]] | None,
+        drop_last: bool,
+    ) -> None:
+        """The sampler and the batch sampler, as PyTorch picks them (after its checks)."""
         if self._iterable:
             _check_iterable_options(shuffle, sampler, batch_sampler)
-        if sampler is not None and shuffle:
-            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        _check_order_options(batch_size, shuffle, sampler, batch_sampler, drop_last)
         if batch_sampler is not None:
-            if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError(
-                    "DataLoader: batch_sampler option is mutually exclusive with "
-                    "batch_size, shuffle, sampler, and drop_last"
-                )
             batch_size, drop_last = None, False
-        elif batch_size is None and drop_last:
-            raise ValueError(
-                "DataLoader: batch_size=None option disables auto-batching and "
-                "is mutually exclusive with drop_last"
-            )
         if sampler is None and not self._iterable:
             sampler = (
-                RandomSampler(dataset, generator=generator)
+                RandomSampler(self.dataset, generator=self.generator)
                 if shuffle
-                else SequentialSampler(dataset)
+                else SequentialSampler(self.dataset)
             )
         if batch_size is not None and batch_sampler is None and not self._iterable:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
@@ -282,9 +284,6 @@ class DataLoader:
             _check_positive_int("batch_size", batch_size)
         self.batch_size, self.drop_last = batch_size, drop_last
         self.sampler, self.batch_sampler = sampler, batch_sampler
-        batching = batch_sampler is not None or (self._iterable and batch_size is not None)
-        self._auto_collation = batching
-        self.collate_fn = collate_fn or (default_collate if batching else default_convert)
 
     def __iter__(self) -> _Batches:
         if self._iterable:
@@ -361,6 +360,29 @@ def _check_worker_options(
         raise ValueError("DataLoader: prefetch_factor option should be non-negative")
     if persistent_workers and num_workers == 0:
         raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+
+
+def _check_order_options(
+    batch_size: int | None,
+    shuffle: bool | None,
+    sampler: Any,
+    batch_sampler: Any,
+    drop_last: bool,
+) -> None:
+    if sampler is not None and shuffle:
+        raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None and (
+        batch_size != 1 or shuffle or sampler is not None or drop_last
+    ):
+        raise ValueError(
+            "DataLoader: batch_sampler option is mutually exclusive with "
+            "batch_size, shuffle, sampler, and drop_last"
+        )
+    if batch_sampler is None and batch_size is None and drop_last:
+        raise ValueError(
+            "DataLoader: batch_size=None option disables auto-batching and "
+            "is mutually exclusive with drop_last"
+        )
 
 
 def _check_iterable_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:
