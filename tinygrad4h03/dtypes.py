@@ -14,6 +14,7 @@ This module imports nothing from the package, so every other module may use it.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -117,3 +118,62 @@ def iinfo(dtype: Any) -> np.iinfo:
     if resolved.kind not in "iu":
         raise TypeError(f"iinfo: {resolved} is not an integer dtype (use tg.finfo)")
     return np.iinfo(resolved)
+
+
+def python_array(data: Any, op: str = "tensor") -> np.ndarray:
+    """Nested Python numbers as an array, refusing integers beyond ``int64`` as PyTorch does.
+
+    NumPy would silently store such integers as ``uint64``, ``float64`` or objects; PyTorch
+    refuses them (``ValueError``) unless a float in the data makes the tensor floating.
+
+    Raises:
+        ValueError: naming ``op`` and the first integer outside [-2**63, 2**63 - 1].
+
+    Examples:
+        >>> python_array([1, 2]).dtype
+        dtype('int64')
+        >>> python_array([1, 2**63])
+        Traceback (most recent call last):
+        ...
+        ValueError: tensor: the integer 9223372036854775808 does not fit in int64 ...
+    """
+    array = np.asarray(data)
+    if array.dtype.kind in "uOf":
+        leaves = _leaves(data)
+        if not any(_is_float(x) for x in leaves):
+            big = next((x for x in leaves if _is_big_int(x)), None)
+            if big is not None:
+                raise ValueError(
+                    f"{op}: the integer {big} does not fit in int64 (the range is "
+                    "[-2**63, 2**63 - 1]); give it as a float to make a floating tensor"
+                )
+        elif array.dtype.kind == "O":
+            array = np.asarray(data, dtype=np.float64)  # floats with huge ints: a float tensor
+    return array
+
+
+def _leaves(data: Any) -> list[Any]:
+    """The non-list items of nested lists and tuples, in order (no recursion)."""
+    leaves, stack = [], [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        else:
+            leaves.append(item)
+    return leaves
+
+
+def _is_float(x: Any) -> builtins.bool:
+    if isinstance(x, (builtins.float, np.floating)):
+        return True
+    kind = getattr(getattr(x, "dtype", None), "kind", "")
+    return kind == "f"
+
+
+def _is_big_int(x: Any) -> builtins.bool:
+    return (
+        isinstance(x, builtins.int)
+        and not isinstance(x, builtins.bool)
+        and not -(2**63) <= x < 2**63
+    )
