@@ -585,22 +585,7 @@ def _save_safetensors(obj: Any, path: PathLike) -> None:
             f"tg.save: a .safetensors file holds a flat dict of name → tensor "
             f"(e.g. model.state_dict()), got {type(obj).__name__}"
         )
-    arrays = {}
-    for key, value in obj.items():
-        if not isinstance(key, str):
-            raise TypeError(f"tg.save: .safetensors keys must be strings, got {key!r}")
-        if isinstance(value, Tensor):
-            array = value.numpy()
-        elif _is_torch_tensor(value):
-            array = _torch_array(value, (key,))
-        elif isinstance(value, np.ndarray):
-            array = value
-        else:
-            raise TypeError(
-                f"tg.save: a .safetensors file holds only tensors; the value for "
-                f"{key!r} is a {type(value).__name__} (save it as .npz instead)"
-            )
-        arrays[key] = np.ascontiguousarray(array)
+    arrays = {key: _safetensors_array(key, value) for key, value in obj.items()}
     try:
         data = backend.save(arrays)
     except Exception as error:  # the library's own error type (dtypes it cannot store)
@@ -608,6 +593,21 @@ def _save_safetensors(obj: Any, path: PathLike) -> None:
             f"tg.save: cannot write {os.fspath(path)!r} as safetensors: {error}"
         ) from None
     _write_atomically(path, lambda file: file.write(data))
+
+
+def _safetensors_array(key: Any, value: Any) -> np.ndarray:
+    if not isinstance(key, str):
+        raise TypeError(f"tg.save: .safetensors keys must be strings, got {key!r}")
+    if isinstance(value, Tensor):
+        return np.ascontiguousarray(value.numpy())
+    if _is_torch_tensor(value):
+        return np.ascontiguousarray(_torch_array(value, (key,)))
+    if isinstance(value, np.ndarray):
+        return np.ascontiguousarray(value)
+    raise TypeError(
+        f"tg.save: a .safetensors file holds only tensors; the value for "
+        f"{key!r} is a {type(value).__name__} (save it as .npz instead)"
+    )
 
 
 def _load_safetensors(path: PathLike, name: str) -> dict[str, Tensor | np.ndarray]:
