@@ -584,3 +584,16 @@ def test_from_numpy_and_as_tensor_share_memory_as_pytorch() -> None:
         assert lib.as_tensor(t) is t and lib.as_tensor(t, dtype=lib.float64) is not t
         assert str(lib.as_tensor([1, 2]).dtype).endswith("int64")
         assert str(lib.as_tensor([1.0, 2]).dtype).endswith("float32")
+
+
+def test_generators_devices_and_sizes_survive_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    g = tg.Generator().manual_seed(3)
+    g.random(5)
+    for clone in (copy.deepcopy(g), pickle.loads(pickle.dumps(g))):
+        assert isinstance(clone, tg.Generator) and clone.initial_seed() == 3
+        assert clone.random(3).tolist() == copy.deepcopy(g).random(3).tolist()
+    assert pickle.loads(pickle.dumps(tg.device("cuda:1"))) == tg.device("cuda:1")
+    assert isinstance(pickle.loads(pickle.dumps(tg.Size([2, 3]))), tg.Size)

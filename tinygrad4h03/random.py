@@ -48,6 +48,10 @@ class Generator(np.random.Generator):
     def __repr__(self) -> str:
         return f"<tinygrad4h03.Generator object, initial seed {self._initial_seed}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copies and pickles stay tg.Generators at the same position (NumPy's would not)
+        return (_rebuilt, (_encode(self.bit_generator.state), self._initial_seed))
+
     def manual_seed(self, seed: Any) -> Generator:
         """Restart the stream from ``seed`` (an int; negative ones wrap to 64 bits); returns it.
 
@@ -110,6 +114,13 @@ class Generator(np.random.Generator):
         """
         self.bit_generator.state = _decode(new_state)
         return self
+
+
+def _rebuilt(state: np.ndarray, initial_seed: int) -> Generator:
+    generator = Generator()
+    generator.bit_generator.state = _decode(state)
+    generator._initial_seed = initial_seed
+    return generator
 
 
 def _seed_value(seed: Any) -> int:
