@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -332,3 +333,15 @@ def test_memory_stays_flat_over_many_replays() -> None:
     finally:
         tracemalloc.stop()
     assert after - before < 4_000, after - before
+
+
+def test_the_docs_show_the_current_code_of_the_lecture_step() -> None:
+    from pathlib import Path
+
+    from tinygrad4h03.compiler.examples import lecture_code
+
+    page = (Path(__file__).parents[1] / "docs" / "compile.md").read_text(encoding="utf-8")
+    shown = page.split("<!-- lecture-code:start -->\n```text\n")[1].split("\n```")[0]
+    code = lecture_code()
+    expected = textwrap.dedent(code[code.index("    # forward") :]).rstrip("\n")
+    assert shown == expected, "regenerate the listing in docs/compile.md from lecture_code()"

@@ -25,6 +25,8 @@ import numpy as np
 from .errors import CompileError, refusal
 from .program import Program
 
+__all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
 # ufuncs whose out= buffer we may pass (every ufunc's __call__ takes out=)
 _UFUNC_METHODS = {"__call__", "reduce"}
 

@@ -1,6 +1,9 @@
-"""The one error the compiler raises: what a trace cannot capture."""
+"""``CompileError``, the one error the compiler raises: a function does something that a
+trace cannot capture (a Python decision on a traced value), and ``refusal``, its message."""
 
 from __future__ import annotations
+
+__all__ = ["CompileError"]
 
 
 class CompileError(RuntimeError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["lecture_code"]
+
 
 def lecture_code() -> str:
     """The replay of the lecture network's one-sample training step, as Python source.

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

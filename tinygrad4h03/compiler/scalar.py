@@ -25,6 +25,8 @@ from ..value import Value
 from .errors import refusal
 from .program import Program, names_in
 
+__all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
 _DATA = Value.__dict__["data"]  # the slot descriptors, restored after every trace
 _GRAD = Value.__dict__["grad"]
 
@@ -390,7 +392,7 @@ class ScalarTracer:
         def traced_float(v: Value) -> float:
             if tracer.inside:
                 return _DATA.__get__(v)
-            raise refusal("float()")
+            raise refusal("float()", "Value")
 
         def traced_backward(
             roots: Any, seeds: Any, create_graph: bool = False, inputs: Any = None

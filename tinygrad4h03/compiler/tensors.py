@@ -37,6 +37,8 @@ from .arrays import ArrayRecorder, TracedArray
 from .errors import CompileError, refusal
 from .program import Program
 
+__all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
 _GRAD = Tensor.__dict__["grad"]
 _ACTIVATIONS = {"relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "leaky_relu"}
 _LAYERS = {"linear", "matmul", "conv2d"}

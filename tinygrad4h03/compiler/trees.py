@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
 Tree = Any  # a hashable description of the containers: ("leaf",), ("tuple", children), ...
 
 
