@@ -926,14 +926,14 @@ def as_tensor(data: Any, dtype: Any = None, device: DeviceLike = None) -> Tensor
 class _TypedTensorMeta(type):
     """``isinstance(t, tg.FloatTensor)`` is true for a ``Tensor`` of that dtype, as PyTorch."""
 
-    dtype: np.dtype
+    dtype: np.dtype[Any]
 
     def __instancecheck__(cls, obj: Any) -> bool:
         return isinstance(obj, Tensor) and obj.dtype == cls.dtype
 
 
 class _TypedTensor(metaclass=_TypedTensorMeta):
-    dtype = np.dtype(np.float32)
+    dtype: np.dtype[Any] = np.dtype(np.float32)
 
     def __new__(cls, *args: Any, device: DeviceLike = None) -> Tensor:  # type: ignore[misc]
         available_device(device, cls.__name__)

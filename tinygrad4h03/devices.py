@@ -75,6 +75,8 @@ class device:
     """
 
     __slots__ = ("_index", "_type")
+    _type: str
+    _index: int | None
 
     def __init__(self, type: Any, index: int | None = None) -> None:
         if isinstance(type, device):

@@ -50,7 +50,7 @@ class Generator(np.random.Generator):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copies and pickles stay tg.Generators at the same position (NumPy's would not)
-        return (_rebuilt, (_encode(self.bit_generator.state), self._initial_seed))
+        return (_rebuilt, (_encode(dict(self.bit_generator.state)), self._initial_seed))
 
     def manual_seed(self, seed: Any) -> Generator:
         """Restart the stream from ``seed`` (an int; negative ones wrap to 64 bits); returns it.
@@ -73,7 +73,7 @@ class Generator(np.random.Generator):
             >>> g.seed() == g.initial_seed()
             True
         """
-        value = int(np.random.SeedSequence().entropy) % 2**64
+        value = int(np.random.SeedSequence().entropy or 0) % 2**64  # type: ignore[arg-type]
         self.manual_seed(value)
         return value
 
@@ -98,7 +98,7 @@ class Generator(np.random.Generator):
         """
         from .tensor import tensor
 
-        return tensor(_encode(self.bit_generator.state))
+        return tensor(_encode(dict(self.bit_generator.state)))
 
     def set_state(self, new_state: Any) -> Generator:
         """Go back to a position that ``get_state`` returned; returns the generator.

@@ -54,7 +54,7 @@ class Size(tuple[int, ...]):
             return Size(super().__getitem__(index))
         return super().__getitem__(index)
 
-    def __add__(self, other: Any) -> Size:  # type: ignore[override]
+    def __add__(self, other: Any) -> Size:
         return Size(tuple(self) + tuple(other))
 
     def __radd__(self, other: Any) -> Size:

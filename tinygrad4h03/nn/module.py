@@ -349,7 +349,7 @@ class Module:
                 if hasattr(module, name):
                     raise AttributeError(f"`{name}` is not an nn.Module")
                 raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
-            module = module._modules[name]  # type: ignore[assignment]
+            module = module._modules[name]
         return module
 
     def get_parameter(self, target: str) -> Parameter:
@@ -877,7 +877,7 @@ class _ModuleSequence(Module):
         items = list(self._modules.items())
         if isinstance(index, slice):
             return self._from_items(items[index])
-        return items[_index(index, len(items), type(self).__name__)][1]  # type: ignore[return-value]
+        return items[_index(index, len(items), type(self).__name__)][1]
 
     def __setitem__(self, index: int, module: Module) -> None:
         key = list(self._modules)[_index(index, len(self), type(self).__name__)]
@@ -895,7 +895,7 @@ class _ModuleSequence(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
+        return iter(self._modules.values())
 
     def __add__(self, other: Any) -> _ModuleSequence:
         if not isinstance(other, type(self)):
@@ -906,7 +906,7 @@ class _ModuleSequence(Module):
         combined = self._from_items([])
         return combined.extend([*self, *other])
 
-    def __iadd__(self, modules: Iterable[Module]) -> _ModuleSequence:
+    def __iadd__(self, modules: Any) -> _ModuleSequence:
         return self.extend(modules)
 
     def append(self, module: Module) -> _ModuleSequence:
@@ -986,11 +986,11 @@ class Sequential(_ModuleSequence):
     def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], Mapping):
-            for name, module in modules[0].items():
-                self.add_module(name, module)
+            for name, child in modules[0].items():
+                self.add_module(name, child)
         else:
-            for i, module in enumerate(modules):
-                self.add_module(str(i), module)  # type: ignore[arg-type]
+            for i, layer in enumerate(modules):
+                self.add_module(str(i), layer)  # type: ignore[arg-type]
 
     def _from_items(self, items: list[tuple[str, Module]]) -> Sequential:
         return Sequential(dict(items))
@@ -1085,7 +1085,7 @@ class ModuleDict(Module):
             self.update(modules)
 
     def __getitem__(self, key: str) -> Module:
-        return self._modules[key]  # type: ignore[return-value]
+        return self._modules[key]
 
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
@@ -1108,11 +1108,11 @@ class ModuleDict(Module):
 
     def values(self) -> Iterable[Module]:
         """The modules, in insertion order."""
-        return self._modules.values()  # type: ignore[return-value]
+        return self._modules.values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
         """The ``(key, module)`` pairs, in insertion order."""
-        return self._modules.items()  # type: ignore[return-value]
+        return self._modules.items()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add or replace modules from a mapping or from ``(key, module)`` pairs.
