@@ -120,11 +120,12 @@ def iinfo(dtype: Any) -> np.iinfo:
     return np.iinfo(resolved)
 
 
-def python_array(data: Any, op: str = "tensor") -> np.ndarray:
+def python_array(data: Any, op: str = "tensor", array: np.ndarray | None = None) -> np.ndarray:
     """Nested Python numbers as an array, refusing integers beyond ``int64`` as PyTorch does.
 
     NumPy would silently store such integers as ``uint64``, ``float64`` or objects; PyTorch
     refuses them (``ValueError``) unless a float in the data makes the tensor floating.
+    ``array``, when given, is what ``np.asarray(data)`` already returned.
 
     Raises:
         ValueError: naming ``op`` and the first integer outside [-2**63, 2**63 - 1].
@@ -137,7 +138,7 @@ def python_array(data: Any, op: str = "tensor") -> np.ndarray:
         ...
         ValueError: tensor: the integer 9223372036854775808 does not fit in int64 ...
     """
-    array = np.asarray(data)
+    array = np.asarray(data) if array is None else array
     if array.dtype.kind in "uOf":
         leaves = _leaves(data)
         if not any(_is_float(x) for x in leaves):
