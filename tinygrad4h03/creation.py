@@ -786,7 +786,7 @@ def rand_like(
     return rand(
         source.shape,
         generator=generator,
-        dtype=dtype or source.dtype,
+        dtype=source.dtype if dtype is None else dtype,
         device=device,
         requires_grad=requires_grad,
     )
@@ -813,7 +813,7 @@ def randn_like(
     return randn(
         source.shape,
         generator=generator,
-        dtype=dtype or source.dtype,
+        dtype=source.dtype if dtype is None else dtype,
         device=device,
         requires_grad=requires_grad,
     )
