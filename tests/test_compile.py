@@ -345,3 +345,16 @@ def test_the_docs_show_the_current_code_of_the_lecture_step() -> None:
     code = lecture_code()
     expected = textwrap.dedent(code[code.index("    # forward") :]).rstrip("\n")
     assert shown == expected, "regenerate the listing in docs/compile.md from lecture_code()"
+
+
+def test_a_constant_made_inside_and_written_in_place_starts_afresh_at_every_replay() -> None:
+    @tg.compile
+    def f(x: tg.Tensor) -> tg.Tensor:
+        m = tg.zeros(3, dtype=tg.float64)
+        m[1] = x.sum()
+        m += x
+        return m * 2
+
+    assert f(tg.tensor(np.array([1.0, 2.0, 3.0]))).tolist() == [2.0, 16.0, 6.0]
+    assert f(tg.tensor(np.array([0.0, 1.0, 0.0]))).tolist() == [0.0, 4.0, 0.0]
+    assert f.cache_size == 1

@@ -108,6 +108,27 @@ def tinygrad4h03() -> Step:
     return step
 
 
+def compiled() -> Step:
+    """The same step through ``tg.compile``: traced once, replayed as NumPy code."""
+    import tinygrad4h03 as tg
+
+    x, classes, weights = _data()
+    model = _model(tg.nn)
+    model.load_state_dict({"0.weight": weights[0], "4.weight": weights[1], "6.weight": weights[2]})
+    optimiser = tg.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+    images, targets = tg.tensor(x), tg.tensor(classes)
+
+    @tg.compile
+    def train(images: object, targets: object) -> object:
+        loss = tg.nn.functional.cross_entropy(model(images), targets)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        return loss
+
+    return lambda: train(images, targets)
+
+
 def torch() -> Step:
     """PyTorch eager on the CPU, one thread."""
     import torch
@@ -130,7 +151,12 @@ def torch() -> Step:
     return step
 
 
-FRAMEWORKS = {"numpy": numpy_floor, "tinygrad4h03": tinygrad4h03, "torch": torch}
+FRAMEWORKS = {
+    "numpy": numpy_floor,
+    "tinygrad4h03": tinygrad4h03,
+    "compiled": compiled,
+    "torch": torch,
+}
 
 CASES = [
     Case(
@@ -143,6 +169,7 @@ CASES = [
         goals=(
             ratio_at_most("tinygrad4h03", "numpy", 1.10, "≤ 1.10× floor"),
             ratio_at_most("tinygrad4h03", "torch", 1.50, "≤ 1.5× PyTorch"),
+            ratio_at_most("compiled", "numpy", 1.0, "≤ 1.0× floor (tg.compile)"),
         ),
     )
 ]

@@ -23,12 +23,24 @@ from typing import Any
 import numpy as np
 
 from .errors import CompileError, refusal
-from .program import Program
+from .program import Program, Statement
 
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
 
 # ufuncs whose out= buffer we may pass (every ufunc's __call__ takes out=)
 _UFUNC_METHODS = {"__call__", "reduce"}
+
+# A result gets a buffer of its own (written with out=) from this size on; a smaller one is
+# allocated anew: for a few hundred bytes NumPy's allocator costs less than parsing out=.
+BUFFER_BYTES = 16384
+
+# ufuncs written as Python operators (the same ufunc, fewer steps for NumPy to take)
+_OPERATORS = {
+    "add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/",
+    "matmul": "@", "power": "**", "greater": ">", "greater_equal": ">=", "less": "<",
+    "less_equal": "<=", "equal": "==", "not_equal": "!=",
+}  # fmt: skip
+_AUGMENTED = {"add": "+=", "subtract": "-=", "multiply": "*=", "true_divide": "/=", "divide": "/="}
 
 
 class TracedArray:
@@ -232,6 +244,15 @@ class TracedArray:
         return f"TracedArray({self.name}, shape={self.shape}, dtype={self.dtype})"
 
 
+def _same_layout(view: np.ndarray, base: np.ndarray) -> bool:
+    """Whether ``view`` is ``base`` again: the same memory, shape and strides."""
+    return (
+        view.shape == base.shape
+        and view.strides == base.strides
+        and view.__array_interface__["data"][0] == base.__array_interface__["data"][0]
+    )
+
+
 def _dtype_code(dtype: Any) -> str:
     return f"np.{np.dtype(dtype).name}"
 
@@ -249,6 +270,11 @@ class ArrayRecorder:
         self.named: dict[int, TracedArray] = {}  # id(real array) -> its traced array
         self.hint = "t"  # the name the next result gets (set by the tensor tracer)
         self._results: set[int] = set()
+        # arrays the replay sees as the same object every time (buffers, parameters guarded by
+        # identity, views of them): a view of one is made once, at trace time
+        self.static: dict[str, np.ndarray] = {}
+        self.frozen: set[str] = set()  # names of arrays whose values never change (constants)
+        self._scalars: dict[tuple[Any, ...], np.ndarray] = {}
         self.buffers = True
 
     # ---------------------------------------------------------------- names
@@ -363,6 +389,8 @@ class ArrayRecorder:
         if out is not None:
             real_kwargs["out"] = self.real(out)
         value = getattr(ufunc, method)(*[self.real(x) for x in inputs], **real_kwargs)
+        if out is None and method == "__call__":
+            inputs = self._typed_scalars(ufunc, inputs, value)
         args = [self.code_of(x) for x in inputs]
         args += [f"{k}={self.code_of(v)}" for k, v in kwargs.items()]
         call = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
@@ -370,20 +398,74 @@ class ArrayRecorder:
         if out is not None:  # in place into an array the replay already has
             if not isinstance(out, TracedArray):
                 raise CompileError("tg.compile: out= into an untraced array")
-            code = f"{call}({', '.join(args)}, out={out.name})"
+            out = self.writable(out)
+            augmented = _AUGMENTED.get(ufunc.__name__)
+            if augmented and method == "__call__" and not kwargs and inputs[0] is out:
+                code = f"{out.name} {augmented} {args[1]}"  # a += b: np.add(a, b, out=a)
+            else:
+                code = f"{call}({', '.join(args)}, out={out.name})"
             self.program.effect(code, (*deps, out.name), (out.name,))
             return out
-        if self.buffers and isinstance(value, np.ndarray) and value.ndim:
-            buffer = self.program.constant(np.empty_like(value), self.hint, buffer=True)
+        if self._all_frozen(inputs, kwargs):  # constants only: computed once, now
+            return self.constant_result(value)
+        if self.buffers and isinstance(value, np.ndarray) and value.nbytes >= BUFFER_BYTES:
+            array = np.empty_like(value)
+            buffer = self.program.constant(array, self.hint, buffer=True)
+            self.static[buffer] = array
             self.program.effect(f"{call}({', '.join(args)}, out={buffer})", deps, (buffer,))
             return self._result(value, buffer)
+        operator = _OPERATORS.get(ufunc.__name__) if method == "__call__" and not kwargs else None
+        if operator and len(args) == 2:
+            return self._emit(value, f"{args[0]} {operator} {args[1]}", deps)
+        if ufunc is np.negative and method == "__call__" and not kwargs:
+            return self._emit(value, f"-{args[0]}", deps)
         return self._emit(value, f"{call}({', '.join(args)})", deps)
+
+    def _all_frozen(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        traced = [x for x in (*inputs, *kwargs.values()) if isinstance(x, TracedArray)]
+        return bool(traced) and all(x.name in self.frozen for x in traced)
+
+    def constant_result(self, value: Any) -> TracedArray:
+        """A result computed from constants only: a constant of the replay."""
+        value = np.asarray(value)
+        name = self.program.constant(value.copy(), self.hint)
+        self.frozen.add(name)
+        self.static[name] = self.program.constants[name]
+        return self._result(value, name)
+
+    def _typed_scalars(
+        self, ufunc: np.ufunc, inputs: tuple[Any, ...], value: Any
+    ) -> tuple[Any, ...]:
+        """Python numbers as 0-d arrays of the dtype NumPy computes in: the same result, and
+        NumPy skips converting the number at every call (``np.maximum(v, 0)`` costs twice
+        ``np.maximum(v, zero)`` on a small array)."""
+        arrays = [self.real(x) for x in inputs if isinstance(x, TracedArray | np.ndarray)]
+        numbers_ = [x for x in inputs if type(x) in (int, float)]
+        if not arrays or not numbers_:
+            return inputs
+        typed = tuple(
+            self._scalar(x, np.result_type(*arrays, x)) if type(x) in (int, float) else x
+            for x in inputs
+        )
+        check = ufunc(*[self.real(x) for x in typed])
+        same = np.array_equal(check, value, equal_nan=True) and check.dtype == value.dtype
+        return typed if same else inputs
+
+    def _scalar(self, x: float, dtype: np.dtype) -> np.ndarray:
+        key = (x, np.dtype(dtype).str, type(x))
+        found = self._scalars.get(key)
+        if found is None:
+            found = self._scalars[key] = np.asarray(x, dtype=dtype)
+            hint = "k_" + repr(x).replace("-", "minus_").replace(".", "_").replace("+", "")
+            self.program.constant(found, hint)
+        return found
 
     def _at(self, ufunc: np.ufunc, inputs: tuple[Any, ...]) -> None:
         """``np.add.at(target, index, values)``: unbuffered in place, into a traced target."""
         target, *rest = inputs
         if not isinstance(target, TracedArray):  # a fresh array (np.zeros): made anew per replay
             target = self.fresh(target)
+        target = self.writable(target)
         ufunc.at(target.value, *[self.real(x) for x in rest])
         args = ", ".join([target.name, *(self.code_of(x) for x in rest)])
         deps = (target.name, *self._deps(*rest))
@@ -428,10 +510,19 @@ class ArrayRecorder:
     def view(self, x: TracedArray, method: str, args: tuple[Any, ...] | None) -> Any:
         attribute = getattr(x.value, method)
         value = attribute if args is None else attribute(*args)
+        if _same_layout(value, x.value):  # a reshape to the shape it has: x itself
+            return x
         if args is None:
             code = f"{x.name}.{method}"
         else:
             code = f"{x.name}.{method}({', '.join(self.code_of(a) for a in args)})"
+        fixed = self._static_view(
+            x, lambda a: getattr(a, method) if args is None else getattr(a, method)(*args)
+        )
+        if fixed is not None:
+            if method in ("T", "mT"):
+                self.hint = f"{x.name}_{method}"
+            return self._static_result(x, value, fixed, code)
         return self._emit(value, code, (x.name,))
 
     def getitem(self, x: TracedArray, index: Any) -> Any:
@@ -441,9 +532,49 @@ class ArrayRecorder:
             if not isinstance(index, tuple)
             else ", ".join(self.code_of(i) for i in index) or "()"
         )
+        if not self._deps(index):
+            fixed = self._static_view(x, lambda a: a[self.real(index)])
+            if fixed is not None:
+                return self._static_result(x, value, fixed, f"{x.name}[{index_code}]")
         return self._emit(value, f"{x.name}[{index_code}]", (x.name, *self._deps(index)))
 
+    def _static_view(self, x: TracedArray, make: Callable[[np.ndarray], Any]) -> np.ndarray | None:
+        """``make`` applied to the fixed array behind ``x``, if that is a view of it."""
+        base = self.static.get(x.name)
+        if base is None:
+            return None
+        fixed = make(base)
+        if not isinstance(fixed, np.ndarray) or not np.shares_memory(fixed, base):
+            return None
+        return fixed
+
+    def _static_result(
+        self, x: TracedArray, value: np.ndarray, fixed: np.ndarray, code: str
+    ) -> TracedArray:
+        name = self.program.constant(fixed, self.hint)
+        comment = f"# {name} = {code}  (a view, made once)"
+        self.program.statements.append(
+            Statement(self.program.section, (name,), comment, (x.name,), assign=False)
+        )
+        self.static[name] = fixed
+        self.program.aliases[name] = x.name  # a line using the view needs the base's writes
+        if x.name in self.frozen:
+            self.frozen.add(name)
+        if x.name in self.program.external:
+            self.program.external.add(name)
+        return self._result(np.asarray(value), name)
+
+    def writable(self, x: TracedArray) -> TracedArray:
+        """``x``, made a copy per replay first if it is a constant (written in place, a
+        constant would carry one replay's writes into the next)."""
+        if x.name in self.frozen:
+            start = self.program.constant(x.value.copy(), "start")
+            x.name = self.program.emit(f"np.copy({start})", (), self.hint)
+            self._results.add(id(x.value))
+        return x
+
     def setitem(self, x: TracedArray, index: Any, value: Any) -> None:
+        x = self.writable(x)
         x.value[self.real(index)] = self.real(value)
         index_code = (
             self.code_of(index)

@@ -49,6 +49,7 @@ class Program:
     _ids: dict[int, str] = field(default_factory=dict)
     external: set[str] = field(default_factory=set)  # arrays that live outside the replay
     renamed: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # a view's name -> its base's name
     buffers: list[str] = field(default_factory=list)
 
     reserved: set[str] = field(default_factory=set)  # names the replay's helpers use
@@ -125,10 +126,11 @@ class Program:
         """
         live = set(return_deps)
         kept: list[Statement] = []
+        live = self._with_bases(live)
         for statement in reversed(self.prologue + self.statements):
             if statement.effect or live.intersection(statement.targets):
                 kept.append(statement)
-                live.update(statement.deps)
+                live.update(self._with_bases(statement.deps))
         body: list[str] = []
         section = None
         for statement in reversed(kept):
@@ -142,7 +144,7 @@ class Program:
         body.append(f"    return {returns}")
         used = set(_IDENTIFIER.findall("\n".join(body)))
         targets = {t for statement in kept if statement.assign for t in statement.targets}
-        bound = sorted(used.intersection([*self.constants, *globals_]) - {"np"} - targets)
+        bound = sorted(used.intersection([*self.constants, *globals_]) - targets)
         signature = ", ".join([*params, "*", *(f"{n}={n}" for n in bound)] if bound else params)
         lines = [f"def replay({signature}):", *body]
         source = "\n".join(lines) + "\n"
@@ -151,6 +153,18 @@ class Program:
             pattern = re.compile(r"(?<![\w.])(" + words + r")\b")  # not np.tanh's tanh
             source = pattern.sub(lambda m: self.renamed[m.group(1)], source)
         return source
+
+    def _with_bases(self, names: Iterable[str]) -> set[str]:
+        """``names`` and the arrays they are views of (a view is live while its base is)."""
+        found = set(names)
+        todo = [n for n in found if n in self.aliases]
+        while todo:
+            base = self.aliases[todo.pop()]
+            if base not in found:
+                found.add(base)
+                if base in self.aliases:
+                    todo.append(base)
+        return found
 
     def namespace(self) -> dict[str, Any]:
         """The constants under their final names (after :meth:`rename`)."""

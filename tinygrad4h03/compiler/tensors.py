@@ -35,7 +35,7 @@ from .. import tensor as tensor_module
 from ..tensor import Tensor
 from .arrays import ArrayRecorder, TracedArray
 from .errors import CompileError, refusal
-from .program import Program
+from .program import Program, names_in
 
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
 
@@ -73,6 +73,7 @@ class TensorTracer:
         self.loaded: dict[int, tuple[Tensor, str]] = {}  # id(tensor) -> (tensor, variable)
         self.refs: dict[int, str] = {}  # id(tensor) -> how the replay names the object
         self.born: set[int] = set()  # tensors made while tracing (kept alive in keep)
+        self.settings: dict[tuple[str, str], str] = {}  # (group, key) -> its variable
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
@@ -104,12 +105,20 @@ class TensorTracer:
     def _load(
         self, t: Tensor, hint: str, ref: str | None = None, attribute: str = ""
     ) -> TracedArray:
-        """Read ``t``'s array at the start of every replay (``ref``: how the replay names
-        ``t``; a constant by default); guard its shape and dtype."""
+        """Read ``t``'s array in every replay (``ref``: how the replay names ``t``, a constant
+        by default). A captured tensor is guarded by identity: its array is the same object
+        as long as it is updated in place (a new array traces again), so views of it are
+        made once; a ``.grad`` (``attribute``) is read afresh and guarded by shape and dtype."""
         ref = ref or self.ref(t, hint)
-        name = self.program.load(f"{ref}{attribute}.numpy()", (ref,), hint)
         array = t._data
-        self.program.prologue.append(_guard(name, array.shape, array.dtype))
+        if attribute:
+            name = self.program.load(f"{ref}{attribute}.numpy()", (ref,), hint)
+            self.program.prologue.append(_guard(name, array.shape, array.dtype))
+        else:
+            name = self.program.constant(array, hint)
+            code = f"if {ref}.numpy() is not {name}: raise Retrace"
+            self.program.prologue.append(_identity_guard(name, code, ref))
+            self.arrays.static[name] = array
         self.program.external.add(name)
         self.loaded[id(t)] = (t, name)
         self.keep.append(t)
@@ -241,7 +250,7 @@ class TensorTracer:
             self.arrays.hint = "seed"
             seed_traced = self.operand(seed)
             if not isinstance(seed_traced, TracedArray):
-                seed_traced = self.arrays.traced(np.asarray(seed), self.arrays.code_of(seed))
+                seed_traced = self.arrays.constant_result(np.asarray(seed))
             grads[root] = seed_traced if root not in grads else grads[root] + seed_traced
         wanted: dict[Tensor, Any] = {} if inputs is None else dict.fromkeys(inputs)
         for node in reversed(engine.topological_order(roots)):
@@ -332,7 +341,7 @@ class TensorTracer:
     def finish(self) -> list[Tensor]:
         """Write every changed ``.grad`` back; returns the tensors whose gradient is read."""
         self.program.section = "update"
-        owners: set[str] = set()
+        owners: set[int] = set()
         for key, (t, state) in self.grads.items():
             ref = self.ref(t)
             if key in self.initial_read:  # the replay relies on .grad being None, or not
@@ -341,18 +350,28 @@ class TensorTracer:
                 self.program.effect(f"{ref}.grad = None", (ref,))
                 continue
             name = state.name
-            if name not in self.program.buffers or name in owners:  # own memory, as eager
+            root = self._buffer_root(name)
+            if root is None or root in owners:  # memory of its own, as eager
                 buffer = self.program.constant(np.empty_like(state.value), "d" + name, buffer=True)
                 self.program.effect(f"np.copyto({buffer}, {name})", (name,), (buffer,))
                 self.program.external.add(buffer)
-                name = buffer
-            owners.add(name)
+                name, root = buffer, id(self.program.constants[buffer])
+            owners.add(root)
             array = self.program.constants[name]
             holder = self.program.constant(
                 _tensor_of(array), self.program.renamed.get(name, name) + "_t"
             )
             self.program.effect(f"{ref}.grad = {holder}", (ref, holder, name))
         return []
+
+    def _buffer_root(self, name: str) -> int | None:
+        """The id of the trace's buffer that the array called ``name`` lives in, if any."""
+        fixed = self.arrays.static.get(name)
+        if fixed is None or name in self.arrays.frozen:
+            return None
+        root = fixed if fixed.base is None else fixed.base
+        buffers = {id(self.program.constants[b]) for b in self.program.buffers}
+        return id(root) if id(root) in buffers else None
 
     def output(self, x: Any) -> tuple[str, tuple[str, ...]] | None:
         """The replay's expression for a returned tensor (``None``: not a traced tensor)."""
@@ -379,9 +398,10 @@ class TensorTracer:
         codes.append(self.program.constant(state, "state"))
         codes.append(self.program.constant(work, "work"))
         group = self._group()
-        settings = [f"{k}={self._setting(group, k, v)}" for k, v in hyper.items()]
+        values = [self._setting(group, k, v) for k, v in hyper.items()]
+        settings = [f"{k}={v}" for k, v in zip(hyper, values)]
         fn_name = self.program.constant(fn, name, exact=True)
-        deps = (*codes, fn_name, *([group] if isinstance(group, str) else []))
+        deps = (*codes, fn_name, *names_in(*values))
         self.program.section = "update"
         self.program.effect(f"{fn_name}({', '.join(codes + settings)})", deps)
 
@@ -397,7 +417,7 @@ class TensorTracer:
             weight = self.traced(param)
             self.program.effect(
                 f"{weight.name} -= {lr_code} * {grad.name}",
-                (weight.name, grad.name, *([group] if isinstance(group, str) else [])),
+                (weight.name, grad.name, *names_in(lr_code)),
                 (weight.name,),
             )
 
@@ -418,10 +438,15 @@ class TensorTracer:
         return self.program.constant(group, "group", exact=False)
 
     def _setting(self, group: str | None, key: str, value: Any) -> str:
+        """``group[key]`` read once at the start of each replay, if it holds ``value``."""
         if group is not None:
             live = self.program.constants[group].get(key, _MISSING)
             if live is value or (live == value and type(live) is type(value)):
-                return f'{group}["{key}"]'
+                found = self.settings.get((group, key))
+                if found is None:
+                    code = f'{group}["{key}"]'
+                    found = self.settings[(group, key)] = self.program.load(code, (group,), key)
+                return found
         return self.arrays.code_of(value)
 
     # ---------------------------------------------------------------- install / remove
@@ -477,7 +502,8 @@ class TensorTracer:
             tracer.keep.append(t)
             if id(t._data) not in tracer.arrays.named:  # from Python data: a constant
                 tracer.arrays.hint = "const"
-                tracer.arrays.named[id(t._data)] = tracer.arrays.fresh(t._data.copy())
+                constant = tracer.arrays.constant_result(t._data.copy())
+                tracer.arrays.named[id(t._data)] = constant
                 tracer.keep.append(t._data)
 
         self._patch(Tensor, "_wrap", classmethod(wrap))
@@ -540,7 +566,7 @@ class TensorTracer:
         def in_place(t: Tensor, ufunc: Any, other: Any, op: str) -> Tensor:
             if tracer.inside:
                 return original(t, ufunc, other, op)
-            target = tracer.traced(t)
+            target = tracer.arrays.writable(tracer.traced(t))
             value = tracer.operand(other)
             result = tracer._call(original, t, ufunc, other, op)
             tracer.program.section = "update"
@@ -786,6 +812,12 @@ def _guard(name: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
 
     code = f"if {name}.shape != {shape!r} or {name}.dtype != np.{dtype.name}: raise Retrace"
     return Statement("load", (name,), code, (name,), assign=False)
+
+
+def _identity_guard(name: str, code: str, ref: str) -> Any:
+    from .program import Statement
+
+    return Statement("load", (name,), code, (ref,), assign=False)
 
 
 def _load_statement(name: str, code: str, ref: str) -> Any:
