@@ -31,6 +31,7 @@ from ..autograd import increment_version
 from ..tensor import ShapeError, Tensor, where
 
 __all__ = [
+    "adaptive_avg_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -38,6 +39,7 @@ __all__ = [
     "conv2d",
     "cross_entropy",
     "dropout",
+    "dropout2d",
     "elu",
     "embedding",
     "gelu",
@@ -1382,3 +1384,75 @@ def _weighted_elements(losses: Tensor, weight: Any) -> Tensor:
         return losses
     w = _tensor(weight, "loss", "weight")
     return losses * (w.to(losses.dtype) if w.dtype != losses.dtype else w)
+
+
+# --------------------------------------------------------------- channel dropout, adaptive pooling
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:
+    """Channel dropout: zero whole channels of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs.
+
+    Each channel map is kept or zeroed together (probability ``p``), the kept ones scaled by
+    1/(1 − p), as PyTorch's ``dropout2d``: neighbouring pixels are correlated, so dropping
+    single pixels would regularise little. Identity when not training.
+
+    Raises:
+        ValueError: for ``p`` outside [0, 1].
+
+    Examples:
+        >>> _ = tg.manual_seed(0)
+        >>> y = F.dropout2d(tg.ones(1, 6, 2, 2))
+        >>> sorted(set(y.reshape(6, 4).max(dim=1).values.tolist()))  # channels: all 0 or 2
+        [0.0, 2.0]
+    """
+    _check_probability(p, "dropout2d")
+    x = _tensor(input, "dropout2d")
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"dropout2d: expected a 3-D or 4-D input, got shape {x.shape}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    mask_shape = (*x.shape[:-2], 1, 1)
+    keep = creation.generator().random(mask_shape) >= p
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    return x * Tensor(keep.astype(dtype) * dtype.type(1 / (1 - p)))
+
+
+def _averaging_matrix(size: int, out: int, dtype: np.dtype) -> np.ndarray:
+    """``(out, size)``: row i averages PyTorch's window ⌊i·size/out⌋ … ⌈(i+1)·size/out⌉ − 1."""
+    rows = np.arange(out)
+    starts, stops = rows * size // out, -(-(rows + 1) * size // out)
+    columns = np.arange(size)
+    inside = (columns >= starts[:, None]) & (columns < stops[:, None])
+    return (inside / (stops - starts)[:, None]).astype(dtype)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling to a fixed output size, whatever the input's: PyTorch's adaptive windows.
+
+    Output row i averages input rows ⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉ − 1 (the same for columns), so
+    ``output_size=1`` is the global average. Computed as two small matrix products,
+    A_H · x · A_Wᵀ with averaging matrices, so it is vectorised and twice differentiable.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size: an int or ``(OH, OW)``; ``None`` in a place keeps the input's size.
+
+    Examples:
+        >>> F.adaptive_avg_pool2d(tg.arange(16.0).reshape(1, 4, 4), 1)
+        tensor([[[7.5]]])
+    """
+    x, unbatched = _image_input(input, "adaptive_avg_pool2d")
+    pair = isinstance(output_size, (tuple, list))
+    sizes = output_size if pair else (output_size, output_size)
+    height, width = x.shape[-2:]
+    out_h, out_w = (n if s is None else int(s) for s, n in zip(sizes, (height, width)))
+    if out_h <= 0 or out_w <= 0:
+        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be positive, got {output_size}")
+    rows = Tensor(_averaging_matrix(height, out_h, x.dtype))
+    cols = Tensor(_averaging_matrix(width, out_w, x.dtype).T.copy())
+    out = rows @ (x @ cols)
+    return out.squeeze(0) if unbatched else out

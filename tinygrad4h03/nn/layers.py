@@ -1066,3 +1066,59 @@ class LayerNorm(Module):
             f"{self.normalized_shape}, eps={self.eps}, "
             f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
         )
+
+
+class Dropout2d(Module):
+    """Channel dropout (``F.dropout2d``): in training, zero whole channels of ``(N, C, H, W)``
+    inputs with probability ``p`` and scale the others by 1/(1 − p); identity after ``eval()``.
+
+    Args:
+        p: the probability of zeroing a channel, in [0, 1].
+        inplace: accepted for PyTorch code; no effect.
+
+    Examples:
+        >>> nn.Dropout2d(0.25)
+        Dropout2d(p=0.25, inplace=False)
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        F._check_probability(p, "Dropout2d")
+        self.p, self.inplace = p, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``F.dropout2d(x, p, training=self.training)``."""
+        return F.dropout2d(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        """``"p=…, inplace=…"``, as PyTorch."""
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (``F.adaptive_avg_pool2d``), e.g. ``1`` for the
+    global average before a classifier.
+
+    Args:
+        output_size: an int or ``(OH, OW)`` (``None`` keeps that side).
+
+    Shapes:
+        ``(N, C, H, W)`` → ``(N, C, OH, OW)``.
+
+    Examples:
+        >>> pool = nn.AdaptiveAvgPool2d((1, 1))
+        >>> pool, pool(tg.ones(2, 3, 5, 7)).shape
+        (AdaptiveAvgPool2d(output_size=(1, 1)), (2, 3, 1, 1))
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``F.adaptive_avg_pool2d(x, output_size)``."""
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        """``"output_size=…"``, as PyTorch."""
+        return f"output_size={self.output_size}"
