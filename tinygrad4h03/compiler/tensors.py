@@ -33,7 +33,7 @@ import numpy as np
 from .. import engine, rules
 from .. import tensor as tensor_module
 from ..tensor import Tensor
-from .arrays import ArrayRecorder, TracedArray
+from .arrays import BUFFER_BYTES, ArrayRecorder, TracedArray
 from .errors import CompileError, refusal
 from .program import Program, names_in
 
@@ -74,6 +74,7 @@ class TensorTracer:
         self.refs: dict[int, str] = {}  # id(tensor) -> how the replay names the object
         self.born: set[int] = set()  # tensors made while tracing (kept alive in keep)
         self.settings: dict[tuple[str, str], str] = {}  # (group, key) -> its variable
+        self.scratch: dict[tuple[Any, ...], str] = {}
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
@@ -415,11 +416,24 @@ class TensorTracer:
             if grad is None:
                 continue
             weight = self.traced(param)
-            self.program.effect(
-                f"{weight.name} -= {lr_code} * {grad.name}",
-                (weight.name, grad.name, *names_in(lr_code)),
-                (weight.name,),
-            )
+            deps = (weight.name, grad.name, *names_in(lr_code))
+            if grad.value.nbytes < BUFFER_BYTES:
+                self.program.effect(
+                    f"{weight.name} -= {lr_code} * {grad.name}", deps, (weight.name,)
+                )
+                continue
+            # a large step γ ∂ℰ/∂θ goes through a scratch buffer: no new memory per replay
+            scratch = self._scratch(grad.value)
+            self.program.effect(f"np.multiply({lr_code}, {grad.name}, out={scratch})", deps, ())
+            self.program.effect(f"{weight.name} -= {scratch}", (weight.name, scratch), ())
+
+    def _scratch(self, like: np.ndarray) -> str:
+        """A scratch array of ``like``'s shape and dtype, shared by the update lines."""
+        key = (like.shape, like.dtype.str)
+        found = self.scratch.get(key)
+        if found is None:
+            found = self.scratch[key] = self.program.constant(np.empty_like(like), "scratch")
+        return found
 
     def _array_code(self, array: np.ndarray) -> str:
         found = self.arrays.named.get(id(array))
