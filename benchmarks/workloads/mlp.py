@@ -99,6 +99,16 @@ def compiled(sizes: list[int], dtype: type, batches: Batches) -> Step:
     return step
 
 
+def first_call(sizes: list[int], dtype: type, batches: Batches) -> float:
+    """Seconds of ``compiled``'s first call: the eager step, its trace and code generation."""
+    import time
+
+    step = compiled(sizes, dtype, batches)
+    start = time.perf_counter()
+    step()
+    return time.perf_counter() - start
+
+
 def torch(sizes: list[int], dtype: type, batches: Batches) -> Step:
     """PyTorch eager on the CPU, one thread."""
     import torch

@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np
 
 from . import mlp
-from .case import Case, Step, ratio_at_most, timed
+from .case import Case, Measurement, Settings, Step, ratio_at_most, timed
 from .data import lecture_samples, linear_init
 
 SIZES = [25, 20, 20, 20, 5]
@@ -131,6 +131,12 @@ def _shared(build: mlp.Builder) -> Step:
     return build(SIZES, np.float64, _one_sample_batches())
 
 
+def compiled_first_call(settings: Settings) -> Measurement:
+    """The first call of the compiled W1 step (trace + code generation), median of 5."""
+    samples = [mlp.first_call(SIZES, np.float64, _one_sample_batches()) for _ in range(5)]
+    return Measurement(value=sorted(samples)[2], samples=samples)
+
+
 CASES = [
     Case(
         name="W1",
@@ -153,5 +159,14 @@ CASES = [
             ratio_at_most("tinygrad4h03", "deltarule", 3.0, "≤ 3× deltarule"),
             ratio_at_most("compiled", "numpy", 1.0, "≤ 1.0× floor (tg.compile)"),
         ),
-    )
+    ),
+    Case(
+        name="W1-trace",
+        title="tg.compile's first call of the W1 step: eager run, trace, code generation",
+        unit="s",
+        per="trace",
+        floor="",
+        implementations={"compiled": compiled_first_call},
+        rounds=False,
+    ),
 ]

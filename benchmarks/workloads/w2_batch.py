@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 
 from . import mlp
-from .case import Case, Step, ratio_at_most, timed
+from .case import Case, Measurement, Settings, Step, ratio_at_most, timed
 from .data import batch
 
 SIZES = [784, 512, 256, 10]
@@ -41,4 +41,22 @@ def _case(batch_size: int, bound: float) -> Case:
     )
 
 
-CASES = [_case(128, 1.10), _case(1024, 1.05)]
+def compiled_first_call(batch_size: int, settings: Settings) -> Measurement:
+    """The first call of the compiled W2 step (trace + code generation), median of 3."""
+    runs = [mlp.first_call(SIZES, np.float32, [batch(batch_size)]) for _ in range(3)]
+    return Measurement(value=sorted(runs)[1], samples=runs)
+
+
+def _trace_case(batch_size: int) -> Case:
+    return Case(
+        name=f"W2-{batch_size}-trace",
+        title=f"tg.compile's first call of the W2-{batch_size} step: eager run, trace, codegen",
+        unit="s",
+        per="trace",
+        floor="",
+        implementations={"compiled": partial(compiled_first_call, batch_size)},
+        rounds=False,
+    )
+
+
+CASES = [_case(128, 1.10), _case(1024, 1.05), _trace_case(128), _trace_case(1024)]
