@@ -507,8 +507,12 @@ def test_availability_queries_say_cpu_only() -> None:
 
 
 def test_cudnn_flags_can_be_set_as_tutorials_do() -> None:
+    import importlib
+
     import tinygrad4h03.backends.cudnn as cudnn
 
+    importlib.reload(cudnn)  # PyTorch's defaults, whatever an earlier example set
+    assert cudnn is tg.backends.cudnn
     assert (cudnn.deterministic, cudnn.benchmark, cudnn.enabled) == (False, False, True)
     try:
         tg.backends.cudnn.deterministic = True
