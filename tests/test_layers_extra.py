@@ -75,3 +75,26 @@ def test_dropout2d_module_train_eval_and_errors() -> None:
         nn.Dropout2d(2.0)
     with pytest.raises(RuntimeError, match="3-D or 4-D"):
         F.dropout2d(tg.ones(3, 3))
+
+
+def test_layers_take_the_default_dtype_and_refuse_other_devices() -> None:
+    tg.set_default_dtype(tg.float64)
+    try:
+        made = [
+            nn.Linear(2, 3),
+            nn.Conv2d(1, 2, 3),
+            nn.Embedding(4, 2),
+            nn.BatchNorm2d(2),
+            nn.LayerNorm(3),
+        ]
+        assert all(p.dtype == np.float64 for m in made for p in m.parameters())
+    finally:
+        tg.set_default_dtype(tg.float32)
+    assert nn.Conv2d(1, 2, 3, device="cpu").weight.dtype == np.float32
+    for make in (
+        lambda: nn.Linear(2, 3, device="cuda"),
+        lambda: nn.Conv2d(1, 2, 3, device="cuda"),
+        lambda: nn.BatchNorm1d(2, device="mps"),
+    ):
+        with pytest.raises(RuntimeError, match="not available"):
+            make()

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd import increment_version
+from ..devices import available_device
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -36,7 +38,8 @@ class Linear(Module):
         in_features: inputs per sample (the lecture's n_(l−1)).
         out_features: outputs per sample, i.e. neurons (the lecture's n_l).
         bias: add the learnable b; with ``False`` the ``bias`` attribute is ``None``.
-        dtype: the parameters' floating dtype (``float32`` when ``None``).
+        device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
+        dtype: the parameters' floating dtype (the default dtype when ``None``).
 
     Shapes:
         input ``(*, in_features)`` → output ``(*, out_features)``.
@@ -52,15 +55,18 @@ class Linear(Module):
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError(f"Linear: {name} must be a non-negative int, got {value!r}")
-        dtype = np.dtype(np.float32 if dtype is None else dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Linear: dtype must be floating, got {dtype}")
+        dtype = _float_dtype(dtype, device, "Linear")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         if bias:
@@ -510,8 +516,10 @@ class Dropout(Module):
 # --------------------------------------------------------------------------- convolution, pooling
 
 
-def _float_dtype(dtype: Any, name: str) -> np.dtype:
-    dtype = np.dtype(np.float32 if dtype is None else dtype)
+def _float_dtype(dtype: Any, device: Any, name: str) -> np.dtype:
+    """The parameters' dtype (the default dtype when ``None``), after checking the device."""
+    available_device(device, name)
+    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"{name}: dtype must be floating, got {dtype}")
     return dtype
@@ -536,8 +544,8 @@ class Conv2d(Module):
         groups: only 1.
         bias: add a learnable bias per filter.
         padding_mode: only ``"zeros"``.
-        device: accepted for PyTorch code (the CPU).
-        dtype: the parameters' floating dtype (``float32`` when ``None``).
+        device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
+        dtype: the parameters' floating dtype (the default dtype when ``None``).
 
     Raises:
         ValueError: for an invalid padding string, ``"same"`` with a stride, or an unknown
@@ -580,7 +588,7 @@ class Conv2d(Module):
             padding if isinstance(padding, str) else F._pair(padding, "padding", "Conv2d")
         )
         self.groups, self.padding_mode = groups, padding_mode
-        dtype = _float_dtype(dtype, "Conv2d")
+        dtype = _float_dtype(dtype, device, "Conv2d")
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:
@@ -766,8 +774,8 @@ class Embedding(Module):
         norm_type: the p of the p-norm for ``max_norm``.
         scale_grad_by_freq: only ``False``.
         sparse: only ``False``.
-        device: accepted for PyTorch code (the CPU).
-        dtype: the table's floating dtype (``float32`` when ``None``).
+        device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
+        dtype: the table's floating dtype (the default dtype when ``None``).
 
     Raises:
         ValueError: for a ``padding_idx`` outside the table.
@@ -808,7 +816,7 @@ class Embedding(Module):
             padding_idx = padding_idx % self.num_embeddings
         self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
-        dtype = _float_dtype(dtype, "Embedding")
+        dtype = _float_dtype(dtype, device, "Embedding")
         if _weight is None:
             self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), dtype))
             self.reset_parameters()
@@ -895,7 +903,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        dtype = _float_dtype(dtype, type(self).__name__)
+        dtype = _float_dtype(dtype, device, type(self).__name__)
         self.register_parameter("weight", None)
         self.register_parameter("bias", None)
         if affine:
@@ -975,8 +983,8 @@ class BatchNorm1d(_BatchNorm):
         momentum: the running statistics' update factor, or ``None`` for a cumulative average.
         affine: learnable γ (``weight``, ones) and β (``bias``, zeros).
         track_running_stats: keep running statistics (else batch statistics always).
-        device: accepted for PyTorch code (the CPU).
-        dtype: the floating dtype (``float32`` when ``None``).
+        device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
+        dtype: the floating dtype (the default dtype when ``None``).
         bias: learnable β (with ``affine``; keyword only).
 
     Shapes:
@@ -1019,8 +1027,8 @@ class LayerNorm(Module):
         eps: added to the variance.
         elementwise_affine: learnable γ and β.
         bias: learnable β (with ``elementwise_affine``).
-        device: accepted for PyTorch code (the CPU).
-        dtype: the floating dtype (``float32`` when ``None``).
+        device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
+        dtype: the floating dtype (the default dtype when ``None``).
 
     Shapes:
         ``(*, *normalized_shape)`` → the same.
@@ -1046,7 +1054,7 @@ class LayerNorm(Module):
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
         self.normalized_shape = tuple(int(n) for n in shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = _float_dtype(dtype, "LayerNorm")
+        dtype = _float_dtype(dtype, device, "LayerNorm")
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype))
         else:
