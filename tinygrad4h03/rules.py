@@ -463,10 +463,23 @@ STACK = Rule("stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), 
 
 def _erf_forward(a: np.ndarray) -> np.ndarray:
     dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
-    return np.asarray(_ERF_UFUNC(a), dtype=dtype)  # an object array, or a float for 0-d
+    return np.asarray(_erf_function()(a), dtype=dtype)  # (frompyfunc: objects, or a float)
 
 
-_ERF_UFUNC = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to 1 ulp
+def _erf_function() -> Callable[[np.ndarray], Any]:
+    # NumPy has no erf: SciPy's ufunc when it is installed (found on first use, so importing
+    # the package stays fast), else math.erf element by element; both within an ulp or two.
+    if not _ERF:
+        try:
+            from scipy.special import erf
+        except ImportError:
+            _ERF.append(np.frompyfunc(math.erf, 1, 1))
+        else:
+            _ERF.append(erf)
+    return _ERF[0]
+
+
+_ERF: list[Callable[[np.ndarray], Any]] = []
 
 
 def _unpad_index(pad_width: tuple[tuple[int, int], ...], shape: tuple[int, ...]) -> tuple:
@@ -532,8 +545,14 @@ def _add_windows(
     rows = _window_count(rows, kernel[0], stride[0], dilation[0])
     cols = _window_count(cols, kernel[1], stride[1], dilation[1])
     taps = _tap_slices(kernel, stride, dilation, rows, cols)
+    # windows that do not overlap (the kernel's extent within the stride, as pooling's usual
+    # k = s): each entry is written once, so assigning is enough
+    disjoint = all(d * (k - 1) < s for k, s, d in zip(kernel, stride, dilation))
     for (p, q), where in zip(np.ndindex(*kernel), taps):
-        out[where] += g[..., p, q]
+        if disjoint:
+            out[where] = g[..., p, q]
+        else:
+            out[where] += g[..., p, q]
     return out
 
 
