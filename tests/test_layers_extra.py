@@ -98,3 +98,17 @@ def test_layers_take_the_default_dtype_and_refuse_other_devices() -> None:
     ):
         with pytest.raises(RuntimeError, match="not available"):
             make()
+
+
+def test_erf_without_scipy_falls_back_to_math_erf(monkeypatch: pytest.MonkeyPatch) -> None:
+    import math
+
+    from tinygrad4h03 import rules
+
+    x = np.linspace(-4, 4, 41)
+    fast = rules._erf_forward(x)
+    monkeypatch.setattr(rules, "_ERF", [np.frompyfunc(math.erf, 1, 1)])  # as without SciPy
+    slow = rules._erf_forward(x)
+    np.testing.assert_allclose(fast, slow, rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(slow, [math.erf(v) for v in x], rtol=0, atol=0)
+    assert rules._erf_forward(np.array(0.5, np.float32)).dtype == np.float32
