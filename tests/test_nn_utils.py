@@ -53,7 +53,9 @@ def test_clip_grad_norm_matches_pytorch(
     for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
         assert (p.grad is None) == (q.grad is None)
         if p.grad is not None:
-            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-4, atol=1e-6)
+            reference = q.grad.numpy()  # float32 gradients: compare on their own scale
+            atol = 1e-5 * np.abs(reference).max()
+            np.testing.assert_allclose(p.grad.numpy(), reference, rtol=1e-4, atol=atol)
 
 
 def test_clip_grad_norm_by_hand() -> None:
