@@ -14,8 +14,9 @@ Where things live (each file's docstring says more):
   (``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``lr_scheduler``);
   ``serialization.py`` (``tg.save``, ``tg.load``); ``viz.py`` (graph pictures);
 - the lecture (ChE 4H03): ``deltarule.py`` (the hand-derived back-propagation that autograd
-  is checked against), ``data.py`` (the digits), ``lecture.py`` (the digit network),
-  ``cli.py`` (the command line).
+  is checked against; also dropout and the book's convolutional network), ``data.py`` (the
+  digits, MNIST's IDX files), ``lecture/`` (the digit network built, trained by either method
+  and compared; vanishing gradients; the convolutional network), ``cli.py`` (the command line).
 
 Examples:
     >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
