@@ -51,6 +51,13 @@ full Jacobian J = diag(s) − s sᵀ is needed; the tempting elementwise formula
 
 **Shapes.** A single sample is a 1-D vector (the lecture's column vector); a batch is a 2-D
 array whose *rows* are samples, so the same code evaluates both with ``y @ W.T``.
+
+**The book's next chapters.** Dropout (``DeepDropout.m``): given masks m^(l) (`dropout_mask`),
+y^(l) = m^(l) ⊙ φ(v^(l)) and δ^(l) = m^(l) ⊙ φ'(v^(l)) ⊙ ε^(l) (``masks=`` of `gradients`,
+`gradients_batch`, `train_epoch`); the book's own rule, which differs for kept units, is
+`book_dropout_gradients`. The convolutional network (``MnistConv.m``): `conv_forward`,
+`conv_gradients` (the pooling error spread by ``kron``, the ReLU mask, the filter gradient as
+the correlation of the input with δ), `conv_train_epoch` (momentum), `conv_init`, `conv_loss`.
 """
 
 from __future__ import annotations
