@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 
 import tinygrad4h03 as tg
 from tinygrad4h03 import rules
+from tinygrad4h03.tensor import apply
 
 
 def linear_fused(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor | None = None) -> tg.Tensor:
-    return tg.Tensor._apply(rules.LINEAR, *((x, w) if b is None else (x, w, b)))
+    return apply(rules.LINEAR, *((x, w) if b is None else (x, w, b)))
 
 
 def linear_composed(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor | None = None) -> tg.Tensor:
@@ -20,7 +21,7 @@ def linear_composed(x: tg.Tensor, w: tg.Tensor, b: tg.Tensor | None = None) -> t
 
 
 def cross_entropy_fused(z: tg.Tensor, target: np.ndarray, reduction: str) -> tg.Tensor:
-    return tg.Tensor._apply(rules.CROSS_ENTROPY, z, target=target, reduction=reduction)
+    return apply(rules.CROSS_ENTROPY, z, target=target, reduction=reduction)
 
 
 def cross_entropy_composed(z: tg.Tensor, target: np.ndarray, reduction: str) -> tg.Tensor:

@@ -81,3 +81,17 @@ def test_increment_version_accepts_a_tensor_or_an_iterable() -> None:
     increment_version(a)
     tg.autograd.graph.increment_version([a, b])
     assert a.tolist() == [0.0, 0.0] and b.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("join", [tg.cat, tg.stack])
+def test_dim_and_axis_together_raise_whatever_their_values(join: object) -> None:
+    for dim in (0, 1):
+        with pytest.raises(TypeError, match="both dim= and axis="):
+            join([tg.zeros(2, 2), tg.zeros(2, 2)], dim=dim, axis=1)  # type: ignore[operator]
+    assert join([tg.zeros(2, 2), tg.zeros(2, 2)], axis=1).shape[1] in (2, 4)  # type: ignore[operator]
+
+
+def test_pow_rules_have_distinct_names() -> None:
+    x = tg.tensor([2.0], requires_grad=True)
+    names = {repr((x**2).grad_fn), repr((2**x).grad_fn), repr((x**x).grad_fn)}
+    assert names == {"<PowScalarBackward>", "<RpowScalarBackward>", "<PowBackward>"}

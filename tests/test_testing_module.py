@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import tinygrad4h03 as tg
 from tinygrad4h03.rules import Rule
+from tinygrad4h03.tensor import apply
 from tinygrad4h03.testing import (
     arrays,
     assert_gradients_match,
@@ -111,14 +112,14 @@ def test_tensors_are_float64_tensors(t: tg.Tensor, u: tg.Tensor) -> None:
 # --------------------------------------------------------------------------- the assertion
 # Fake operations whose derivative rules are wrong in ways that matter.
 
-_SQUARE_MISSING_2 = Rule("square", np.square, (lambda g, out, a: g * a,))
+_SQUARE_MISSING_2 = Rule("square", np.square, (lambda xp, g, out, a: g * a,))
 # out = reversed a: a right VJP reverses g too. With a plain .sum() (g all ones) reversing
 # changes nothing, so only a random output weight exposes the wrong rule.
-_REVERSE_UNREVERSED = Rule("reverse", lambda a: a[::-1].copy(), (lambda g, out, a: g,))
-_REVERSE = Rule("reverse", lambda a: a[::-1].copy(), (lambda g, out, a: g[::-1],))
+_REVERSE_UNREVERSED = Rule("reverse", lambda a: a[::-1].copy(), (lambda xp, g, out, a: g,))
+_REVERSE = Rule("reverse", lambda a: a[::-1].copy(), (lambda xp, g, out, a: g[::-1],))
 
 
-def _first_order_only(g: object, out: object, a: object) -> object:
+def _first_order_only(xp: object, g: object, out: object, a: object) -> object:
     # exp's rule g · out, but with `out` frozen when the backward pass is recorded: right
     # first derivatives, wrong second derivatives.
     return g * (out if isinstance(out, np.ndarray) else out.detach())  # type: ignore[operator,union-attr]
@@ -130,12 +131,12 @@ _EXP_FROZEN = Rule("exp", np.exp, (_first_order_only,))
 def test_a_right_gradient_passes() -> None:
     x = tg.tensor(np.array([0.3, -1.2, 2.0]), requires_grad=True)
     assert_gradients_match(lambda t: (t * t.sigmoid()).sum(), x, second_order=True)
-    assert_gradients_match(lambda t: tg.Tensor._apply(_REVERSE, t), x)
+    assert_gradients_match(lambda t: apply(_REVERSE, t), x)
 
 
 def test_a_wrong_gradient_is_caught_with_a_clear_message() -> None:
     def square(t: tg.Tensor) -> tg.Tensor:
-        return tg.Tensor._apply(_SQUARE_MISSING_2, t)
+        return apply(_SQUARE_MISSING_2, t)
 
     x = tg.tensor(np.array([0.5, -1.5]), requires_grad=True)
     with pytest.raises(AssertionError, match=r"square.*finite differences") as error:
@@ -145,7 +146,7 @@ def test_a_wrong_gradient_is_caught_with_a_clear_message() -> None:
 
 def test_a_wrong_transpose_is_caught_although_sum_would_miss_it() -> None:
     def reverse(t: tg.Tensor) -> tg.Tensor:
-        return tg.Tensor._apply(_REVERSE_UNREVERSED, t)
+        return apply(_REVERSE_UNREVERSED, t)
 
     x = tg.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
     reverse(x).sum().backward()
@@ -156,7 +157,7 @@ def test_a_wrong_transpose_is_caught_although_sum_would_miss_it() -> None:
 
 def test_a_wrong_second_derivative_is_caught_only_with_second_order() -> None:
     def exp(t: tg.Tensor) -> tg.Tensor:
-        return tg.Tensor._apply(_EXP_FROZEN, t)
+        return apply(_EXP_FROZEN, t)
 
     x = tg.tensor(np.array([0.1, 0.7]), requires_grad=True)
     assert_gradients_match(exp, x)
@@ -179,7 +180,7 @@ def test_pytorch_oracle_when_asked() -> None:
         assert_gradients_match(lambda t: t.exp(), x, torch_fn=lambda t: t.exp() * 2)
 
     def reverse(t: tg.Tensor) -> tg.Tensor:
-        return tg.Tensor._apply(_REVERSE_UNREVERSED, t.reshape(-1))
+        return apply(_REVERSE_UNREVERSED, t.reshape(-1))
 
     with pytest.raises(AssertionError, match="PyTorch disagrees on the gradient"):
         _compare_only_with_torch(reverse, lambda t: t.reshape(-1).flip(0), x)

@@ -25,6 +25,7 @@ Examples:
 """
 
 from . import data, deltarule
+from . import return_types as return_types
 from .autograd import grad
 from .compiler import CompileError, compile
 from .creation import (
@@ -48,11 +49,6 @@ from .engine import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from . import return_types as return_types
-from .tensor import amax as amax
-from .tensor import amin as amin
-from .tensor import max as max  # noqa: A004  (torch.max)
-from .tensor import min as min  # noqa: A004
 from .tensor import (
     AnomalyError,
     ShapeError,
@@ -68,6 +64,10 @@ from .tensor import (
     tensor,
     where,
 )
+from .tensor import amax as amax
+from .tensor import amin as amin
+from .tensor import max as max
+from .tensor import min as min
 from .value import Value
 
 __version__ = "0.1.0"
@@ -171,3 +171,9 @@ from .random import set_rng_state as set_rng_state
 from .serialization import load as load
 from .serialization import save as save
 from .size import Size as Size
+
+# PyTorch's tensor functions (tg.sin, tg.matmul, tg.std, tg.einsum, tg.allclose, ...): each is
+# the tensor method of the same name, see functions.py
+from . import functions as _functions  # noqa: E402
+
+globals().update({_name: getattr(_functions, _name) for _name in _functions.__all__})

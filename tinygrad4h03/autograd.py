@@ -17,13 +17,8 @@ import numpy as np
 
 from . import engine
 from .creation import Variable as Variable  # PyTorch's old spelling, tg.autograd.Variable
-from .tensor import (
-    Tensor,
-    _check_differentiable,
-    _seed_for_mode,
-    _seed_gradient,
-    increment_version,
-)
+from .creation import from_numpy
+from .tensor import Tensor, backward_seeds, increment_version
 
 graph = SimpleNamespace(increment_version=increment_version)
 """``tg.autograd.graph``, as ``torch.autograd.graph``: ``increment_version(tensors)``."""
@@ -89,10 +84,7 @@ def grad(
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError(f"grad: input of shape {t.shape} does not require grad")
-    seeds = []
-    for out, given in zip(outputs, grad_outputs, strict=False):
-        _check_differentiable(out, "grad")
-        seeds.append(_seed_for_mode(_seed_gradient(out, given, "grad"), create_graph))
+    seeds = backward_seeds(outputs, grad_outputs, create_graph, "grad")
     found = engine.backward(outputs, seeds, create_graph, inputs=inputs) or []
     return tuple(
         _as_result(g, t, allow_unused, i)
@@ -110,4 +102,4 @@ def _as_result(g: Any, t: Tensor, allow_unused: bool, position: int) -> Tensor |
         return None
     if isinstance(g, Tensor):
         return g if g.dtype == t.dtype else g.to(t.dtype)
-    return Tensor._wrap(np.array(g, dtype=t.dtype))
+    return from_numpy(np.array(g, dtype=t.dtype))

@@ -3,7 +3,8 @@
 Both node kinds — the scalar ``Value`` (``value.py``) and the ``Tensor`` (``tensor.py``) —
 go through the code in this file and nowhere else: ``topological_order`` sorts the graph,
 ``backward`` sweeps it, and ``no_grad``/``enable_grad``/``set_grad_enabled`` and
-``detect_anomaly`` are the per-thread switches. (``tg.grad`` in ``autograd.py`` is a thin
+``detect_anomaly`` are the per-thread switches, kept in ``state`` (a ``ThreadState``) with
+the optional tracer that sees every tensor operation. (``tg.grad`` in ``autograd.py`` is a thin
 front end to ``backward``; the derivatives themselves are in ``rules.py`` for tensors and on
 each ``Value`` for scalars.) A node offers the engine a small interface (``Node`` below):
 
@@ -12,7 +13,7 @@ each ``Value`` for scalars.) A node offers the engine a small interface (``Node`
 - ``_retains_grad``: whether its gradient is kept after the sweep (leaves always keep it);
 - ``_backward(grad, create_graph)``: the chain rule for one node — given ∂ℰ/∂(this node)
   return ∂ℰ/∂(parent) for every parent (``None`` for a parent that gets no gradient);
-- ``_accumulate(grad, handed_out)``: add a finished gradient into ``.grad``.
+- ``_accumulate(grad)``: add a finished gradient into ``.grad``.
 
 The lecture's chain rule, ∂ℰ/∂w = ∂ℰ/∂y · ∂y/∂v · ∂v/∂w, is applied one factor per node:
 the sweep visits the nodes from the output back to the inputs (reverse topological order),
@@ -49,20 +50,39 @@ class Node(Protocol):
 
     def _backward(self, grad: Any, create_graph: bool) -> Sequence[Any]: ...
 
-    def _accumulate(self, grad: Any, handed_out: set[int]) -> None: ...
+    def _accumulate(self, grad: Any) -> None: ...
 
 
 # --------------------------------------------------------------------------- grad mode
 
 
-class _ThreadState(threading.local):
-    """Per-thread switches: recording the graph, and checking results for NaN/inf."""
+class ThreadState(threading.local):
+    """Per-thread switches: recording the graph, checking results for NaN/inf, and a tracer.
+
+    ``tracer`` is ``None`` (the default: costs one attribute check per operation) or a
+    callable ``tracer(rule, operands, attrs, result)`` that ``tensor.apply`` calls after
+    every tensor operation, recorded or not, and the in-place helper after every in-place
+    update (then ``rule`` is an in-place rule such as ``rules.ADD_`` and ``result`` the
+    updated tensor). While a tracer is installed the backward sweep runs the VJPs on tensors
+    (without recording a graph unless ``create_graph``), so the tracer sees the backward
+    pass too. ``tg.compile`` installs one to capture a step.
+
+    Examples:
+        >>> seen = []
+        >>> state.tracer = lambda rule, operands, attrs, out: seen.append(rule.name)
+        >>> _ = tg.tensor([1.0, 2.0]) * 2
+        >>> state.tracer = None
+        >>> seen
+        ['mul']
+    """
 
     grad_enabled: bool = True
     anomaly: bool = False
+    tracer: Callable[..., None] | None = None
 
 
-_state = _ThreadState()
+state = ThreadState()
+_state = state  # the old private name, for code written before ``state`` was public
 
 
 def is_grad_enabled() -> bool:
@@ -75,7 +95,7 @@ def is_grad_enabled() -> bool:
         ...     print(is_grad_enabled())
         False
     """
-    return _state.grad_enabled
+    return state.grad_enabled
 
 
 def is_anomaly_enabled() -> bool:
@@ -88,7 +108,7 @@ def is_anomaly_enabled() -> bool:
         ...     print(is_anomaly_enabled())
         True
     """
-    return _state.anomaly
+    return state.anomaly
 
 
 class _GradModeContext:
@@ -97,22 +117,22 @@ class _GradModeContext:
     _mode: bool
 
     def __enter__(self) -> None:
-        self._previous = _state.grad_enabled
-        _state.grad_enabled = self._mode
+        self._previous = state.grad_enabled
+        state.grad_enabled = self._mode
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.grad_enabled = self._previous
+        state.grad_enabled = self._previous
 
     def __call__(self, fn: F) -> F:
         mode = self._mode
 
         @wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous, _state.grad_enabled = _state.grad_enabled, mode
+            previous, state.grad_enabled = state.grad_enabled, mode
             try:
                 return fn(*args, **kwargs)
             finally:
-                _state.grad_enabled = previous
+                state.grad_enabled = previous
 
         return wrapper  # type: ignore[return-value]
 
@@ -177,15 +197,31 @@ class set_grad_enabled(_GradModeContext):
 
     def __init__(self, mode: bool) -> None:
         self._mode = bool(mode)
-        self._previous = _state.grad_enabled
-        _state.grad_enabled = self._mode
+        self._previous = state.grad_enabled
+        state.grad_enabled = self._mode
 
     def __enter__(self) -> None:
         pass  # the mode was set by the call itself
 
     def __call__(self, fn: F) -> F:
-        _state.grad_enabled = self._previous  # as a decorator it applies inside calls only
+        state.grad_enabled = self._previous  # as a decorator it applies inside calls only
         return super().__call__(fn)
+
+
+class AnomalyError(RuntimeError):
+    """Raised under ``tg.detect_anomaly()`` when an operation produces NaN or inf.
+
+    The forward check fires when finite inputs give a non-finite result and names the operation;
+    the backward check fires when a derivative rule gives a non-finite gradient and also shows
+    where that operation was created.
+
+    Examples:
+        >>> with tg.detect_anomaly(), np.errstate(divide="ignore"):
+        ...     tg.tensor([0.0]).log()
+        Traceback (most recent call last):
+        ...
+        tinygrad4h03.engine.AnomalyError: detect_anomaly: the forward of 'log' produced NaN/inf ...
+    """
 
 
 class detect_anomaly:
@@ -202,16 +238,16 @@ class detect_anomaly:
         ...     x.log()
         Traceback (most recent call last):
         ...
-        tinygrad4h03.tensor.AnomalyError: detect_anomaly: the forward of 'log' produced NaN/inf...
+        tinygrad4h03.engine.AnomalyError: detect_anomaly: the forward of 'log' produced NaN/inf...
     """
 
     def __enter__(self) -> detect_anomaly:
-        self._previous = _state.anomaly
-        _state.anomaly = True
+        self._previous = state.anomaly
+        state.anomaly = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.anomaly = self._previous
+        state.anomaly = self._previous
 
     def __call__(self, fn: F) -> F:
         """Use as a decorator: ``@tg.detect_anomaly()`` checks inside every call of ``fn``."""
@@ -315,9 +351,8 @@ def backward(
     for root, seed in zip(roots, seeds):
         _add_into(grads, root, seed)
     wanted: dict[Node, Any] | None = None if inputs is None else dict.fromkeys(inputs)
-    handed_out: set[int] = set()
-    previous_mode = _state.grad_enabled
-    _state.grad_enabled = create_graph
+    previous_mode = state.grad_enabled
+    state.grad_enabled = create_graph
     pop, get = grads.pop, grads.get  # the sweep's hot loop: bound once
     try:
         for node in reversed(order):
@@ -329,7 +364,7 @@ def backward(
                 if node in wanted:
                     wanted[node] = grad
             elif node._retains_grad or not parents:
-                node._accumulate(grad, handed_out)
+                node._accumulate(grad)
             if not parents:
                 continue
             # One step of the chain rule: ∂E/∂parent += ∂E/∂node · ∂node/∂parent
@@ -339,7 +374,7 @@ def backward(
                     previous = get(parent)
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
     finally:
-        _state.grad_enabled = previous_mode
+        state.grad_enabled = previous_mode
     if wanted is None:
         return None
     return [wanted[node] for node in inputs]  # type: ignore[union-attr]

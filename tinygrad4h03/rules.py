@@ -7,11 +7,11 @@ rule's vector-Jacobian products (VJPs) in the backward sweep.
 **The VJP convention.** ℰ is the scalar the sweep started from (the loss). A rule's VJP for
 input i receives g = ∂ℰ/∂out, of the output's shape, and returns
 ∂ℰ/∂input_i = gᵀ · ∂out/∂input_i, of the input's shape (or the broadcast shape). Its
-signature is ``vjp(g, out, *inputs, **attrs)``: the output and the inputs of the forward,
-and its keyword attributes (``axis``, ``shape``, ...). In the lecture's notation the
-incoming g is the error signal with the opposite sign: g = −ε^(l) at a layer's output
-y^(l) and g = −δ^(l) at its net input v^(l), because the lecture's algorithm starts from
-ε^(L) = y − y^(L) (target minus output), so its δ = −∂ℰ/∂v. ``TANH``'s VJP
+signature is ``vjp(xp, g, out, *inputs, **attrs)``: the array namespace (below), the
+output and the inputs of the forward, and its keyword attributes (``axis``, ``shape``,
+...). In the lecture's notation the incoming g is the error signal with the opposite sign:
+g = −ε^(l) at a layer's output y^(l) and g = −δ^(l) at its net input v^(l), because the
+lecture's algorithm starts from ε^(L) = y − y^(L) (target minus output), so its δ = −∂ℰ/∂v. ``TANH``'s VJP
 ``g * (1 - out * out)`` is the lecture's δ = φ'(v) ε with both signs flipped.
 
 **How to find an operation's derivative.** Ask the result: ``t.grad_fn`` *is* the rule
@@ -48,18 +48,26 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
 
-**Two kinds of operand.** A VJP is written once for both:
+**Two kinds of operand, one namespace.** A VJP is written once for both:
 
 - plain NumPy arrays — the common case, ``backward()`` without ``create_graph``: nothing is
-  recorded and the rule costs what the NumPy calls cost;
+  recorded and the rule costs what the NumPy calls cost; ``xp`` is ``NUMPY``;
 - ``Tensor`` nodes — ``create_graph=True``: the same expression then records the backward
-  pass, so the gradient can be differentiated again (Hessian-vector products).
+  pass, so the gradient can be differentiated again (Hessian-vector products); ``xp`` is
+  ``tensor.py``'s namespace of tensor functions.
 
 So VJPs use only operators and methods that ``np.ndarray`` and ``Tensor`` share
-(``+ - * / ** @``, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``, indexing) and the small
-dispatching helpers below for the rest. A VJP may return a gradient of the *broadcast* shape;
-``Tensor._backward`` sums it back to the operand's shape in exactly one place
-(``sum_to_shape``). Only the VJPs of inputs that require grad are called.
+(``+ - * / ** @``, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``, indexing) and ``xp``
+(``ArrayOps``) for the rest: ``xp.exp``, ``xp.where``, ``xp.apply(RULE, ...)``. This file
+imports neither node kind. A VJP may return a gradient of the *broadcast* shape; the tensor's
+backward sums it back to the operand's shape in exactly one place (``sum_to_shape``). Only
+the VJPs of inputs that require grad are called.
+
+**In-place updates** (``add_``, ``copy_``, ``t[i] = v``, ...) are rules too, at the bottom of
+the file, with no VJP: they are never recorded, but naming them lets a tracer (``tg.compile``)
+see them, and each bumps the tensor's version counter. ``Rule.reads`` says which values a
+rule's VJPs read (inputs, output), so that a backward through a value changed in place since
+the forward raises instead of using the new values.
 """
 
 from __future__ import annotations
@@ -83,17 +91,21 @@ class Rule(NamedTuple):
         name: the operation's name, e.g. ``"tanh"``; ``grad_fn``'s repr is made from it.
         forward: ``forward(*inputs, **attrs)`` on NumPy arrays, returning the output array
             (or ``(out, residual)`` when ``saves``).
-        vjps: one function per input, ``vjp(g, out, *inputs, **attrs)`` → ∂ℰ/∂input given
-            g = ∂ℰ/∂out.
+        vjps: one function per input, ``vjp(xp, g, out, *inputs, **attrs)`` → ∂ℰ/∂input
+            given g = ∂ℰ/∂out, computed with the array namespace ``xp``.
         variadic: the rule takes any number of inputs (``cat``, ``stack``) and has a single
             VJP that is told the input's ``position=``.
         saves: the forward also returns a residual, which the VJPs get as ``saved=`` (a
             NumPy array: used on the plain-array path only; a recorded backward recomputes
             it from the tensors).
+        reads: what the VJPs read besides shapes: ``"i"`` the inputs, ``"o"`` the output
+            (both by default); a backward raises if one of them was changed in place since.
+        view: the forward may return a view of its first input (``reshape``, ``index``, ...):
+            the result then shares the input's version counter.
 
     Examples:
         >>> x = np.array([0.5]); out = TANH.forward(x)
-        >>> TANH.vjps[0](np.ones(1), out, x).round(4).tolist()  # 1 − tanh²(0.5)
+        >>> TANH.vjps[0](NUMPY, np.ones(1), out, x).round(4).tolist()  # 1 − tanh²(0.5)
         [0.7864]
         >>> tg.tensor([0.5], requires_grad=True).tanh().grad_fn is TANH
         True
@@ -104,66 +116,56 @@ class Rule(NamedTuple):
     vjps: tuple[Callable[..., Array], ...]
     variadic: bool = False
     saves: bool = False
+    reads: str = "io"
+    view: bool = False
 
     def __repr__(self) -> str:
         return "<" + "".join(part.capitalize() for part in self.name.split("_")) + "Backward>"
 
 
 # ----------------------------------------------------------------------------- helpers
-# Each dispatches on the operand kind: NumPy arrays on the fast path, Tensors when recording.
 
 
-def _is_array(x: Array) -> bool:
-    return isinstance(x, (np.ndarray, np.generic))
+class ArrayOps:
+    """The array namespace ``xp`` that a VJP computes with: NumPy's functions on plain arrays.
 
+    A VJP receives ``xp`` first and uses it for everything that is not an operator or a method
+    that arrays and tensors share (``+ - * / ** @``, ``.sum``, ``.reshape``, ``.mT``, indexing).
+    This class is the plain-array namespace (``NUMPY``), the one the sweep passes without
+    ``create_graph``; ``tensor.py`` subclasses it with the tensor functions, so that with
+    ``create_graph=True`` the same VJP records the backward pass. ``xp.apply(rule, ...)`` runs
+    another rule: its NumPy forward here, a recorded operation there.
 
-def _exp(x: Array) -> Array:
-    return np.exp(x) if _is_array(x) else x.exp()
+    Examples:
+        >>> NUMPY.where(np.array([True, False]), 1.0, 0.0).tolist(), NUMPY.records
+        ([1.0, 0.0], False)
+    """
 
+    records = False
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sign = staticmethod(np.sign)
+    where = staticmethod(np.where)
+    broadcast_to = staticmethod(np.broadcast_to)
+    transpose = staticmethod(np.transpose)
 
-def _log(x: Array) -> Array:
-    return np.log(x) if _is_array(x) else x.log()
-
-
-def _sign(x: Array) -> Array:
-    return np.sign(x) if _is_array(x) else x._constant(np.sign(x.numpy()))
-
-
-def _as_dtype(x: Array, dtype: np.dtype) -> Array:
-    if _is_array(x):
+    @staticmethod
+    def astype(x: Array, dtype: np.dtype) -> Array:
+        """``x`` in ``dtype`` (``x`` itself when it has that dtype already)."""
         return x.astype(dtype, copy=False)
-    return x if x.dtype == dtype else x.to(dtype)
+
+    @staticmethod
+    def softmax(x: Array, axis: int) -> Array:
+        """The softmax of ``x`` along ``axis``, computed stably."""
+        return _softmax_forward(x, axis=axis)
+
+    @staticmethod
+    def apply(rule: Rule, *operands: Any, **attrs: Any) -> Array:
+        """Another rule's forward on the operands (recorded in the tensor namespace)."""
+        return rule.forward(*operands, **attrs)
 
 
-def _is_plain(x: Any) -> bool:
-    return isinstance(x, (np.ndarray, np.generic, int, float))
-
-
-def _where(condition: Array, x: Array | float, y: Array | float) -> Array:
-    """``np.where`` that records the graph when ``x`` or ``y`` is a Tensor."""
-    condition = condition if _is_plain(condition) else np.asarray(condition)
-    if _is_plain(x) and _is_plain(y):
-        return np.where(condition, x, y)
-    node = y if _is_plain(x) else x
-    return node._apply(WHERE, x, y, condition=condition)
-
-
-def _softmax(x: Array, axis: int) -> Array:
-    return _softmax_forward(x, axis=axis) if _is_array(x) else x.softmax(axis)
-
-
-def _expand(x: Array, shape: tuple[int, ...]) -> Array:
-    return np.broadcast_to(x, shape) if _is_array(x) else x.expand(*shape)
-
-
-def _permute(x: Array, axes: tuple[int, ...]) -> Array:
-    return np.transpose(x, axes) if _is_array(x) else x.permute(*axes)
-
-
-def _scatter_add(g: Array, index: Any, shape: tuple[int, ...], basic: bool) -> Array:
-    if _is_array(g):
-        return _scatter_add_forward(g, index=index, shape=shape, basic=basic)
-    return g._apply(SCATTER_ADD, g, index=index, shape=shape, basic=basic)
+NUMPY = ArrayOps()
 
 
 def sum_to_shape(grad: Array, shape: tuple[int, ...]) -> Array:
@@ -216,23 +218,23 @@ def _unreduce(
 # Rules longer than one expression, each right above the table entry that uses it.
 
 
-def _pow_exponent_vjp(g: Array, out: Array, a: Array, b: Array) -> Array:
+def _pow_exponent_vjp(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
     # ∂(a^b)/∂b = a^b · ln a, taken as 0 where a = 0 (PyTorch's convention: the limit for b > 0).
     at_zero = a == 0
-    return g * _where(at_zero, 0.0, out * _log(_where(at_zero, 1.0, a)))
+    return g * xp.where(at_zero, 0.0, out * xp.log(xp.where(at_zero, 1.0, a)))
 
 
-def _rpow_scalar_vjp(g: Array, out: Array, a: Array, *, base: float) -> Array:
+def _rpow_scalar_vjp(xp: Any, g: Array, out: Array, a: Array, *, base: float) -> Array:
     # ∂(c^a)/∂a = c^a · ln c. For c = 0 it is taken as 0 where a >= 0 (PyTorch's convention);
     # for c < 0, ln c is NaN, as in PyTorch.
     if base > 0:
         return g * out * math.log(base)
     if base == 0:
-        return g * _where(a >= 0, 0.0, -math.inf)  # c^a ln c = inf · (−inf) for a < 0
+        return g * xp.where(a >= 0, 0.0, -math.inf)  # c^a ln c = inf · (−inf) for a < 0
     return g * out * math.nan
 
 
-def _matmul_vjp_a(g: Array, out: Array, a: Array, b: Array) -> Array:
+def _matmul_vjp_a(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
     # out = a @ b  ⇒  ∂ℰ/∂a = g @ bᵀ (1-D operands are promoted to matrices and back).
     if a.ndim == 1 and b.ndim == 1:
         return g * b
@@ -243,7 +245,7 @@ def _matmul_vjp_a(g: Array, out: Array, a: Array, b: Array) -> Array:
     return g @ b.mT
 
 
-def _matmul_vjp_b(g: Array, out: Array, a: Array, b: Array) -> Array:
+def _matmul_vjp_b(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
     # out = a @ b  ⇒  ∂ℰ/∂b = aᵀ @ g.
     if a.ndim == 1 and b.ndim == 1:
         return g * a
@@ -255,27 +257,27 @@ def _matmul_vjp_b(g: Array, out: Array, a: Array, b: Array) -> Array:
 
 
 def _max_vjp(
-    g: Array, out: Array, a: Array, *, axis: tuple[int, ...] | None, keepdims: bool
+    xp: Any, g: Array, out: Array, a: Array, *, axis: tuple[int, ...] | None, keepdims: bool
 ) -> Array:
     # The gradient goes to the maximal entries, split evenly between ties (as torch.amax).
     g = _unreduce(g, a.shape, axis, keepdims)
-    is_max = _as_dtype(a == _unreduce(out, a.shape, axis, keepdims), g.dtype)
+    is_max = xp.astype(a == _unreduce(out, a.shape, axis, keepdims), g.dtype)
     return g * is_max / is_max.sum(axis=axis, keepdims=True)
 
 
-def _softmax_vjp(g: Array, s: Array, a: Array, *, axis: int) -> Array:
+def _softmax_vjp(xp: Any, g: Array, s: Array, a: Array, *, axis: int) -> Array:
     # s = softmax(a): ∂ℰ/∂a = s ⊙ (g − Σ g ⊙ s), the Jacobian diag(s) − s sᵀ applied to g.
     return s * (g - (g * s).sum(axis=axis, keepdims=True))
 
 
-def _log_softmax_vjp(g: Array, out: Array, a: Array, *, axis: int) -> Array:
+def _log_softmax_vjp(xp: Any, g: Array, out: Array, a: Array, *, axis: int) -> Array:
     # out = a − logsumexp(a): ∂ℰ/∂a = g − softmax(a) · Σ g.
-    return g - _exp(out) * g.sum(axis=axis, keepdims=True)
+    return g - xp.exp(out) * g.sum(axis=axis, keepdims=True)
 
 
-def _index_vjp(g: Array, out: Array, a: Array, *, index: Any, basic: bool) -> Array:
+def _index_vjp(xp: Any, g: Array, out: Array, a: Array, *, index: Any, basic: bool) -> Array:
     # Every selected position receives its gradient; repeated indices add up (np.add.at).
-    return _scatter_add(g, index, a.shape, basic)
+    return xp.apply(SCATTER_ADD, g, index=index, shape=a.shape, basic=basic)
 
 
 def _slice_along(axis: int, start: int, stop: int | None = None) -> tuple[Any, ...]:
@@ -283,38 +285,45 @@ def _slice_along(axis: int, start: int, stop: int | None = None) -> tuple[Any, .
     return (slice(None),) * axis + (position,)
 
 
-def _cat_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
+def _cat_vjp(xp: Any, g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
     start = sum(x.shape[axis] for x in inputs[:position])
     return g[_slice_along(axis, start, start + inputs[position].shape[axis])]
 
 
-def _stack_vjp(g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
+def _stack_vjp(xp: Any, g: Array, out: Array, *inputs: Array, axis: int, position: int) -> Array:
     return g[_slice_along(axis, position)]
 
 
-def _linear_vjp_weight(g: Array, out: Array, x: Array, w: Array, *bias: Array) -> Array:
+def _linear_vjp_weight(xp: Any, g: Array, out: Array, x: Array, w: Array, *bias: Array) -> Array:
     # out = x Wᵀ + b  ⇒  ∂ℰ/∂W = Σ_rows gᵀ x: the lecture's δ (y^(l−1))ᵀ, summed over samples.
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
 
 
-def _linear_vjp_bias(g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
+def _linear_vjp_bias(xp: Any, g: Array, out: Array, x: Array, w: Array, b: Array) -> Array:
     # ∂ℰ/∂b = Σ_rows g. One sample: g itself, reshaped; else sum_to_shape sums the rows.
     return g.reshape(b.shape) if g.size == b.size else g
 
 
 def _cross_entropy_vjp(
-    g: Array, out: Array, logits: Array, *, target: np.ndarray, reduction: str, saved: np.ndarray
+    xp: Any,
+    g: Array,
+    out: Array,
+    logits: Array,
+    *,
+    target: np.ndarray,
+    reduction: str,
+    saved: np.ndarray,
 ) -> Array:
     # loss_n = −log softmax(z_n)[t_n]  ⇒  ∂loss_n/∂z_n = softmax(z_n) − onehot(t_n): the
     # lecture's δ^(L) = −ε^(L) for a softmax output with cross-entropy (no φ' factor).
     rows = np.arange(len(target))
-    if _is_array(logits):
+    if not xp.records:
         delta = saved.copy()  # softmax(z) from the forward pass; a copy: backward may run again
         delta[rows, target] -= 1
     else:
         onehot = np.zeros(logits.shape, dtype=logits.dtype)
         onehot[rows, target] = 1
-        delta = logits.softmax(-1) - onehot
+        delta = xp.softmax(logits, -1) - onehot
     if reduction == "none":
         return delta * g.reshape(-1, 1)
     return delta * (g / len(target) if reduction == "mean" else g)
@@ -373,85 +382,130 @@ def _scatter_add_forward(
 # ----------------------------------------------------------------------------- the table
 # name, forward, one VJP per input: ∂ℰ/∂input given g = ∂ℰ/∂out.
 
-ADD = Rule("add", np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g))
-SUB = Rule("sub", np.subtract, (lambda g, out, a, b: g, lambda g, out, a, b: -g))
-MUL = Rule("mul", np.multiply, (lambda g, out, a, b: g * b, lambda g, out, a, b: g * a))
-DIV = Rule("div", np.true_divide, (lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b))
-NEG = Rule("neg", np.negative, (lambda g, out, a: -g,))
-POW = Rule("pow", np.power, (lambda g, out, a, b: g * b * a ** (b - 1), _pow_exponent_vjp))
-POW_SCALAR = Rule(
-    "pow",
-    lambda a, *, exponent: np.power(a, exponent),
-    (lambda g, out, a, *, exponent: g * exponent * a ** (exponent - 1),),
+ADD = Rule("add", np.add, (lambda xp, g, out, a, b: g, lambda xp, g, out, a, b: g), reads="")
+SUB = Rule("sub", np.subtract, (lambda xp, g, out, a, b: g, lambda xp, g, out, a, b: -g), reads="")
+MUL = Rule(
+    "mul", np.multiply, (lambda xp, g, out, a, b: g * b, lambda xp, g, out, a, b: g * a), reads="i"
 )
-RPOW_SCALAR = Rule("pow", lambda a, *, base: np.power(base, a), (_rpow_scalar_vjp,))
-MATMUL = Rule("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b))
+DIV = Rule(
+    "div", np.true_divide, (lambda xp, g, out, a, b: g / b, lambda xp, g, out, a, b: -g * out / b)
+)
+NEG = Rule("neg", np.negative, (lambda xp, g, out, a: -g,), reads="")
+POW = Rule("pow", np.power, (lambda xp, g, out, a, b: g * b * a ** (b - 1), _pow_exponent_vjp))
+POW_SCALAR = Rule(
+    "pow_scalar",
+    lambda a, *, exponent: np.power(a, exponent),
+    (lambda xp, g, out, a, *, exponent: g * exponent * a ** (exponent - 1),),
+    reads="i",
+)
+RPOW_SCALAR = Rule("rpow_scalar", lambda a, *, base: np.power(base, a), (_rpow_scalar_vjp,))
+MATMUL = Rule("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b), reads="i")
 
-EXP = Rule("exp", np.exp, (lambda g, out, a: g * out,))
-LOG = Rule("log", np.log, (lambda g, out, a: g / a,))
-SQRT = Rule("sqrt", np.sqrt, (lambda g, out, a: g / (2 * out),))
-ABS = Rule("abs", np.abs, (lambda g, out, a: g * _sign(a),))
-RELU = Rule("relu", lambda a: np.maximum(a, 0), (lambda g, out, a: g * (a > 0),))
-SIGMOID = Rule("sigmoid", _sigmoid_forward, (lambda g, out, a: g * out * (1 - out),))
-TANH = Rule("tanh", np.tanh, (lambda g, out, a: g * (1 - out * out),))
+EXP = Rule("exp", np.exp, (lambda xp, g, out, a: g * out,), reads="o")
+LOG = Rule("log", np.log, (lambda xp, g, out, a: g / a,), reads="i")
+SQRT = Rule("sqrt", np.sqrt, (lambda xp, g, out, a: g / (2 * out),), reads="o")
+ABS = Rule("abs", np.abs, (lambda xp, g, out, a: g * xp.sign(a),), reads="i")
+RELU = Rule("relu", lambda a: np.maximum(a, 0), (lambda xp, g, out, a: g * (a > 0),), reads="i")
+SIGMOID = Rule("sigmoid", _sigmoid_forward, (lambda xp, g, out, a: g * out * (1 - out),), reads="o")
+TANH = Rule("tanh", np.tanh, (lambda xp, g, out, a: g * (1 - out * out),), reads="o")
 WHERE = Rule(
     "where",
     lambda a, b, *, condition: np.where(condition, a, b),
     (
-        lambda g, out, a, b, *, condition: _where(condition, g, 0.0),
-        lambda g, out, a, b, *, condition: _where(condition, 0.0, g),
+        lambda xp, g, out, a, b, *, condition: xp.where(condition, g, 0.0),
+        lambda xp, g, out, a, b, *, condition: xp.where(condition, 0.0, g),
     ),
+    reads="",
 )
 
 SUM = Rule(
     "sum",
     lambda a, *, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
-    (lambda g, out, a, *, axis, keepdims: _expand(_unreduce(g, a.shape, axis, keepdims), a.shape),),
+    (
+        lambda xp, g, out, a, *, axis, keepdims: xp.broadcast_to(
+            _unreduce(g, a.shape, axis, keepdims), a.shape
+        ),
+    ),
+    reads="",
 )
 MAX = Rule(
     "max",
     lambda a, *, axis, keepdims: np.max(a, axis=axis, keepdims=keepdims),
     (_max_vjp,),
 )
-SOFTMAX = Rule("softmax", _softmax_forward, (_softmax_vjp,))
-LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,))
+SOFTMAX = Rule("softmax", _softmax_forward, (_softmax_vjp,), reads="o")
+LOG_SOFTMAX = Rule("log_softmax", _log_softmax_forward, (_log_softmax_vjp,), reads="o")
 
 # Fused for measured speed (one node instead of three or four); tested against the composed ops.
 LINEAR = Rule(
     "linear",
     _linear_forward,
-    (lambda g, out, x, w, *bias: g @ w, _linear_vjp_weight, _linear_vjp_bias),
+    (lambda xp, g, out, x, w, *bias: g @ w, _linear_vjp_weight, _linear_vjp_bias),
+    reads="i",
 )
-CROSS_ENTROPY = Rule("cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,), saves=True)
+CROSS_ENTROPY = Rule(
+    "cross_entropy", _cross_entropy_forward, (_cross_entropy_vjp,), saves=True, reads="i"
+)
 
 RESHAPE = Rule(
     "reshape",
     lambda a, *, shape: np.reshape(a, shape),
-    (lambda g, out, a, *, shape: g.reshape(a.shape),),
-)
+    (lambda xp, g, out, a, *, shape: g.reshape(a.shape),),
+    reads="", view=True)
 PERMUTE = Rule(
     "permute",
     lambda a, *, axes: np.transpose(a, axes),
-    (lambda g, out, a, *, axes: _permute(g, tuple(np.argsort(axes))),),
-)
+    (lambda xp, g, out, a, *, axes: xp.transpose(g, tuple(np.argsort(axes))),),
+    reads="", view=True)
 # expand's VJP hands g back unchanged: sum_to_shape, applied to every rule's result, sums
 # the broadcast axes away.
 EXPAND = Rule(
-    "expand", lambda a, *, shape: np.broadcast_to(a, shape), (lambda g, out, a, *, shape: g,)
-)
-INDEX = Rule("index", lambda a, *, index, basic: a[index], (_index_vjp,))
+    "expand",
+    lambda a, *, shape: np.broadcast_to(a, shape),
+    (lambda xp, g, out, a, *, shape: g,),
+    reads="", view=True)
+INDEX = Rule("index", lambda a, *, index, basic: a[index], (_index_vjp,), reads="", view=True)
 SCATTER_ADD = Rule(
     "scatter_add",
     _scatter_add_forward,
-    (lambda g, out, a, *, index, shape, basic: g[index],),
+    (lambda xp, g, out, a, *, index, shape, basic: g[index],),
+    reads="",
 )
 TO = Rule(
     "to",
     lambda a, *, dtype: a.astype(dtype),
-    (lambda g, out, a, *, dtype: _as_dtype(g, a.dtype),),
+    (lambda xp, g, out, a, *, dtype: xp.astype(g, a.dtype),),
+    reads="",
 )
-CAT = Rule("cat", lambda *xs, axis: np.concatenate(xs, axis=axis), (_cat_vjp,), variadic=True)
-STACK = Rule("stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), variadic=True)
+SIGN = Rule("sign", np.sign, (lambda xp, g, out, a: g * 0.0,), reads="")
+
+# Not differentiable (no VJP: the result is never recorded), but rules all the same so that
+# every tensor operation runs through one apply (and a tracer sees it).
+EQ = Rule("eq", np.equal, ())
+NE = Rule("ne", np.not_equal, ())
+LT = Rule("lt", np.less, ())
+LE = Rule("le", np.less_equal, ())
+GT = Rule("gt", np.greater, ())
+GE = Rule("ge", np.greater_equal, ())
+ARGMAX = Rule(
+    "argmax",
+    lambda a, *, axis, keepdims: np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int64),
+    (),
+)
+ARGMIN = Rule(
+    "argmin",
+    lambda a, *, axis, keepdims: np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int64),
+    (),
+)
+# .data and .detach(): the same array, outside the graph
+ALIAS = Rule("alias", lambda a: a, (), view=True)
+CAST = Rule("cast", lambda a, *, dtype: a.astype(dtype), ())  # to a non-floating dtype
+CAT = Rule(
+    "cat", lambda *xs, axis: np.concatenate(xs, axis=axis), (_cat_vjp,), variadic=True, reads=""
+)
+STACK = Rule(
+    "stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), variadic=True, reads=""
+)
 
 
 # ------------------------------------------------------------------------ convolution and pooling
@@ -585,71 +639,317 @@ def _pool_sum_forward(
     return out
 
 
-def _windows(
-    g: Array, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
-) -> Array:
-    if _is_array(g):
-        return _windows_forward(g, kernel=kernel, stride=stride, dilation=dilation)
-    return g._apply(WINDOWS, g, kernel=kernel, stride=stride, dilation=dilation)
-
-
-def _window_sum(g: Array, a: Array, **how: tuple[int, int]) -> Array:
+def _window_sum(xp: Any, g: Array, a: Array, **how: tuple[int, int]) -> Array:
     """Each window's gradient added back where the window came from, into ``a``'s shape."""
-    if _is_array(g):  # into zeros laid out as a is in memory: later rules then run contiguous
+    if not xp.records:  # into zeros laid out as a is in memory: later rules then run contiguous
         return _add_windows(np.zeros_like(a, dtype=g.dtype), g, **how)
-    return g._apply(WINDOW_SUM, g, shape=a.shape, **how)
+    return xp.apply(WINDOW_SUM, g, shape=a.shape, **how)
 
 
-def _pool_sum_vjp(g: Array, out: Array, a: Array, **how: tuple[int, int]) -> Array:
+def _pool_sum_vjp(xp: Any, g: Array, out: Array, a: Array, **how: tuple[int, int]) -> Array:
     # Every entry of a window receives its window's gradient.
-    return _window_sum(_expand(g[..., None, None], (*g.shape, *how["kernel"])), a, **how)
+    spread = xp.broadcast_to(g[..., None, None], (*g.shape, *how["kernel"]))
+    return _window_sum(xp, spread, a, **how)
 
 
 ERF = Rule(
     "erf",
     _erf_forward,
-    (lambda g, out, a: g * (2 / math.sqrt(math.pi)) * _exp(-(a * a)),),
+    (lambda xp, g, out, a: g * (2 / math.sqrt(math.pi)) * xp.exp(-(a * a)),),
+    reads="i",
 )
 PAD = Rule(
     "pad",
     lambda a, *, pad_width, value: np.pad(a, pad_width, constant_values=value),
-    (lambda g, out, a, *, pad_width, value: g[_unpad_index(pad_width, a.shape)],),
+    (lambda xp, g, out, a, *, pad_width, value: g[_unpad_index(pad_width, a.shape)],),
+    reads="",
 )
-WINDOWS = Rule("windows", _windows_forward, (lambda g, out, a, **how: _window_sum(g, a, **how),))
+WINDOWS = Rule(
+    "windows",
+    _windows_forward,
+    (lambda xp, g, out, a, **how: _window_sum(xp, g, a, **how),),
+    reads="",
+)
 WINDOW_SUM = Rule(
     "window_sum",
     _window_sum_forward,
-    (lambda g, out, a, *, shape, **how: _windows(g, **how),),
+    (lambda xp, g, out, a, *, shape, **how: xp.apply(WINDOWS, g, **how),),
+    reads="",
 )
 # Fused SUM of WINDOWS over the last two axes, for measured speed (avg_pool2d: about 15× faster
 # than NumPy's reduction of the strided view); tested against the composition.
-POOL_SUM = Rule("pool_sum", _pool_sum_forward, (_pool_sum_vjp,))
+POOL_SUM = Rule("pool_sum", _pool_sum_forward, (_pool_sum_vjp,), reads="")
 
 
-def _clamped_log(x: Array) -> Array:
+def _clamped_log(x: np.ndarray) -> np.ndarray:
     # PyTorch's binary_cross_entropy clamps each log at −100, so a 0 or 1 gives a finite loss.
-    if _is_array(x):
-        with np.errstate(divide="ignore"):
-            return np.maximum(np.log(x), -100.0)
-    log = x.log()
-    return _where(log > -100.0, log, -100.0)
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(x), -100.0)
 
 
 def _bce_forward(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -(y * _clamped_log(x) + (1 - y) * _clamped_log(1 - x))
 
 
-def _bce_vjp_input(g: Array, out: Array, x: Array, y: Array) -> Array:
+def _bce_vjp_input(xp: Any, g: Array, out: Array, x: Array, y: Array) -> Array:
     # ∂ℓ/∂x = (x − y) / (x (1 − x)), the denominator kept ≥ 1e-12 as PyTorch does.
     spread = x * (1 - x)
-    if _is_array(spread):
-        return g * (x - y) / np.maximum(spread, 1e-12)
-    floor = _where(spread > 1e-12, spread, 1e-12)
-    return g * (x - y) / floor
+    return g * (x - y) / xp.where(spread > 1e-12, spread, 1e-12)
 
 
 BINARY_CROSS_ENTROPY = Rule(
     "binary_cross_entropy",
     _bce_forward,
-    (_bce_vjp_input, lambda g, out, x, y: g * (_log(1 - x) - _log(x))),
+    (_bce_vjp_input, lambda xp, g, out, x, y: g * (xp.log(1 - x) - xp.log(x))),
+    reads="i",
 )
+
+
+# ----------------------------------------------------------------------------- in place
+# Updates of a tensor's own array: never recorded (no VJP), refused on a tensor that requires
+# grad while grad mode is on. Each forward writes into ``target`` and returns nothing.
+
+
+def _update(ufunc: np.ufunc) -> Callable[..., None]:
+    def write(target: np.ndarray, value: Any) -> None:
+        ufunc(target, value, out=target, casting="same_kind")
+
+    return write
+
+
+def _copy_into(target: np.ndarray, value: Any) -> None:
+    np.copyto(target, value, casting="unsafe")  # cast to the target's dtype, as copy_/fill_
+
+
+def _set_item(target: np.ndarray, value: Any, *, index: Any) -> None:
+    target[index] = value
+
+
+ADD_ = Rule("add_", _update(np.add), ())
+SUB_ = Rule("sub_", _update(np.subtract), ())
+MUL_ = Rule("mul_", _update(np.multiply), ())
+DIV_ = Rule("div_", _update(np.true_divide), ())
+COPY_ = Rule("copy_", _copy_into, ())
+SETITEM = Rule("setitem", _set_item, ())
+
+
+# ------------------------------------------------------------------------ the everyday surface
+# PyTorch's elementwise functions, scans, gathers, norms and einsum. Each VJP below is the
+# textbook derivative; ``xp.apply(RULE, ...)`` lets a VJP use another rule's forward so that a
+# recorded backward (create_graph=True) stays differentiable.
+
+
+def _zero_vjp(xp: Any, g: Array, out: Array, a: Array, **attrs: Any) -> Array:
+    return g * 0.0  # piecewise constant (floor, round, ...): zero almost everywhere, as PyTorch
+
+
+def _clamp_forward(a: np.ndarray, *, low: float | None, high: float | None) -> np.ndarray:
+    out = a if low is None else np.maximum(a, low)
+    return out if high is None else np.minimum(out, high)
+
+
+def _clamp_vjp(xp: Any, g: Array, out: Array, a: Array, *, low: Any, high: Any) -> Array:
+    # 1 where low ≤ a ≤ high (both ends inclusive, as PyTorch), else 0
+    if low is not None:
+        g = xp.where(a >= low, g, 0.0)
+    return g if high is None else xp.where(a <= high, g, 0.0)
+
+
+def _maximum_vjp(xp: Any, g: Array, out: Array, a: Array, b: Array, *, first: bool) -> Array:
+    # the larger operand takes g; on a tie each takes g/2 (PyTorch's convention)
+    mine, other = (a, b) if first else (b, a)
+    return xp.where(mine > other, g, xp.where(mine == other, g * 0.5, 0.0))
+
+
+def _minimum_vjp(xp: Any, g: Array, out: Array, a: Array, b: Array, *, first: bool) -> Array:
+    mine, other = (a, b) if first else (b, a)
+    return xp.where(mine < other, g, xp.where(mine == other, g * 0.5, 0.0))
+
+
+def _cumsum_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
+    dtype = np.int64 if a.dtype.kind in "biu" else a.dtype  # integer sums widen, as PyTorch
+    return np.cumsum(a, axis=axis, dtype=dtype)
+
+
+def _cumsum_vjp(xp: Any, g: Array, out: Array, a: Array, *, axis: int) -> Array:
+    # out_i = Σ_{j ≤ i} a_j, so ∂ℰ/∂a_j = Σ_{i ≥ j} g_i: a cumulative sum from the end
+    flipped = xp.apply(FLIP, g, axes=(axis,))
+    return xp.apply(FLIP, xp.apply(CUMSUM, flipped, axis=axis), axes=(axis,))
+
+
+def _along_index(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    """The full index tuple that ``take_along_axis(·, index, axis)`` reads."""
+    grids = list(np.ix_(*(np.arange(n) for n in index.shape)))
+    grids[axis] = index
+    return tuple(grids)
+
+
+def _scatter_along_forward(
+    g: np.ndarray, *, index: np.ndarray, axis: int, shape: tuple[int, ...]
+) -> np.ndarray:
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, _along_index(index, axis), g)  # repeated indices add up
+    return out
+
+
+def _norm_forward(a: np.ndarray, *, p: float, axis: Any, keepdims: bool) -> np.ndarray:
+    magnitude = np.abs(a)
+    if p == 2:
+        return np.sqrt(np.sum(magnitude * magnitude, axis=axis, keepdims=keepdims))
+    if p == math.inf:
+        return np.max(magnitude, axis=axis, keepdims=keepdims)
+    if p == 1:
+        return np.sum(magnitude, axis=axis, keepdims=keepdims)
+    return np.sum(magnitude**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _norm_vjp(
+    xp: Any, g: Array, out: Array, a: Array, *, p: float, axis: Any, keepdims: bool
+) -> Array:
+    g = _unreduce(g, a.shape, axis, keepdims)
+    n = _unreduce(out, a.shape, axis, keepdims)
+    sign = xp.sign(a)
+    if p == 1:
+        return g * sign
+    if p == math.inf:  # to the entries of largest magnitude, ties split evenly
+        top = (a * sign) == n
+        return xp.where(top, g * sign / top.sum(axis=axis, keepdims=True), 0.0)
+    # ∂‖a‖_p/∂a = sign(a) |a|^(p−1) / ‖a‖^(p−1), and 0 at the zero vector (as PyTorch)
+    safe = xp.where(n == 0, 1.0, n)
+    if p == 2:
+        return xp.where(n == 0, 0.0, g * a / safe)
+    return xp.where(n == 0, 0.0, g * sign * (a * sign / safe) ** (p - 1))
+
+
+def _einsum_explicit(subscripts: str, ndims: list[int]) -> tuple[list[str], str]:
+    """Each operand's letters and the output's, with ``...`` spelled out and ``->`` filled in."""
+    spec = subscripts.replace(" ", "")
+    inputs, arrow, output = spec.partition("->")
+    operands = inputs.split(",")
+    used = set(spec) - set(".,->")
+    spare = iter(c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in used)
+    ellipsis_rank = max((n - len(s.replace("...", "")) for s, n in zip(operands, ndims) if "..." in s), default=0)
+    broadcast = "".join(next(spare) for _ in range(ellipsis_rank))
+    letters = []
+    for s, n in zip(operands, ndims):
+        if "..." in s:
+            rank = n - len(s.replace("...", ""))
+            s = s.replace("...", broadcast[ellipsis_rank - rank :])
+        letters.append(s)
+    if not arrow:
+        counts = {c: "".join(letters).count(c) for c in set("".join(letters))}
+        output = broadcast + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in broadcast))
+    else:
+        output = output.replace("...", broadcast)
+    return letters, output
+
+
+def _einsum_forward(*xs: np.ndarray, subscripts: str) -> np.ndarray:
+    return np.einsum(subscripts, *xs)
+
+
+def _einsum_vjp(xp: Any, g: Array, out: Array, *xs: Array, subscripts: str, position: int) -> Array:
+    letters, output = _einsum_explicit(subscripts, [x.ndim for x in xs])
+    mine = letters[position]
+    if len(set(mine)) != len(mine):
+        raise NotImplementedError(
+            f"einsum: the gradient of operand {position} ('{mine}') with a repeated index "
+            "(a diagonal) is not implemented"
+        )
+    others = [s for i, s in enumerate(letters) if i != position]
+    present = set(output).union(*others)
+    kept = "".join(c for c in mine if c in present)  # letters summed away only in this operand
+    spec = ",".join([output, *others]) + "->" + kept
+    grad = xp.apply(EINSUM, g, *(x for i, x in enumerate(xs) if i != position), subscripts=spec)
+    if kept != mine:  # broadcast back over the letters this operand alone summed
+        grad = grad.reshape(tuple(xs[position].shape[i] if c in present else 1 for i, c in enumerate(mine)))
+        grad = xp.broadcast_to(grad, xs[position].shape)
+    return grad
+
+
+SIN = Rule("sin", np.sin, (lambda xp, g, out, a: g * xp.apply(COS, a),), reads="i")
+COS = Rule("cos", np.cos, (lambda xp, g, out, a: -g * xp.apply(SIN, a),), reads="i")
+TAN = Rule("tan", np.tan, (lambda xp, g, out, a: g * (1 + out * out),), reads="o")
+ASIN = Rule("asin", np.arcsin, (lambda xp, g, out, a: g / xp.apply(SQRT, 1 - a * a),), reads="i")
+ACOS = Rule("acos", np.arccos, (lambda xp, g, out, a: -g / xp.apply(SQRT, 1 - a * a),), reads="i")
+ATAN = Rule("atan", np.arctan, (lambda xp, g, out, a: g / (1 + a * a),), reads="i")
+SINH = Rule("sinh", np.sinh, (lambda xp, g, out, a: g * xp.apply(COSH, a),), reads="i")
+COSH = Rule("cosh", np.cosh, (lambda xp, g, out, a: g * xp.apply(SINH, a),), reads="i")
+EXPM1 = Rule("expm1", np.expm1, (lambda xp, g, out, a: g * (out + 1),), reads="o")
+LOG1P = Rule("log1p", np.log1p, (lambda xp, g, out, a: g / (1 + a),), reads="i")
+FLOOR = Rule("floor", np.floor, (_zero_vjp,), reads="")
+CEIL = Rule("ceil", np.ceil, (_zero_vjp,), reads="")
+ROUND = Rule("round", lambda a, *, decimals: np.round(a, decimals), (_zero_vjp,), reads="")
+TRUNC = Rule("trunc", np.trunc, (_zero_vjp,), reads="")
+CLAMP = Rule("clamp", _clamp_forward, (_clamp_vjp,), reads="i")
+MAXIMUM = Rule(
+    "maximum",
+    np.maximum,
+    (
+        lambda xp, g, out, a, b: _maximum_vjp(xp, g, out, a, b, first=True),
+        lambda xp, g, out, a, b: _maximum_vjp(xp, g, out, a, b, first=False),
+    ),
+    reads="i",
+)
+MINIMUM = Rule(
+    "minimum",
+    np.minimum,
+    (
+        lambda xp, g, out, a, b: _minimum_vjp(xp, g, out, a, b, first=True),
+        lambda xp, g, out, a, b: _minimum_vjp(xp, g, out, a, b, first=False),
+    ),
+    reads="i",
+)
+# a mod b = a − b·floor(a/b): ∂/∂a = 1, ∂/∂b = −floor(a/b)
+REMAINDER = Rule(
+    "remainder",
+    np.remainder,
+    (lambda xp, g, out, a, b: g, lambda xp, g, out, a, b: -g * xp.apply(FLOOR, a / b)),
+    reads="i",
+)
+FLOOR_DIVIDE = Rule("floor_divide", np.floor_divide, ())  # not differentiable, as PyTorch
+CUMSUM = Rule("cumsum", _cumsum_forward, (_cumsum_vjp,), reads="")
+FLIP = Rule(
+    "flip",
+    lambda a, *, axes: np.flip(a, axes).copy(),  # a copy, as PyTorch's flip
+    (lambda xp, g, out, a, *, axes: xp.apply(FLIP, g, axes=axes),),
+    reads="",
+)
+GATHER = Rule(
+    "gather",
+    lambda a, *, index, axis: np.take_along_axis(a, index, axis),
+    (
+        lambda xp, g, out, a, *, index, axis: xp.apply(
+            SCATTER_ALONG, g, index=index, axis=axis, shape=a.shape
+        ),
+    ),
+    reads="",
+)
+SCATTER_ALONG = Rule(
+    "scatter_add",
+    _scatter_along_forward,
+    (lambda xp, g, out, a, *, index, axis, shape: xp.apply(GATHER, g, index=index, axis=axis),),
+    reads="",
+)
+TRIL = Rule(
+    "tril", lambda a, *, k: np.tril(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIL, g, k=k),),
+    reads="",
+)
+TRIU = Rule(
+    "triu", lambda a, *, k: np.triu(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIU, g, k=k),),
+    reads="",
+)
+CLONE = Rule("clone", np.copy, (lambda xp, g, out, a: g,), reads="")
+NORM = Rule("norm", _norm_forward, (_norm_vjp,))
+EINSUM = Rule("einsum", _einsum_forward, (_einsum_vjp,), variadic=True, reads="i")
+
+# Not differentiable: tests and bitwise logic (bool masks), as rules so one apply runs them all.
+ALL = Rule("all", lambda a, *, axis, keepdims: np.all(a, axis=axis, keepdims=keepdims), ())
+ANY = Rule("any", lambda a, *, axis, keepdims: np.any(a, axis=axis, keepdims=keepdims), ())
+ISNAN = Rule("isnan", np.isnan, ())
+ISINF = Rule("isinf", np.isinf, ())
+ISFINITE = Rule("isfinite", np.isfinite, ())
+BITWISE_AND = Rule("bitwise_and", np.bitwise_and, ())
+BITWISE_OR = Rule("bitwise_or", np.bitwise_or, ())
+BITWISE_XOR = Rule("bitwise_xor", np.bitwise_xor, ())
+BITWISE_NOT = Rule("bitwise_not", np.invert, ())

@@ -21,7 +21,7 @@ import numbers
 from collections.abc import Sequence
 
 from . import engine
-from .engine import _state
+from .engine import state
 
 Number = int | float
 Operand = "Value | int | float"
@@ -129,7 +129,7 @@ class Value:
         out.data = data
         out.grad = 0.0
         out.label = ""
-        if _state.grad_enabled:
+        if state.grad_enabled:
             out._parents = parents
             out._local = local
         else:
@@ -144,7 +144,7 @@ class Value:
             return (grad * local[0], grad * local[1])
         return [grad * d for d in local]
 
-    def _accumulate(self, grad: float, handed_out: set[int]) -> None:
+    def _accumulate(self, grad: float) -> None:
         self.grad += grad
 
     def backward(self) -> None:

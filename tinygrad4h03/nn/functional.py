@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import creation, rules
 from ..autograd import increment_version
-from ..tensor import ShapeError, Tensor, where
+from ..tensor import ShapeError, Tensor, apply, where
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -198,7 +198,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if weight.ndim != 2:  # a vector of weights: the plain product
         return x @ weight if bias is None else x @ weight + bias
     operands = (x, weight) if bias is None else (x, weight, bias)
-    return Tensor._apply(rules.LINEAR, *operands)  # one fused node: x Wᵀ (+ b)
+    return apply(rules.LINEAR, *operands)  # one fused node: x Wᵀ (+ b)
 
 
 # --------------------------------------------------------------------------- regression losses
@@ -381,7 +381,8 @@ def cross_entropy(
         if low >= 0 and high < x.shape[1] and not low <= ignore_index <= high:
             # every target a class and none ignored, the common case: one fused node for
             # log-softmax, gather and reduction
-            return Tensor._apply(rules.CROSS_ENTROPY, x, target=targets, reduction=reduction)
+            # a copy of the targets: the node keeps them, and the caller may change theirs
+            return apply(rules.CROSS_ENTROPY, x, target=targets.copy(), reduction=reduction)
     logp = x.log_softmax(dim=_class_dim(x))
     return _gathered_loss(
         logp, targets, weight, ignore_index, reduction, label_smoothing, "cross_entropy"
@@ -575,7 +576,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     x = _tensor(input, "gelu")
     if approximate == "none":
-        return x * (Tensor._apply(rules.ERF, x * (1 / math.sqrt(2))) + 1) * 0.5
+        return x * (apply(rules.ERF, x * (1 / math.sqrt(2))) + 1) * 0.5
     if approximate == "tanh":
         inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
         return x * (inner.tanh() + 1) * 0.5
@@ -828,7 +829,7 @@ def _constant_pad(x: Tensor, pads: tuple[tuple[int, int], tuple[int, int]], valu
     if not any(pads[0]) and not any(pads[1]):
         return x
     pad_width = ((0, 0),) * (x.ndim - 2) + pads
-    return Tensor._apply(rules.PAD, x, pad_width=pad_width, value=value)
+    return apply(rules.PAD, x, pad_width=pad_width, value=value)
 
 
 def _output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
@@ -855,7 +856,7 @@ def _windows(
     x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
 ) -> Tensor:
     """``(…, H, W)`` → ``(…, OH, OW, KH, KW)``: every window, a strided view (no copy)."""
-    return Tensor._apply(rules.WINDOWS, x, kernel=kernel, stride=stride, dilation=dilation)
+    return apply(rules.WINDOWS, x, kernel=kernel, stride=stride, dilation=dilation)
 
 
 def _conv_padding(
@@ -954,11 +955,11 @@ def _pool_settings(
     kernel = _pair(kernel_size, "kernel_size", op)
     steps = kernel if stride is None or (not isinstance(stride, int) and not stride) else stride
     pads, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
-    for pad, k, d in zip(pads, kernel, dilation):
-        if pad < 0 or pad > ((k - 1) * d + 1) // 2:
+    for pad, k in zip(pads, kernel):
+        if pad < 0 or pad > k // 2:  # PyTorch bounds it by the kernel, dilation or not
             raise RuntimeError(
-                f"{op}: pad should be at most half of effective kernel size, but got pad={pad}, "
-                f"kernel_size={k} and dilation={d}"
+                f"{op}: pad should be at most half of kernel size, but got pad={pad} and "
+                f"kernel_size={k}"
             )
     return kernel, _pair(steps, "stride", op), pads, dilation
 
@@ -1084,7 +1085,7 @@ def avg_pool2d(
     pad_width = ((pads[0], pads[0]), (pads[1], pads[1]))
     padded = _constant_pad(x, pad_width, 0.0)
     _check_output(padded, kernel, stride, dilation, "avg_pool2d")
-    sums = Tensor._apply(rules.POOL_SUM, padded, kernel=kernel, stride=stride, dilation=dilation)
+    sums = apply(rules.POOL_SUM, padded, kernel=kernel, stride=stride, dilation=dilation)
     if divisor_override:
         out = sums / divisor_override
     elif count_include_pad or not any(pads):
@@ -1121,7 +1122,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         )
     pairs = [(sizes[i], sizes[i + 1]) for i in range(0, len(sizes), 2)]
     pad_width = ((0, 0),) * (x.ndim - len(pairs)) + tuple(reversed(pairs))
-    return Tensor._apply(rules.PAD, x, pad_width=pad_width, value=0.0 if value is None else value)
+    return apply(rules.PAD, x, pad_width=pad_width, value=0.0 if value is None else value)
 
 
 # --------------------------------------------------------------------------- embeddings
@@ -1331,7 +1332,7 @@ def binary_cross_entropy(
     values = x.numpy()
     if values.size and not ((values >= 0) & (values <= 1)).all():
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1")
-    losses = Tensor._apply(rules.BINARY_CROSS_ENTROPY, x, y)
+    losses = apply(rules.BINARY_CROSS_ENTROPY, x, y)
     return _reduce(_weighted_elements(losses, weight), reduction)
 
 
