@@ -112,3 +112,13 @@ def test_erf_without_scipy_falls_back_to_math_erf(monkeypatch: pytest.MonkeyPatc
     np.testing.assert_allclose(fast, slow, rtol=1e-15, atol=1e-16)
     np.testing.assert_allclose(slow, [math.erf(v) for v in x], rtol=0, atol=0)
     assert rules._erf_forward(np.array(0.5, np.float32)).dtype == np.float32
+
+
+def test_max_pool_padding_is_bounded_by_the_kernel_not_its_dilated_extent() -> None:
+    torch = pytest.importorskip("torch")
+    x = np.zeros((1, 1, 5, 5))
+    with pytest.raises(RuntimeError, match="half of kernel size"):
+        torch.nn.functional.max_pool2d(torch.tensor(x), 3, padding=2, dilation=2)
+    with pytest.raises(RuntimeError, match="half of kernel size"):
+        F.max_pool2d(tg.tensor(x), 3, padding=2, dilation=2)
+    assert F.max_pool2d(tg.tensor(x), 3, padding=1, dilation=2).shape == (1, 1, 3, 3)
