@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tinygrad4h03 as tg
 from tinygrad4h03 import data, deltarule, lecture
 from tinygrad4h03.lecture import conv as lconv
 from tinygrad4h03.lecture import vanishing
@@ -176,7 +177,7 @@ def test_vanishing_norms_are_autograds() -> None:
     X, labels = data.lecture_digits(order="F")
     norms = vanishing.layer_gradient_norms(weights, X, data.one_hot(labels), "sigmoid")
     model = lecture.build_network(weights, None, lecture.Architecture("sigmoid"))
-    loss = lecture.autograd_loss(model(lecture.network.Tensor(X)), labels)
+    loss = lecture.autograd_loss(model(tg.tensor(X)), labels)
     loss.backward()
     auto = [float(np.linalg.norm(m.weight.grad.numpy())) for m in model if hasattr(m, "weight")]
     assert np.allclose(norms, auto, rtol=1e-10, atol=0)

@@ -24,10 +24,10 @@ from .network import (
     Gradients,
     MaskedDropout,
     Weights,
-    _linears,
     autograd_loss,
     build_network,
     initial_weights,
+    linear_layers,
 )
 from .training import MaskStream
 
@@ -94,7 +94,9 @@ def autograd_gradients(
     target = _sample_target(np.asarray(y, dtype=np.float64), arch)
     loss = autograd_loss(model(Tensor(np.asarray(x, dtype=np.float64)[None])), target, arch)
     loss.backward()
-    return [(_grad(m.weight), None if m.bias is None else _grad(m.bias)) for m in _linears(model)]
+    return [
+        (_grad(m.weight), None if m.bias is None else _grad(m.bias)) for m in linear_layers(model)
+    ]
 
 
 def _grad(parameter: Tensor) -> np.ndarray:

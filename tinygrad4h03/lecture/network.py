@@ -26,8 +26,11 @@ __all__ = [
     "Architecture",
     "MaskedDropout",
     "autograd_loss",
+    "batch_slices",
     "build_network",
     "initial_weights",
+    "linear_layers",
+    "loss_target",
     "network_arrays",
 ]
 
@@ -265,7 +268,13 @@ class MaskedDropout(nn.Module):
         return f"p={self.p}"
 
 
-def _linears(model: nn.Sequential) -> list[nn.Linear]:
+def linear_layers(model: nn.Sequential) -> list[nn.Linear]:
+    """The ``Linear`` modules of a network, layer 1 first: W^(1) … W^(L).
+
+    Examples:
+        >>> [m.weight.shape for m in linear_layers(build_network(*initial_weights()))][0]
+        (20, 25)
+    """
     return [m for m in model if isinstance(m, nn.Linear)]
 
 
@@ -286,7 +295,7 @@ def network_arrays(model: nn.Sequential) -> tuple[Weights, Biases]:
         >>> all(np.array_equal(a, c) for a, c in zip(W, weights)), b[-1].shape
         (True, (5,))
     """
-    linears = _linears(model)
+    linears = linear_layers(model)
     weights = [m.weight.numpy().copy() for m in linears]
     biases = [None if m.bias is None else m.bias.numpy().copy() for m in linears]
     return weights, biases
@@ -332,11 +341,23 @@ def autograd_loss(out: Tensor, target: np.ndarray, arch: Architecture = LECTURE)
     return F.nll_loss(picked, np.zeros(out.shape[0], dtype=np.int64))
 
 
-def _engine_target(labels: np.ndarray, n_out: int, arch: Architecture) -> np.ndarray:
-    """What the engine's loss takes: class indices (cross-entropy) or one-hot rows (SSE)."""
+def loss_target(labels: np.ndarray, n_out: int, arch: Architecture) -> np.ndarray:
+    """What `autograd_loss` takes: class indices (cross-entropy) or one-hot rows (SSE).
+
+    Examples:
+        >>> loss_target(np.array([1, 0]), 2, LECTURE).tolist()
+        [1, 0]
+        >>> loss_target(np.array([1, 0]), 2, Architecture(loss="sse")).tolist()
+        [[0.0, 1.0], [1.0, 0.0]]
+    """
     return data.one_hot(labels, n_out) if arch.loss == "sse" else labels
 
 
-def _batches(n: int, batch_size: int) -> list[slice]:
-    """Consecutive slices of ``batch_size`` rows (the last may be shorter), in order."""
+def batch_slices(n: int, batch_size: int) -> list[slice]:
+    """Consecutive slices of ``batch_size`` rows (the last may be shorter), in order.
+
+    Examples:
+        >>> batch_slices(5, 2)
+        [slice(0, 2, None), slice(2, 4, None), slice(4, 6, None)]
+    """
     return [slice(start, start + batch_size) for start in range(0, n, batch_size)]

@@ -26,11 +26,11 @@ from .network import (
     Biases,
     MaskedDropout,
     Weights,
-    _batches,
-    _engine_target,
     autograd_loss,
+    batch_slices,
     build_network,
     initial_weights,
+    loss_target,
     network_arrays,
 )
 
@@ -151,10 +151,10 @@ class AutogradTrainer:
         self.arch = arch
         self.model = build_network(weights, biases, arch)
         self.optimizer = optim.SGD(self.model.parameters(), lr=lr)
-        target = _engine_target(labels, weights[-1].shape[0], arch)
+        target = loss_target(labels, weights[-1].shape[0], arch)
         self.X, self.target = Tensor(np.asarray(X, dtype=np.float64)), target
         self.batches = [
-            (Tensor(self.X.numpy()[s]), target[s]) for s in _batches(len(X), batch_size)
+            (Tensor(self.X.numpy()[s]), target[s]) for s in batch_slices(len(X), batch_size)
         ]
         self.masks = _mask_stream(weights, arch, mask_kind, seed)
         self.dropouts = [m for m in self.model if isinstance(m, MaskedDropout)]
@@ -296,7 +296,7 @@ class DeltaRuleTrainer:
                 loss=self.arch.loss,
             )
             return
-        for rows in _batches(len(self.X), self.batch_size):  # one draw per batch, as autograd's
+        for rows in batch_slices(len(self.X), self.batch_size):  # one draw per batch, as autograd's
             masks = self.masks.draw(len(self.X[rows]))
             deltarule.train_epoch(
                 self.weights,
