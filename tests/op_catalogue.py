@@ -617,3 +617,205 @@ OPS.update(
         "binary_cross_entropy_with_logits": _binary_cross_entropy(logits=True),
     }
 )
+
+
+# --------------------------------------------------------------------------- the everyday surface
+# API.md §2's elementwise functions, scans, sorting, gathers, norms and einsum, called as
+# functions (xp.sin) or methods in both libraries.
+
+
+@st.composite
+def _function(draw: st.DrawFn, name: str, domain: Callable[..., Any] = arrays) -> Example:
+    shape = draw(shapes())
+    return Example(lambda xp, t: getattr(xp, name)(t), (draw(domain(shape)),), f"{name} {shape}")
+
+
+def _clear_of(x: np.ndarray, points: tuple[float, ...], margin: float = 0.05) -> np.ndarray:
+    """``x`` moved off the kinks at ``points`` (finite differences need a smooth neighbourhood)."""
+    for p in points:
+        x = np.where(np.abs(x - p) < margin, p + 2 * margin, x)
+    return x
+
+
+@st.composite
+def _clamp(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    low, high = draw(st.sampled_from([(-0.5, 0.5), (None, 0.3), (-0.2, None)]))
+    x = _clear_of(draw(arrays(shape, -1, 1)), tuple(b for b in (low, high) if b is not None))
+    return Example(lambda xp, t: t.clamp(low, high), (x,), f"clamp({low}, {high}) {shape}")
+
+
+@st.composite
+def _extremum(draw: st.DrawFn, name: str) -> Example:
+    a_shape, b_shape = draw(broadcastable_pairs())
+    a, b = draw(arrays(a_shape, -1, 1)), draw(arrays(b_shape, -1, 1)) + 0.0313  # no ties
+    return Example(lambda xp, x, y: getattr(xp, name)(x, y), (a, b), f"{name} {a_shape} {b_shape}")
+
+
+@st.composite
+def _scan(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    fn = (lambda xp, t: t.cumsum(dim)) if name == "cumsum" else (lambda xp, t: t.flip(dim))
+    return Example(fn, (draw(arrays(shape)),), f"{name}({dim}) {shape}")
+
+
+@st.composite
+def _gather(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    index_shape = tuple(draw(st.integers(1, n + 1)) if d == dim % len(shape) else draw(st.integers(1, n))
+                        for d, n in enumerate(shape))
+    index = draw(st.lists(st.integers(0, shape[dim] - 1), min_size=int(np.prod(index_shape)),
+                          max_size=int(np.prod(index_shape))))
+    picks = np.array(index, dtype=np.int64).reshape(index_shape)
+    fn = lambda xp, t: t.gather(dim, xp.tensor(picks))  # noqa: E731
+    return Example(fn, (draw(arrays(shape)),), f"gather({dim}) {shape} index {index_shape}")
+
+
+@st.composite
+def _triangle(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes(min_dims=2))
+    k = draw(st.integers(-2, 2))
+    return Example(lambda xp, t: getattr(t, name)(k), (draw(arrays(shape)),), f"{name}({k}) {shape}")
+
+
+@st.composite
+def _spread(draw: st.DrawFn, name: str) -> Example:
+    shape = draw(shapes(min_dims=1, min_side=2))
+    dim = _dims(draw, len(shape))
+    unbiased, keepdim = draw(st.booleans()), draw(st.booleans())
+    fn = lambda xp, t: getattr(t, name)(dim, unbiased=unbiased, keepdim=keepdim)  # noqa: E731
+    label = f"{name}(dim={dim}, unbiased={unbiased}, keepdim={keepdim}) {shape}"
+    return Example(fn, (draw(distinct_arrays(shape)),), label)
+
+
+@st.composite
+def _p_norm(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    p = draw(st.sampled_from([1, 2, 3, "fro", float("inf")]))
+    dim = None if p == "fro" else _dims(draw, len(shape))
+    keepdim = draw(st.booleans())
+    if p == float("inf"):  # distinct magnitudes, clear of |x|'s kink at 0
+        x = draw(distinct_arrays(shape))
+        x = (x - x.min() + 0.1) * np.where(draw(arrays(shape)) > 0, 1.0, -1.0)
+    else:
+        x = draw(away_from_zero(shape))
+    fn = lambda xp, t: t.norm(p, dim, keepdim)  # noqa: E731
+    return Example(fn, (x,), f"norm(p={p}, dim={dim}, keepdim={keepdim}) {shape}")
+
+
+@st.composite
+def _logsumexp(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim, keepdim = _dim(draw, len(shape)), draw(st.booleans())
+    fn = lambda xp, t: t.logsumexp(dim, keepdim=keepdim)  # noqa: E731
+    return Example(fn, (draw(arrays(shape, -5, 5)),), f"logsumexp({dim}, {keepdim}) {shape}")
+
+
+@st.composite
+def _sorted_values(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    if draw(st.booleans()):
+        descending = draw(st.booleans())
+        fn = lambda xp, t: t.sort(dim, descending=descending).values  # noqa: E731
+        label = f"sort({dim}, descending={descending}) {shape}"
+    else:
+        k = draw(st.integers(1, shape[dim]))
+        largest = draw(st.booleans())
+        fn = lambda xp, t: t.topk(k, dim, largest=largest).values  # noqa: E731
+        label = f"topk({k}, {dim}, largest={largest}) {shape}"
+    return Example(fn, (draw(distinct_arrays(shape)),), label)
+
+
+_EINSUM_CASES = {
+    "ij,jk->ik": ((2, 3), (3, 4)),
+    "bij,bjk->bik": ((2, 2, 3), (2, 3, 2)),
+    "i,i->": ((3,), (3,)),
+    "i,j->ij": ((2,), (3,)),
+    "ij->ji": ((2, 3),),
+    "ij->": ((2, 3),),
+    "ij,j": ((2, 3), (3,)),
+    "...ij,...jk->...ik": ((2, 2, 3), (3, 2)),
+    "ijk,ik->j": ((2, 3, 2), (2, 2)),
+}
+
+
+@st.composite
+def _einsum(draw: st.DrawFn) -> Example:
+    spec = draw(st.sampled_from(sorted(_EINSUM_CASES)))
+    operands = tuple(draw(arrays(s)) for s in _EINSUM_CASES[spec])
+    return Example(lambda xp, *ts: xp.einsum(spec, *ts), operands, f"einsum {spec}")
+
+
+@st.composite
+def _products(draw: st.DrawFn) -> Example:
+    name = draw(st.sampled_from(["mm", "bmm", "dot", "outer"]))
+    a_shape, b_shape = {"mm": ((2, 3), (3, 2)), "bmm": ((2, 2, 3), (2, 3, 1)),
+                        "dot": ((3,), (3,)), "outer": ((2,), (3,))}[name]
+    a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
+    return Example(lambda xp, x, y: getattr(xp, name)(x, y), (a, b), f"{name} {a_shape} {b_shape}")
+
+
+@st.composite
+def _pieces(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1, min_side=2))
+    dim = _dim(draw, len(shape))
+    how = draw(st.sampled_from(["split", "chunk", "repeat", "masked_fill", "clone"]))
+    if how in ("split", "chunk"):
+        size = draw(st.integers(1, shape[dim]))
+
+        def fn(xp: Any, t: Any) -> Any:
+            parts = getattr(t, how)(size, dim)
+            return xp.cat([p * (i + 1) for i, p in enumerate(parts)], dim)
+
+    elif how == "repeat":
+        times = tuple(draw(st.integers(1, 2)) for _ in range(len(shape) + draw(st.integers(0, 1))))
+        fn = lambda xp, t: t.repeat(*times)  # noqa: E731
+        size = times
+    elif how == "masked_fill":
+        mask = draw(arrays(shape)) > 0
+        fn = lambda xp, t: t.masked_fill(xp.tensor(mask), -1.5)  # noqa: E731
+        size = None
+    else:
+        fn = lambda xp, t: t.clone() * 2  # noqa: E731
+        size = None
+    return Example(fn, (draw(arrays(shape)),), f"{how}({size}, {dim}) {shape}")
+
+
+OPS.update(
+    {
+        "sin": _function("sin"),
+        "cos": _function("cos"),
+        "tan": _function("tan", partial(arrays, low=-1.2, high=1.2)),
+        "asin": _function("asin", partial(arrays, low=-0.9, high=0.9)),
+        "acos": _function("acos", partial(arrays, low=-0.9, high=0.9)),
+        "atan": _function("atan"),
+        "sinh": _function("sinh"),
+        "cosh": _function("cosh"),
+        "expm1": _function("expm1"),
+        "log1p": _function("log1p", positive_arrays),
+        "log2": _function("log2", positive_arrays),
+        "log10": _function("log10", positive_arrays),
+        "rsqrt": _function("rsqrt", positive_arrays),
+        "square": _function("square"),
+        "reciprocal": _function("reciprocal", away_from_zero),
+        "clamp": _clamp(),
+        "maximum": _extremum("maximum"),
+        "minimum": _extremum("minimum"),
+        "cumsum": _scan("cumsum"),
+        "flip": _scan("flip"),
+        "gather": _gather(),
+        "tril": _triangle("tril"),
+        "triu": _triangle("triu"),
+        "var": _spread("var"),
+        "std": _spread("std"),
+        "norm": _p_norm(),
+        "logsumexp": _logsumexp(),
+        "sort_topk": _sorted_values(),
+        "einsum": _einsum(),
+        "products": _products(),
+        "pieces": _pieces(),
+    }
+)

@@ -46,3 +46,25 @@ class min(_ValuesIndices):
     """
 
     __slots__ = ()
+
+
+class sort(_ValuesIndices):
+    """``(values, indices)`` of ``t.sort(dim)``.
+
+    Examples:
+        >>> tg.tensor([3.0, 1.0, 2.0]).sort().indices
+        tensor([1, 2, 0])
+    """
+
+    __slots__ = ()
+
+
+class topk(_ValuesIndices):
+    """``(values, indices)`` of ``t.topk(k)``.
+
+    Examples:
+        >>> tg.tensor([3.0, 1.0, 2.0]).topk(2).values
+        tensor([3., 2.])
+    """
+
+    __slots__ = ()

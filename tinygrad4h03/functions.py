@@ -1,0 +1,180 @@
+"""functions.py: PyTorch's tensor functions — ``tg.sin(x)``, ``tg.matmul(a, b)``, ``tg.std(x, 0)``.
+
+Each function here is the tensor method of the same name called on its first argument
+(``tg.sin(x)`` is ``x.sin()``, ``tg.clamp(x, min=0)`` is ``x.clamp(min=0)``): the work is done
+there, and every derivative lives in ``rules.py``. What has no method of its own is written out
+below: ``einsum``, ``dot``, ``outer`` and the comparisons of whole tensors (``equal``,
+``allclose``, ``isclose``).
+
+Examples:
+    >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+    >>> y = tg.sin(x).sum(); y.backward(); x.grad  # cos x
+    tensor([1.0000, 0.5403])
+    >>> tg.allclose(tg.matmul(tg.ones(2, 3), tg.ones(3)), tg.full((2,), 3.0))
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import rules
+from .tensor import Tensor, apply
+
+_METHODS = (
+    # elementwise
+    "sin cos tan asin acos atan sinh cosh tanh exp expm1 log log2 log10 log1p sqrt rsqrt "
+    "square abs sign floor ceil trunc round reciprocal neg sigmoid relu isnan isinf isfinite "
+    "clamp maximum minimum masked_fill pow add sub mul div eq ne lt le gt ge "
+    # reductions, scans and sorting
+    "sum mean std var norm logsumexp cumsum argmax argmin all any count_nonzero unique sort "
+    "argsort topk gather softmax log_softmax "
+    # shapes and products
+    "matmul mm bmm reshape flatten squeeze unsqueeze transpose permute t flip tril triu chunk "
+    "split clone numel"
+).split()
+_ALIASES = {
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "negative": "neg",
+    "absolute": "abs",
+    "clip": "clamp",
+    "subtract": "sub",
+    "multiply": "mul",
+    "divide": "div",
+    "true_divide": "div",
+}
+
+
+def _method(name: str) -> Callable[..., Any]:
+    """``tg.<name>(input, *args, **kwargs)``: ``input.<name>(*args, **kwargs)``."""
+
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__doc__ = f"``tg.{name}(input, ...)`` is ``input.{name}(...)``: see ``Tensor.{name}``."
+    return function
+
+
+for _name in _METHODS:
+    globals()[_name] = _method(_name)
+for _alias, _name in _ALIASES.items():
+    globals()[_alias] = _method(_name)
+
+__all__ = [  # noqa: PLE0604  (the generated names above, then the functions below)
+    *_METHODS,
+    *_ALIASES,
+    "allclose",
+    "dot",
+    "einsum",
+    "equal",
+    "floor_divide",
+    "isclose",
+    "outer",
+    "remainder",
+]
+
+
+def floor_divide(input: Tensor, other: Any) -> Tensor:
+    """⌊input / other⌋ elementwise (``input // other``; not differentiable, as PyTorch).
+
+    Examples:
+        >>> tg.floor_divide(tg.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+    """
+    return input // other
+
+
+def remainder(input: Tensor, other: Any) -> Tensor:
+    """``input % other`` with the sign of ``other``, as Python and PyTorch.
+
+    Examples:
+        >>> tg.remainder(tg.tensor([5.0, -5.0]), 3)
+        tensor([2., 1.])
+    """
+    return input % other
+
+
+def einsum(subscripts: str, *operands: Any) -> Tensor:
+    """Einstein summation, as ``numpy.einsum``: ``"ij,jk->ik"`` is a matrix product.
+
+    Differentiable in every operand (``rules.EINSUM``: the gradient of an operand is the
+    einsum of the output's gradient with the other operands); an operand with a repeated index
+    (a diagonal, ``"ii->i"``) has no gradient here.
+
+    Examples:
+        >>> a, b = tg.ones(2, 3), tg.ones(3, 4)
+        >>> tg.einsum("ij,jk->ik", a, b).shape
+        tg.Size([2, 4])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])  # einsum("...", [a, b]), as PyTorch accepts
+    tensors = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
+    return apply(rules.EINSUM, *tensors, subscripts=subscripts)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The inner product of two 1-D tensors of the same length.
+
+    Examples:
+        >>> tg.dot(tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0]))
+        tensor(11.)
+    """
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"dot: 1D tensors expected, but got shapes {input.shape} and {tensor.shape}")
+    if input.shape != tensor.shape:
+        raise RuntimeError(
+            f"dot: inconsistent tensor size, expected tensors of the same size, got shapes "
+            f"{input.shape} and {tensor.shape}"
+        )
+    return input @ tensor
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product ``input[i] * vec2[j]`` of two 1-D tensors.
+
+    Examples:
+        >>> tg.outer(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 10.0]))
+        tensor([[ 1., 10.], [ 2., 20.]])
+    """
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Whether two tensors have the same shape and the same elements.
+
+    Examples:
+        >>> tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])), tg.equal(tg.tensor([1]), tg.tensor([1, 1]))
+        (True, False)
+    """
+    return bool(np.array_equal(np.asarray(input), np.asarray(other)))
+
+
+def allclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """Whether ``|input − other| ≤ atol + rtol·|other|`` everywhere (after broadcasting).
+
+    Examples:
+        >>> tg.allclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.0 + 1e-9]))
+        True
+    """
+    return bool(np.allclose(np.asarray(input), np.asarray(other), rtol, atol, equal_nan))
+
+
+def isclose(
+    input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """Elementwise ``|input − other| ≤ atol + rtol·|other|``: a bool tensor.
+
+    Examples:
+        >>> tg.isclose(tg.tensor([1.0, 2.0]), tg.tensor([1.0, 2.5]))
+        tensor([ True, False])
+    """
+    return Tensor(np.isclose(np.asarray(input), np.asarray(other), rtol, atol, equal_nan))
