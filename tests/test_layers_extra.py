@@ -121,4 +121,4 @@ def test_max_pool_padding_is_bounded_by_the_kernel_not_its_dilated_extent() -> N
         torch.nn.functional.max_pool2d(torch.tensor(x), 3, padding=2, dilation=2)
     with pytest.raises(RuntimeError, match="half of kernel size"):
         F.max_pool2d(tg.tensor(x), 3, padding=2, dilation=2)
-    assert F.max_pool2d(tg.tensor(x), 3, padding=1, dilation=2).shape == (1, 1, 3, 3)
+    assert F.max_pool2d(tg.tensor(x), 3, 1, padding=1, dilation=2).shape == (1, 1, 3, 3)
