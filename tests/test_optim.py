@@ -1123,6 +1123,18 @@ def test_a_users_own_optimiser_subclass_runs_as_in_pytorch() -> None:
             opt.step()
     np.testing.assert_allclose(ours_w.numpy(), theirs_w.detach().numpy(), rtol=1e-12)
     assert ours.state_dict()["param_groups"][0] == {"step_size": 0.05, "beta": 0.5, "params": [0]}
+    saved = ours.state_dict()
+    velocity = saved["state"][0]["velocity"]
+    assert isinstance(velocity, tg.Tensor)
+    resumed_w = nn.Parameter(ours_w.numpy().copy())
+    resumed = _custom_momentum_class(tg)([resumed_w], step_size=0.5)
+    resumed.load_state_dict(saved)  # its state stays tensors, which its step() uses
+    assert isinstance(resumed.state[resumed_w]["velocity"], tg.Tensor)
+    for w, opt in ((ours_w, ours), (resumed_w, resumed)):
+        opt.zero_grad()
+        (w**4).sum().backward()
+        opt.step()
+    np.testing.assert_array_equal(resumed_w.numpy(), ours_w.numpy())
 
 
 def test_zero_grad_in_place_leaves_a_create_graph_gradient_intact() -> None:

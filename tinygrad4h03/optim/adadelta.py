@@ -109,6 +109,8 @@ class Adadelta(Optimizer):
         0.996838
     """
 
+    _array_state = True
+
     def __init__(
         self,
         params: ParamsT,

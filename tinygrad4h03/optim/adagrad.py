@@ -99,6 +99,8 @@ class Adagrad(Optimizer):
         (2.1799, [61.0])
     """
 
+    _array_state = True
+
     def __init__(
         self,
         params: ParamsT,

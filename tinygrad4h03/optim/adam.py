@@ -133,6 +133,8 @@ class Adam(Optimizer):
         [0.9, -0.9]
     """
 
+    _array_state = True
+
     def __init__(
         self,
         params: ParamsT,

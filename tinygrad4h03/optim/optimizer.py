@@ -63,6 +63,8 @@ class Optimizer:
         [0.1, 0.5]
     """
 
+    _array_state = False  # the optimisers here keep NumPy arrays in ``state``; others tensors
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -296,7 +298,7 @@ class Optimizer:
         self.state = defaultdict(
             dict,
             {
-                by_index[int(i)]: _state_for(by_index[int(i)], s)
+                by_index[int(i)]: _state_for(by_index[int(i)], s, self._array_state)
                 for i, s in state_dict["state"].items()
             },
         )
@@ -344,9 +346,12 @@ def _exported(state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _state_for(param: Tensor, saved: dict[str, Any]) -> dict[str, Any]:
-    """A copy of saved state as arrays, floating ones cast to the parameter's dtype (as
-    PyTorch), ``step`` as an int."""
+def _state_for(param: Tensor, saved: dict[str, Any], as_arrays: bool) -> dict[str, Any]:
+    """A copy of saved state, floating buffers cast to the parameter's dtype (as PyTorch):
+    as arrays and ``step`` as an int for the optimisers here, which work on arrays; tensors
+    stay tensors for a user's own optimiser."""
+    if not as_arrays:
+        return {k: _cast_tensor(v, param) for k, v in saved.items()}
     state = {}
     for key, value in saved.items():
         if isinstance(value, Tensor):
@@ -359,6 +364,12 @@ def _state_for(param: Tensor, saved: dict[str, Any]) -> dict[str, Any]:
             value = value.copy()
         state[key] = value
     return state
+
+
+def _cast_tensor(value: Any, param: Tensor) -> Any:
+    if isinstance(value, Tensor) and value.dtype.kind == "f":
+        return Tensor(value.numpy().astype(param.dtype))
+    return value
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:

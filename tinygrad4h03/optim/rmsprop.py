@@ -131,6 +131,8 @@ class RMSprop(Optimizer):
         [0.9, -0.9]
     """
 
+    _array_state = True
+
     def __init__(
         self,
         params: ParamsT,

@@ -123,6 +123,8 @@ class SGD(Optimizer):
         True
     """
 
+    _array_state = True
+
     def __init__(
         self,
         params: ParamsT,
