@@ -86,8 +86,11 @@ def networks(draw):
     biases = [rng.normal(0, 1, m) if bias else None for m in sizes[1:]]
     x = rng.normal(0, 1, sizes[0])
     target = int(rng.integers(sizes[-1]))
-    y = data.one_hot(np.array([target]), sizes[-1])[0] if loss == "cross_entropy" else (
-        rng.uniform(0, 1, sizes[-1]))
+    y = (
+        data.one_hot(np.array([target]), sizes[-1])[0]
+        if loss == "cross_entropy"
+        else (rng.uniform(0, 1, sizes[-1]))
+    )
     if (output, loss) == ("linear", "cross_entropy"):
         # a dead ReLU layer without biases gives v = 0 exactly: log 0 is undefined either way
         assume(_make_target_output_positive(weights, biases, x, target, hidden))
@@ -186,8 +189,9 @@ def test_both_engines_train_the_lecture_network_to_the_same_weights() -> None:
     assert np.max(np.abs(auto.weights[0] - start[0])) > 1e-3  # it did train
     assert_same_weights(auto, rule)
     np.testing.assert_allclose(auto.probabilities, rule.probabilities, rtol=0, atol=1e-9)
-    np.testing.assert_allclose([l for _, l in auto.losses], [l for _, l in rule.losses],
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        [l for _, l in auto.losses], [l for _, l in rule.losses], rtol=1e-9, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(
