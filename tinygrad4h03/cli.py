@@ -418,7 +418,7 @@ def compare(args: argparse.Namespace) -> int:
     """The ``compare`` command: autograd's gradient beside the delta rule's for every layer.
 
     For each chosen configuration, ``lecture.compare_config`` computes ∂E/∂W^(l) (and ∂E/∂b^(l))
-    of each digit's loss by both engines; the table shows their norms, the largest difference
+    of each digit's loss by both methods; the table shows their norms, the largest difference
     and the tolerance ``rtol`` × the gradient's largest entry. ``--show-naive`` adds the naive
     softmax + SSE δ^(L) = s(1 − s) ⊙ ε beside autograd's.
 

@@ -163,7 +163,7 @@ CONFIGS: dict[str, Config] = {
 
 @dataclass(frozen=True)
 class LayerComparison:
-    """One row of ``compare``: one parameter's gradient by both engines, over the five digits.
+    """One row of ``compare``: one parameter's gradient by both methods, over the five digits.
 
     Attributes:
         config: the `Config`'s name.
@@ -201,7 +201,7 @@ class LayerComparison:
 
     @property
     def ok(self) -> bool:
-        """True when the two engines agree: ``max_diff <= tolerance``."""
+        """True when the two methods agree: ``max_diff <= tolerance``."""
         return self.max_diff <= self.tolerance
 
 

@@ -138,7 +138,7 @@ def initial_weights(
     bias: bool = False,
     seed: int | np.random.Generator | None = 0,
 ) -> tuple[Weights, Biases]:
-    """W^(1) … W^(L) and b^(1) … b^(L) as float64 NumPy arrays: the one start both engines copy.
+    """W^(1) … W^(L) and b^(1) … b^(L) as float64 NumPy arrays: the one start both methods copy.
 
     ``init="lecture"``: uniform on (−1, 1), the book's MATLAB ``W = 2*rand(m, n) - 1``
     (``tg.nn.init.lecture_uniform_``; with the same seed the same numbers as
@@ -301,7 +301,7 @@ def network_arrays(model: nn.Sequential) -> tuple[Weights, Biases]:
     return weights, biases
 
 
-# --- the loss, by the engine ---------------------------------------------------------------------
+# --- the loss, by autograd -----------------------------------------------------------------------
 
 
 def autograd_loss(out: Tensor, target: np.ndarray, arch: Architecture = LECTURE) -> Tensor:

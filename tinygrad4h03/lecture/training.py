@@ -48,7 +48,7 @@ METHODS = ("autograd", "deltarule")
 """The two training methods of `train_digits`: `AutogradTrainer` and `DeltaRuleTrainer`."""
 ENGINES = METHODS  # the older name, kept: the command line's --engine is --method's alias
 
-# --- two engines, one interface ------------------------------------------------------------------
+# --- two methods, one interface ------------------------------------------------------------------
 
 
 class MaskStream:
@@ -92,7 +92,7 @@ def _mask_stream(
 
 
 class Trainer(Protocol):
-    """What `train_digits` needs from an engine: `AutogradTrainer` and `DeltaRuleTrainer`
+    """What `train_digits` needs from a method: `AutogradTrainer` and `DeltaRuleTrainer`
     both provide ``train_epoch``, ``loss``, ``outputs`` and ``arrays`` (an internal protocol,
     not exported)."""
 
@@ -374,7 +374,7 @@ class DigitsRun:
         probabilities: y^(L) of each digit, ``(5, 5)``; row k is the digit k + 1.
         losses: ``(epoch, mean loss over the digits)`` pairs; epoch 0 is the untrained network.
         seconds: the wall time of the training loop.
-        trainer: the engine that trained it (`AutogradTrainer` or `DeltaRuleTrainer`).
+        trainer: the method that trained it (`AutogradTrainer` or `DeltaRuleTrainer`).
 
     Examples:
         >>> run = train_digits(epochs=2, method="deltarule")
