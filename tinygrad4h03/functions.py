@@ -53,13 +53,24 @@ _ALIASES = {
 def _method(name: str) -> Callable[..., Any]:
     """``tg.<name>(input, *args, **kwargs)``: ``input.<name>(*args, **kwargs)``."""
 
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+    def function(input: Any, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(input).__name__}")
-        return getattr(input, name)(*args, **kwargs)
+        result = getattr(input, name)(*args, **kwargs)
+        return result if out is None else _write_out(out, result, name)
 
     function.__doc__ = f"``tg.{name}(input, ...)`` is ``input.{name}(...)``: see ``Tensor.{name}``."
     return function
+
+
+def _write_out(out: Tensor, result: Tensor, name: str) -> Tensor:
+    """``out=``: the result copied into ``out`` (same shape), which is returned."""
+    if tuple(out.shape) != tuple(result.shape):
+        raise RuntimeError(
+            f"{name}(): out= has shape {tuple(out.shape)}, but the result has shape "
+            f"{tuple(result.shape)}"
+        )
+    return out.copy_(result.detach())
 
 
 for _name in _METHODS:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, return_types, rules
+from . import devices, dtypes, engine, return_types, rules
 from .engine import AnomalyError, state
 from .rules import NUMPY, Rule, sum_to_shape
 
@@ -73,14 +73,16 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
             raise ValueError(
                 f"Tensor: nested lists must be rectangular, got rows of unequal lengths: {data!r}"
             ) from None
+        array = dtypes.python_array(data, array=array)  # no int beyond int64, as PyTorch
         if array.dtype == _F64 and dtype is None:
-            array = array.astype(np.float32)  # Python floats default to float32, as PyTorch
+            array = array.astype(dtypes.get_default_dtype())  # float32 unless changed
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Tensor: cannot make a tensor from {type(data).__name__} with dtype {array.dtype}; "
             "give numbers, nested lists of numbers or a numeric NumPy array"
         )
-    return np.array(array, dtype=None if dtype is None else np.dtype(dtype), copy=True)
+    wanted = None if dtype is None else dtypes.as_dtype(dtype, "tensor")
+    return np.array(array, dtype=wanted, copy=True)
 
 
 def _reject_non_numeric(data: Any) -> None:
@@ -653,8 +655,10 @@ class Tensor:
         with _GRAD_LOCK:
             if self._grad is None:
                 self._grad = Tensor._wrap(grad)
+            elif self._grad._data.flags.writeable:
+                np.add(self._grad._data, grad, out=self._grad._data)  # in place, as PyTorch
             else:
-                self._grad._data = self._grad._data + grad
+                self._grad._data = np.add(self._grad._data, grad)
 
     # ------------------------------------------------------------------ autograd API
 
@@ -938,25 +942,66 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    def to(self, dtype: DType) -> Tensor:
-        """This tensor in another dtype (``self`` itself if it has that dtype already).
+    # devices and casts (the device-aware block of creation/devices.py's helper)
 
-        Between floating dtypes the cast is differentiable: ``g`` is cast back to this tensor's
-        dtype. A non-floating result is outside the graph, as in PyTorch.
+    @property
+    def device(self) -> devices.device:
+        """Where the values live: always ``tg.device("cpu")`` (the only device here)."""
+        return devices.CPU
 
-        Args:
-            dtype: a NumPy dtype, a type such as ``tg.float64``, or its name (``"float64"``).
+    @property
+    def is_cuda(self) -> bool:
+        """Whether the values live on a CUDA GPU: never, here."""
+        return False
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor on another device and/or in another dtype, as ``torch.Tensor.to``.
+
+        Reads ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (``other``'s
+        dtype) and the keywords ``device=``, ``dtype=``, ``non_blocking=``, ``copy=``; returns
+        ``self`` when nothing changes (unless ``copy=True``). Between floating dtypes the cast
+        is differentiable: ``g`` is cast back to this tensor's dtype. A non-floating result is
+        outside the graph, as in PyTorch. The only device is the CPU.
+
+        Raises:
+            DeviceUnavailableError: for any device but the CPU, naming it.
 
         Examples:
             >>> tg.tensor([1.5, 2.5]).to(tg.int64)
             tensor([1, 2])
+            >>> tg.tensor([1.5]).to("cpu", tg.float64)
+            tensor([1.5], dtype=float64)
         """
-        dtype = np.dtype(dtype)
-        if dtype == self._data.dtype:
-            return self
+        dtype, copy = devices.to_arguments(args, kwargs, Tensor)
+        if dtype is None or dtype == self._data.dtype:
+            if not copy:
+                return self
+            dtype = self._data.dtype
         if dtype.kind != "f":  # only floating results take part in the graph, as PyTorch
             return apply(rules.CAST, self, dtype=dtype)
         return apply(rules.TO, self, dtype=dtype)
+
+    def cpu(self) -> Tensor:
+        """This tensor on the CPU: ``self`` itself, since it is there already.
+
+        Examples:
+            >>> t = tg.ones(2)
+            >>> t.cpu() is t
+            True
+        """
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Tensor:
+        """This tensor on a CUDA GPU: raises ``DeviceUnavailableError`` (there is none here).
+
+        Examples:
+            >>> tg.ones(2).cuda()
+            Traceback (most recent call last):
+            ...
+            tinygrad4h03.devices.DeviceUnavailableError: cuda: device 'cuda' is not available...
+        """
+        devices.available_device("cuda" if device is None else f"cuda:{int(device)}", "cuda")
+        return self
 
     def float(self) -> Tensor:
         """This tensor as ``float32``: ``self.to(tg.float32)``.
@@ -1085,7 +1130,7 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._in_place(rules.DIV_, other, "/=")
 
-    def add_(self, other: Any) -> Tensor:
+    def add_(self, other: Any, *, alpha: Any = None) -> Tensor:
         """``self += other`` in place (``other`` broadcast to this shape); returns ``self``.
 
         Nothing is recorded: with grad mode on, a tensor that requires grad refuses (a
@@ -1101,9 +1146,9 @@ class Tensor:
             >>> t.add_(1)
             tensor([2., 3.])
         """
-        return self._in_place(rules.ADD_, other, "add_")
+        return self._in_place(rules.ADD_, _scaled(other, alpha), "add_")
 
-    def sub_(self, other: Any) -> Tensor:
+    def sub_(self, other: Any, *, alpha: Any = None) -> Tensor:
         """``self -= other`` in place; returns ``self`` (not recorded, see ``add_``).
 
         Args:
@@ -1115,7 +1160,7 @@ class Tensor:
             ...     w.sub_(0.5)
             tensor([0.5, 1.5], requires_grad=True)
         """
-        return self._in_place(rules.SUB_, other, "sub_")
+        return self._in_place(rules.SUB_, _scaled(other, alpha), "sub_")
 
     def mul_(self, other: Any) -> Tensor:
         """``self *= other`` in place; returns ``self`` (not recorded, see ``add_``).
@@ -1188,7 +1233,7 @@ class Tensor:
         """
         return _apply_one(rules.NEG, self)
 
-    def add(self, other: Any) -> Tensor:
+    def add(self, other: Any, *, alpha: Any = None) -> Tensor:
         """``self + other``, elementwise with broadcasting; ∂/∂self = ∂/∂other = 1.
 
         The gradient of a broadcast operand is summed over the dims it was stretched along.
@@ -1205,9 +1250,9 @@ class Tensor:
             >>> b.grad
             tensor([3., 3.])
         """
-        return self + other
+        return self + _scaled(other, alpha)
 
-    def sub(self, other: Any) -> Tensor:
+    def sub(self, other: Any, *, alpha: Any = None) -> Tensor:
         """``self - other``, elementwise with broadcasting; ∂/∂self = 1, ∂/∂other = −1.
 
         Args:
@@ -1220,7 +1265,7 @@ class Tensor:
             >>> tg.tensor([3.0, 5.0]).sub(1)
             tensor([2., 4.])
         """
-        return self - other
+        return self - _scaled(other, alpha)
 
     def mul(self, other: Any) -> Tensor:
         """``self * other``, the elementwise (Hadamard) product ⊙, with broadcasting.
@@ -2261,6 +2306,10 @@ class Tensor:
         """The tensor as bool (nonzero is true)."""
         return self.to(np.dtype(np.bool_))
 
+    def equal(self, other: Tensor) -> bool:
+        """Whether ``other`` has the same shape and the same elements (a Python bool)."""
+        return bool(np.array_equal(self._data, np.asarray(other)))
+
     def eq(self, other: Any) -> Tensor:
         """``self == other``, elementwise."""
         return self == other
@@ -2362,6 +2411,11 @@ _LEGACY_NAMES = {
     np.dtype(np.bool_): "BoolTensor",
 }
 _LEGACY_DTYPES = {name: dtype for dtype, name in _LEGACY_NAMES.items()}
+
+
+def _scaled(other: Any, alpha: Any) -> Any:
+    """``alpha * other`` for ``add(other, alpha=)`` and ``sub``: ``other`` itself without alpha."""
+    return other if alpha is None else alpha * _operand(other, "alpha")
 
 
 def _bound(value: Any) -> Any:
@@ -2515,7 +2569,14 @@ def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
 # --------------------------------------------------------------------------- tensor functions
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -> Tensor:
+def tensor(
+    data: Any,
+    requires_grad: bool = False,
+    dtype: DType | None = None,
+    *,
+    device: Any = None,
+    pin_memory: bool = False,
+) -> Tensor:
     """Make a tensor from data: the same as ``Tensor(data, requires_grad, dtype)``.
 
     See ``Tensor`` for the dtype rules (Python floats give ``float32``, ints ``int64``).
@@ -2524,6 +2585,11 @@ def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -
         data: a number, nested lists of numbers, a NumPy array or a tensor (copied).
         requires_grad: make this a leaf whose ``.grad`` ``backward()`` fills (floating only).
         dtype: the dtype to store; by default inferred from ``data``.
+        device: only the CPU (``None``, ``"cpu"``, ``tg.device("cpu")``) is available.
+        pin_memory: accepted for PyTorch's sake; nothing to pin on the CPU.
+
+    Raises:
+        DeviceUnavailableError: for any device but the CPU.
 
     Shapes:
         The shape of ``data``.
@@ -2534,6 +2600,7 @@ def tensor(data: Any, requires_grad: bool = False, dtype: DType | None = None) -
         >>> tg.tensor([[1, 2], [3, 4]]).dtype
         dtype('int64')
     """
+    devices.available_device(device, "tensor")
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 

@@ -1267,6 +1267,32 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce(_difference(input, target, reduction, "l1_loss").abs(), reduction)
 
 
+def kl_div(
+    input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False
+) -> Tensor:
+    """Kullback–Leibler divergence with ``input`` given as log-probabilities:
+    ℓ_i = y_i (ln y_i − x_i) (0 where y_i = 0), or e^{y_i} (y_i − x_i) with ``log_target``.
+
+    ``reduction="batchmean"`` divides the sum by the batch size (the true KL divergence);
+    ``"mean"`` averages over every element, as PyTorch.
+
+    Examples:
+        >>> p = tg.tensor([[0.5, 0.5]])
+        >>> F.kl_div(tg.tensor([[0.25, 0.75]]).log(), p, reduction="batchmean").item() > 0
+        True
+    """
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError(f"kl_div: {reduction!r} is not a valid value for reduction")
+    x, y = _tensor(input, "kl_div"), _tensor(target, "kl_div", "target")
+    if log_target:
+        pointwise = y.exp() * (y - x)
+    else:  # y ln y taken as 0 at y = 0 (xlogy), so a zero target contributes nothing
+        pointwise = y * where(y > 0, y, 1.0).log() - y * x
+    if reduction == "batchmean":
+        return pointwise.sum() / (x.shape[0] if x.ndim else 1)
+    return _reduce(pointwise, reduction)
+
+
 def smooth_l1_loss(
     input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:

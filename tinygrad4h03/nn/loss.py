@@ -229,6 +229,31 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
+class KLDivLoss(_Loss):
+    """ℓ_i = y_i (ln y_i − x_i) with ``x`` log-probabilities (``F.kl_div``).
+
+    Args:
+        reduction: ``"mean"``, ``"batchmean"``, ``"sum"`` or ``"none"``.
+        log_target: the target is given as log-probabilities too.
+
+    Examples:
+        >>> loss = nn.KLDivLoss(reduction="batchmean")
+        >>> loss(tg.tensor([[0.5, 0.5]]).log(), tg.tensor([[0.5, 0.5]])).item()
+        0.0
+    """
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__("mean")
+        if reduction not in ("mean", "batchmean", "sum", "none"):
+            raise ValueError(f"KLDivLoss: {reduction!r} is not a valid value for reduction")
+        self.reduction = reduction  # "batchmean" too, which the other losses do not take
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        """``F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)``."""
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
 class SmoothL1Loss(_Loss):
     """ℓ_i = ½ d² / β for |d| < β, else |d| − ½ β, with d = x_i − y_i (``F.smooth_l1_loss``).
 
