@@ -11,8 +11,9 @@ signature is ``vjp(xp, g, out, *inputs, **attrs)``: the array namespace (below),
 output and the inputs of the forward, and its keyword attributes (``axis``, ``shape``,
 ...). In the lecture's notation the incoming g is the error signal with the opposite sign:
 g = −ε^(l) at a layer's output y^(l) and g = −δ^(l) at its net input v^(l), because the
-lecture's algorithm starts from ε^(L) = y − y^(L) (target minus output), so its δ = −∂ℰ/∂v. ``TANH``'s VJP
-``g * (1 - out * out)`` is the lecture's δ = φ'(v) ε with both signs flipped.
+lecture's algorithm starts from ε^(L) = y − y^(L) (target minus output), so its
+δ = −∂ℰ/∂v. ``TANH``'s VJP ``g * (1 - out * out)`` is the lecture's δ = φ'(v) ε with both
+signs flipped.
 
 **How to find an operation's derivative.** Ask the result: ``t.grad_fn`` *is* the rule
 (``<TanhBackward>`` is ``rules.TANH``) and ``t.grad_fn.vjps[i]`` is the VJP for input i. Or
@@ -47,6 +48,9 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``SCATTER_ADD`` | zeros with a added at index | g[index] |
 | ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
+| ``SIGN`` | sign(a) | 0 |
+| ``EQ`` … ``GE``, ``ARGMAX``, ``CAST``, ``ALIAS`` | comparisons, indices, casts, ``.data`` | none |
+| ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM`` | writes into the first operand | none |
 
 **Two kinds of operand, one namespace.** A VJP is written once for both:
 
