@@ -25,7 +25,9 @@ def test_kl_div_matches_pytorch(reduction: str, log_target: bool) -> None:
     ours.sum().backward()
     theirs.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), rx.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(t.grad.numpy(), rt.grad.numpy(), rtol=1e-12, atol=1e-12)
+    # at a zero target PyTorch's gradient is NaN (y ln y has slope −inf there): compare elsewhere
+    inside = target != 0
+    np.testing.assert_allclose(t.grad.numpy()[inside], rt.grad.numpy()[inside], rtol=1e-12)
 
 
 def test_kl_div_gradient_by_finite_differences() -> None:
