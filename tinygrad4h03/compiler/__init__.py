@@ -36,6 +36,8 @@ from .trees import Tree, flatten, unflatten
 
 __all__ = ["CompileError", "Compiled", "compile"]
 
+_VARIANTS = 8  # traces kept per signature (replays that check values may need several)
+
 
 @dataclass
 class _Trace:
@@ -61,7 +63,7 @@ class Compiled:
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
-        self._traces: dict[Any, _Trace] = {}
+        self._traces: dict[Any, list[_Trace]] = {}
         self._latest: _Trace | None = None
         functools.update_wrapper(self, fn)
 
@@ -74,23 +76,26 @@ class Compiled:
 
     @property
     def cache_size(self) -> int:
-        """How many signatures have been traced (each keeps its own replay)."""
-        return len(self._traces)
+        """How many traces are kept (one per signature, a few more where values are checked)."""
+        return sum(len(variants) for variants in self._traces.values())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         leaves, tree = flatten((args, kwargs))
-        key = (tree, engine._state.grad_enabled, tuple(_leaf_key(x) for x in leaves))
-        found = self._traces.get(key)
-        if found is not None:
+        key = (tree, engine.state.grad_enabled, tuple(_leaf_key(x) for x in leaves))
+        variants = self._traces.get(key)
+        if variants:
             inputs = [x for x in leaves if _is_input(x)]
-            try:
-                return unflatten(found.outputs, found.replay(*inputs))
-            except Retrace:  # a captured tensor changed shape or dtype, or .grad appeared
-                pass
-        if engine._state.anomaly:  # detect_anomaly checks each eager result: run eagerly
+            for found in variants:  # most signatures have one; value checks may add more
+                try:
+                    return unflatten(found.outputs, found.replay(*inputs))
+                except Retrace:  # a captured tensor changed, or a checked value differs
+                    continue
+        if engine.state.anomaly:  # detect_anomaly checks each eager result: run eagerly
             return self.fn(*args, **kwargs)
         result, found = self._trace(leaves, tree)
-        self._traces[key] = found
+        variants = self._traces.setdefault(key, [])
+        variants.insert(0, found)
+        del variants[_VARIANTS:]
         self._latest = found
         return result
 

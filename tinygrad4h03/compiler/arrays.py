@@ -274,6 +274,8 @@ class ArrayRecorder:
         # identity, views of them): a view of one is made once, at trace time
         self.static: dict[str, np.ndarray] = {}
         self.frozen: set[str] = set()  # names of arrays whose values never change (constants)
+        self.resolver: Callable[[np.ndarray], TracedArray | None] | None = None
+        self.tainted: set[int] = set()  # arrays computed from traced values outside the trace
         self._scalars: dict[tuple[Any, ...], np.ndarray] = {}
         self.buffers = True
 
@@ -308,11 +310,29 @@ class ArrayRecorder:
         if isinstance(x, type | np.dtype):
             return _dtype_code(x)
         if isinstance(x, np.ndarray):
-            view = self._view(x)
-            if view is not None:
-                return view.name
+            found = self.lookup(x)
+            if found is not None:
+                return found.name
+        if id(x) in self.tainted:
+            raise CompileError(
+                "tg.compile: library code computed an array from the values of a tensor the "
+                "function computed, outside the recorded operations; it cannot be compiled"
+            )
         self.keep.append(x)
         return self.program.constant(x, "c")
+
+    def lookup(self, x: np.ndarray) -> TracedArray | None:
+        """The traced array behind a plain array: itself, a view of one, or (``resolver``) an
+        array library code made from one; ``None`` for a constant."""
+        found = self.named.get(id(x))
+        if found is None:
+            found = self._view(x)
+        if found is None and self.resolver is not None:
+            found = self.resolver(x)
+            if found is not None:
+                self.named[id(x)] = found
+                self.keep.append(x)
+        return found
 
     def _view(self, x: np.ndarray) -> TracedArray | None:
         """``x`` rebuilt as a view of the traced array whose memory it shares (``y.reshape(-1)``
@@ -373,6 +393,10 @@ class ArrayRecorder:
                 found.append(x.name)
             elif isinstance(x, tuple | list):
                 found.extend(self._deps(*x))
+            elif isinstance(x, np.ndarray):
+                traced = self.lookup(x)
+                if traced is not None:
+                    found.append(traced.name)
         return tuple(found)
 
     def ufunc(
@@ -400,7 +424,8 @@ class ArrayRecorder:
                 raise CompileError("tg.compile: out= into an untraced array")
             out = self.writable(out)
             augmented = _AUGMENTED.get(ufunc.__name__)
-            if augmented and method == "__call__" and not kwargs and inputs[0] is out:
+            default = not kwargs or kwargs == {"casting": "same_kind"}  # as a += b casts
+            if augmented and method == "__call__" and default and inputs[0] is out:
                 code = f"{out.name} {augmented} {args[1]}"  # a += b: np.add(a, b, out=a)
             else:
                 code = f"{call}({', '.join(args)}, out={out.name})"
@@ -485,6 +510,8 @@ class ArrayRecorder:
         name = getattr(func, "__name__", "")
         if getattr(np, name, None) is not func:
             raise CompileError(f"tg.compile: {func!r} is not supported on traced arrays")
+        if func is np.copyto:  # in place into its first argument
+            return self._copyto(*args, **kwargs)
         if "out" in kwargs:
             raise CompileError(f"tg.compile: np.{name}(out=...) is not supported on traced arrays")
         value = func(*self.real(tuple(args)), **{k: self.real(v) for k, v in kwargs.items()})
@@ -495,6 +522,14 @@ class ArrayRecorder:
         return self._emit(
             value, f"np.{name}({', '.join(code_args)})", self._deps(*args, *kwargs.values())
         )
+
+    def _copyto(self, target: Any, value: Any, casting: str = "same_kind") -> None:
+        if not isinstance(target, TracedArray):
+            raise CompileError("tg.compile: np.copyto into an untraced array")
+        target = self.writable(target)
+        np.copyto(target.value, self.real(value), casting=casting)
+        code = f"np.copyto({target.name}, {self.code_of(value)}, casting={casting!r})"
+        self.program.effect(code, (target.name, *self._deps(value)), (target.name,))
 
     def _list_code(self, items: list[Any]) -> str:
         return "[" + ", ".join(self.code_of(x) for x in items) + "]"

@@ -67,6 +67,7 @@ class TensorTracer:
     def __init__(self, program: Program, names: dict[int, str]) -> None:
         self.program = program
         self.arrays = ArrayRecorder(program)
+        self.arrays.resolver = self._tracked
         self.names = names  # id(parameter tensor) -> its dotted module path
         self.inside = 0  # > 0 while library code runs eagerly under a recorded step
         self.keep: list[Any] = []
@@ -75,6 +76,10 @@ class TensorTracer:
         self.born: set[int] = set()  # tensors made while tracing (kept alive in keep)
         self.settings: dict[tuple[str, str], str] = {}  # (group, key) -> its variable
         self.scratch: dict[tuple[Any, ...], str] = {}
+        self.swept = False  # whether a backward sweep has been mirrored
+        self.input_names: set[str] = set()  # arrays the replay receives or loads first
+        self.value_guards: set[str] = set()
+        self._saved_tracer: Any = None
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
@@ -86,9 +91,15 @@ class TensorTracer:
     # ---------------------------------------------------------------- operands
 
     def input_array(self, array: np.ndarray, name: str) -> TracedArray:
-        """An argument array (or a tensor's array) that the replay receives as ``name``."""
+        """An argument array (or a tensor's array) that the replay receives as ``name``.
+
+        The trace computes on a copy: eager code writes the real array in place (an
+        optimiser's step), the mirror writes its copy, and the two are compared."""
         self.keep.append(array)
-        return self.arrays.traced(array, name)
+        traced = self.arrays.traced(array.copy(), name)
+        self.arrays.named[id(array)] = traced
+        self.input_names.add(name)
+        return traced
 
     def traced(self, t: Tensor) -> TracedArray:
         """The traced array of tensor ``t``: known, or read live from ``t`` at every replay."""
@@ -123,7 +134,9 @@ class TensorTracer:
         self.program.external.add(name)
         self.loaded[id(t)] = (t, name)
         self.keep.append(t)
-        return self.input_array(array, name)
+        traced = self.input_array(array, name)
+        self.input_names.discard(name)  # read live: its values are not part of the signature
+        return traced
 
     def ref(self, t: Tensor, hint: str = "") -> str:
         """How the replay refers to the tensor object ``t`` (an argument or a constant)."""
@@ -152,7 +165,7 @@ class TensorTracer:
         if isinstance(data, Tensor):
             return self.arrays.named.get(id(data._data))
         if isinstance(data, np.ndarray):
-            return self.arrays.named.get(id(data))
+            return self.arrays.lookup(data)
         return None
 
     def operand(self, x: Any) -> Any:
@@ -161,10 +174,45 @@ class TensorTracer:
             return self.traced(x)
         if isinstance(x, np.ndarray):
             found = self.arrays.named.get(id(x))
+            if found is None:
+                found = self.arrays.lookup(x)
             return x if found is None else found
         if isinstance(x, tuple | list):
             return type(x)(self.operand(v) for v in x)
         return x
+
+    def _tracked(self, x: np.ndarray) -> TracedArray | None:
+        """``x`` or an array it is a view of came from a traced tensor (``TrackedArray``)."""
+        array: Any = x
+        while isinstance(array, np.ndarray):
+            if isinstance(array, TrackedArray) and array.origin is not None:
+                return self._from_origin(x, array.origin)
+            array = array.base
+        return None
+
+    def _from_origin(self, x: np.ndarray, origin: TracedArray) -> TracedArray | None:
+        """``x``, made by library code from the traced array ``origin`` with plain NumPy.
+
+        A copy, reshape or cast of ``origin`` (cross-entropy's targets) is ``origin`` again.
+        Anything else computed from its values (the mask of targets equal to
+        ``ignore_index``) is a constant of this trace, which holds only while ``origin`` has
+        the values it had: the replay checks them first and traces again when they differ.
+        """
+        if x.size == origin.size and np.array_equal(
+            np.asarray(x).reshape(-1), origin.value.reshape(-1)
+        ):
+            found = origin if x.shape == origin.shape else origin.reshape(x.shape)
+            return found if x.dtype == found.dtype else found.astype(x.dtype)
+        if origin.name not in self.input_names:  # refused if it is ever used (code_of)
+            self.arrays.tainted.add(id(x))
+            self.keep.append(x)
+            return None
+        if origin.name not in self.value_guards:
+            start = self.program.constant(origin.value.copy(), origin.name + "_at_trace")
+            code = f"if not np.array_equal({origin.name}, {start}): raise Retrace"
+            self.program.prologue.append(_value_guard(origin.name, code))
+            self.value_guards.add(origin.name)
+        return None
 
     # ---------------------------------------------------------------- forward
 
@@ -180,9 +228,10 @@ class TensorTracer:
         value = self._run(rule.forward, f"{rule.name}_forward", traced, given)
         if rule.saves:
             value, saved = value
-            self._same(saved, out._attrs["saved"], rule.name)
-            self.arrays.named[id(out._attrs["saved"])] = saved
-            self.keep.append(out._attrs["saved"])
+            self._same(saved, attrs["saved"], rule.name)
+            self.arrays.named[id(attrs["saved"])] = saved
+            self.keep.append(attrs["saved"])
+        value = self.arrays.named.get(id(value), value)  # an array filled in place
         if not isinstance(value, TracedArray):
             raise CompileError(f"tg.compile: the forward of '{rule.name}' escaped the trace")
         if value.dtype != out._data.dtype:
@@ -200,8 +249,8 @@ class TensorTracer:
         strided view, an object ufunc), one line calling ``fn`` itself on the arrays."""
         try:
             return fn(*args, **kwargs)
-        except (CompileError, AttributeError, TypeError):
-            pass
+        except (CompileError, AttributeError, TypeError, ValueError, IndexError):
+            pass  # genuine errors are raised again by the plain call below
         recorder = self.arrays
         value = fn(
             *[recorder.real(a) for a in args], **{k: recorder.real(v) for k, v in kwargs.items()}
@@ -272,6 +321,7 @@ class TensorTracer:
                     previous = grads.get(parent)
                     self.arrays.hint = "d" + self._name_of(parent) + "_"
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
+        self.swept = True
         return [] if inputs is None else [wanted[t] for t in inputs]
 
     def _name_of(self, t: Tensor) -> str:
@@ -303,7 +353,8 @@ class TensorTracer:
             vjp = rule.vjps[0 if rule.variadic else position]
             given = {**attrs, "position": position} if rule.variadic else attrs
             name = f"{rule.name}_vjp{0 if rule.variadic else position}"
-            parent_grad = self._run(vjp, name, [g, out, *inputs], given)
+            parent_grad = self._run(vjp, name, [rules.NUMPY, g, out, *inputs], given)
+            parent_grad = self.arrays.named.get(id(parent_grad), parent_grad)  # made in place
             if not isinstance(parent_grad, TracedArray):
                 raise CompileError(f"tg.compile: the VJP of '{rule.name}' escaped the trace")
             if parent_grad.shape != x._data.shape:
@@ -435,6 +486,12 @@ class TensorTracer:
             found = self.scratch[key] = self.program.constant(np.empty_like(like), "scratch")
         return found
 
+    def _refresh(self, array: np.ndarray) -> None:
+        """After an eager update of ``array`` in place, the trace's copy takes its values."""
+        traced = self.arrays.named.get(id(array))
+        if traced is not None and traced.value is not array:
+            traced.value[...] = array
+
     def _array_code(self, array: np.ndarray) -> str:
         found = self.arrays.named.get(id(array))
         if found is None:
@@ -468,14 +525,8 @@ class TensorTracer:
     def install(self) -> None:
         """Put the mirrors in place (undone by :meth:`remove`)."""
         tracer = self
-        self._patch(tensor_module, "_apply", self._wrap_apply(tensor_module._apply, "attrs"))
-        self._patch(tensor_module, "_binary", self._wrap_apply(tensor_module._binary, "binary"))
-        self._patch(tensor_module, "_unary", self._wrap_apply(tensor_module._unary, "unary"))
-        self._patch(Tensor, "_apply", staticmethod(tensor_module._apply))
-        # the rules tell arrays (compute) from tensors (record): traced arrays compute
-        self._patch(rules, "_is_array", _is_array)
-        self._patch(rules, "_is_plain", _is_plain)
-        self._patch(rules, "_scatter_add_forward", self._scatter_add(rules._scatter_add_forward))
+        self._saved_tracer = engine.state.tracer
+        engine.state.tracer = self.notified  # every apply and in-place write reports here
         original_backward = engine.backward
 
         def traced_backward(
@@ -485,6 +536,11 @@ class TensorTracer:
                 return original_backward(roots, seeds, create_graph, inputs)
             if create_graph:
                 raise CompileError("tg.compile: backward(create_graph=True) cannot be compiled yet")
+            # with a tracer installed the engine hands seeds as tensors; the eager sweep below
+            # runs without it, on arrays
+            seeds = [
+                x._data if isinstance(x, Tensor) and id(x) in tracer.born else x for x in seeds
+            ]
             mirrored = tracer.backward(list(roots), list(seeds), inputs)
             found = tracer._call(original_backward, roots, seeds, create_graph, inputs)
             if inputs is None:
@@ -501,7 +557,6 @@ class TensorTracer:
         self._patch(Tensor, "grad", property(self._get_grad, self._set_grad))
         for name in ("item", "tolist", "__float__", "__bool__", "__int__", "numpy"):
             self._patch(Tensor, name, self._refusing(name))
-        self._patch(Tensor, "_in_place", self._in_place(Tensor.__dict__["_in_place"]))
         original_wrap, original_init = Tensor._wrap, Tensor.__init__
 
         def wrap(cls: type, data: np.ndarray) -> Tensor:
@@ -536,86 +591,19 @@ class TensorTracer:
             return out
 
         self._patch(autograd, "_as_result", as_result)
-        self._patch(Tensor, "_compare", self._compare(Tensor.__dict__["_compare"]))
-        self._patch(Tensor, "argmax", self._argmax(Tensor.__dict__["argmax"]))
-        self._patch(Tensor, "__setitem__", self._setitem(Tensor.__dict__["__setitem__"]))
         self._patch_optimizers()
         self._patch_random()
+        self._patch_numpy_of_layers()
 
-    def _compare(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
-        tracer = self
+    def _patch_numpy_of_layers(self) -> None:
+        """``np.asarray(target)`` in ``nn`` code returns an array that remembers the traced
+        tensor it came from, through ``.copy()`` and reshapes (cross-entropy's targets)."""
+        from ..nn import functional
 
-        def compare(t: Tensor, other: Any, fn: Any, op: str) -> Tensor:
-            out = tracer._call(original, t, other, fn, op)
-            if not tracer.inside:
-                tracer.arrays.hint = "mask"
-                tracer.program.section = "forward"
-                traced = fn(tracer.traced(t), tracer.operand(other))
-                tracer._same(traced, out._data, op)
-                tracer.arrays.named[id(out._data)] = traced
-            return out
-
-        return compare
-
-    def _argmax(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
-        tracer = self
-
-        def argmax(t: Tensor, dim: Any = None, keepdim: bool = False, **alias: Any) -> Tensor:
-            out = tracer._call(original, t, dim, keepdim, **alias)
-            if not tracer.inside:
-                tracer.arrays.hint = "argmax"
-                dim = alias.get("axis") if dim is None else dim
-                axis = None if dim is None else dim % max(t.ndim, 1)
-                traced = np.argmax(tracer.traced(t), axis=axis, keepdims=keepdim)
-                tracer._same(traced, out._data, "argmax")
-                tracer.arrays.named[id(out._data)] = traced
-            return out
-
-        return argmax
-
-    def _in_place(self, original: Callable[..., Tensor]) -> Callable[..., Tensor]:
-        """``t += v``, ``t.sub_(v)``, ``t.copy_(v)``...: one in-place NumPy line."""
-        tracer = self
-
-        def in_place(t: Tensor, ufunc: Any, other: Any, op: str) -> Tensor:
-            if tracer.inside:
-                return original(t, ufunc, other, op)
-            target = tracer.arrays.writable(tracer.traced(t))
-            value = tracer.operand(other)
-            result = tracer._call(original, t, ufunc, other, op)
-            tracer.program.section = "update"
-            recorder = tracer.arrays
-            if isinstance(ufunc, np.ufunc):
-                operands = f"{target.name}, {recorder.code_of(value)}"
-                code = f"np.{ufunc.__name__}({operands}, out={target.name}, casting='same_kind')"
-                if target.value is not t._data:  # the mirror holds its own copy: update it too
-                    ufunc(target.value, recorder.real(value), out=target.value, casting="same_kind")
-            else:  # fill_ / copy_
-                code = f"np.copyto({target.name}, {recorder.code_of(value)}, casting='unsafe')"
-                if target.value is not t._data:
-                    np.copyto(target.value, recorder.real(value), casting="unsafe")
-            tracer.program.effect(code, (target.name, *recorder._deps(value)), (target.name,))
-            tracer._same(target, t._data, op)
-            return result
-
-        return in_place
-
-    def _setitem(self, original: Callable[..., None]) -> Callable[..., None]:
-        tracer = self
-
-        def setitem(t: Tensor, index: Any, value: Any) -> None:
-            if tracer.inside:
-                return original(t, index, value)
-            target = tracer.traced(t)
-            traced_value = tracer.operand(value)
-            traced_index = tracer.operand(index)
-            tracer._call(original, t, index, value)
-            tracer.program.section = "update"
-            target[traced_index] = traced_value  # recorded (and done again on the mirror)
-            tracer._same(target, t._data, "__setitem__")
-            return None
-
-        return setitem
+        self._patch(functional, "np", _TrackingNumpy(self))
+        self._patch(TrackedArray, "tracer", self)
+        # tg.where's condition and t[index]'s index are copied with np.array: tracked too
+        self._patch(tensor_module, "np", _TrackingNumpy(self))
 
     def _patch_random(self) -> None:
         from .. import creation, random
@@ -646,43 +634,42 @@ class TensorTracer:
         setattr(owner, name, new)
 
     def remove(self) -> None:
+        engine.state.tracer = self._saved_tracer
         for owner, name, original in reversed(self._saved):
             setattr(owner, name, original)
         self._saved.clear()
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn`` run eagerly, unseen: library code on plain arrays (the sweep, a step)."""
         self.inside += 1
+        tracer, engine.state.tracer = engine.state.tracer, None
         try:
             return fn(*args, **kwargs)
         finally:
+            engine.state.tracer = tracer
             self.inside -= 1
 
-    def _scatter_add(self, original: Callable[..., Any]) -> Callable[..., Any]:
-        recorder = self.arrays
+    def notified(
+        self, rule: rules.Rule, operands: Sequence[Any], attrs: dict[str, Any], out: Tensor
+    ) -> None:
+        """The engine's tracer hook: every ``apply`` and in-place write, after it ran."""
+        if self.inside:
+            return
+        if operands and out is operands[0]:
+            self.in_place(rule, operands, attrs, out)
+        else:
+            self.applied(rule, operands, attrs, out)
 
-        def scatter_add(g: Any, *, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
-            if not isinstance(g, TracedArray):
-                return original(g, index=index, shape=shape, basic=basic)
-            grad = recorder.fresh(np.zeros(shape, dtype=g.dtype))
-            if basic:  # no position is selected twice
-                grad[index] = g
-            else:
-                np.add.at(grad, index, g)
-            return grad
-
-        return scatter_add
-
-    def _wrap_apply(self, original: Callable[..., Tensor], kind: str) -> Callable[..., Tensor]:
-        tracer = self
-
-        def apply(rule: rules.Rule, *operands: Any, **attrs: Any) -> Tensor:
-            if tracer.inside:
-                return original(rule, *operands, **attrs)
-            out = tracer._call(original, rule, *operands, **attrs)
-            tracer.applied(rule, operands, attrs, out)
-            return out
-
-        return apply
+    def in_place(
+        self, rule: rules.Rule, operands: Sequence[Any], attrs: dict[str, Any], out: Tensor
+    ) -> None:
+        """Mirror an in-place write (``t += v``, ``t[i] = v``, ``copy_``) on the trace's copy."""
+        target = self.arrays.writable(self.traced(out))
+        given = {k: self.operand(v) for k, v in attrs.items()}
+        self.arrays.hint = rule.name
+        self.program.section = "update" if self.swept else "forward"
+        rule.forward(target, *[self.operand(x) for x in operands[1:]], **given)
+        self._same(target, out._data, rule.name)
 
     def _check_grads(self) -> None:
         for t, state in self.grads.values():
@@ -760,6 +747,8 @@ class TensorTracer:
         def plain(params: list[Tensor], lr: float) -> None:
             tracer.plain_sgd(params, lr)
             tracer._call(original_plain, params, lr)
+            for p in params:
+                tracer._refresh(p._data)
 
         self._patch(sgd, "_plain_sgd", plain)
 
@@ -770,12 +759,78 @@ class TensorTracer:
             if tracer.current_group is None:  # called by hand, outside an optimiser's step
                 raise CompileError(f"tg.compile: call {name} through an optimiser's step()")
             tracer.update(original, name, args, hyper)
-            return tracer._call(original, *args, **hyper)
+            result = tracer._call(original, *args, **hyper)
+            tracer._refresh(args[0])
+            return result
 
         return update
 
 
 _MISSING = object()
+
+
+class TrackedArray(np.ndarray):
+    """An array handed to library code from a traced tensor: copies and views of it keep
+    ``origin``, the traced array of the same values (NumPy passes subclasses along), and a
+    ufunc on it is computed on the traced side too, so its result keeps an origin as well."""
+
+    origin: TracedArray | None = None
+    tracer: TensorTracer | None = None  # the tracer of the trace running now
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.origin = getattr(obj, "origin", None)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        plain = [x.view(np.ndarray) if isinstance(x, TrackedArray) else x for x in inputs]
+        if "out" in kwargs:  # written in place: computed, not followed
+            out = tuple(
+                x.view(np.ndarray) if isinstance(x, TrackedArray) else x for x in kwargs["out"]
+            )
+            return getattr(ufunc, method)(*plain, **{**kwargs, "out": out})
+        value = getattr(ufunc, method)(*plain, **kwargs)
+        tracer = TrackedArray.tracer
+        origins = [x.origin if isinstance(x, TrackedArray) else x for x in inputs]
+        if tracer is None or tracer.inside or not any(isinstance(x, TracedArray) for x in origins):
+            return value
+        traced = getattr(ufunc, method)(*origins, **kwargs)  # recorded: a TracedArray
+        if not isinstance(value, np.ndarray) or not isinstance(traced, TracedArray):
+            return value
+        tracked = value.view(TrackedArray)
+        tracked.origin = traced
+        return tracked
+
+    def nonzero(self) -> Any:
+        if self.origin is not None:  # positions depend on the values: a new shape each time
+            raise refusal("boolean-mask indexing (the positions of True)", "tensor")
+        return super().nonzero()
+
+
+class _TrackingNumpy:
+    """NumPy for library modules while tracing: ``asarray``/``array`` of a traced tensor or
+    array return a ``TrackedArray`` (its copies and views remember where they came from)."""
+
+    def __init__(self, tracer: TensorTracer) -> None:
+        self._tracer = tracer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(np, name)
+
+    def asarray(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._tracked(x, np.asarray(x, *args, **kwargs))
+
+    def array(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._tracked(x, np.array(x, *args, **kwargs))
+
+    def _tracked(self, x: Any, array: Any) -> Any:
+        tracer = self._tracer
+        if tracer.inside or not isinstance(array, np.ndarray):
+            return array
+        known = tracer._known(x)
+        if known is None:
+            return array
+        tracked = array.view(TrackedArray)
+        tracked.origin = known
+        return tracked
 
 
 class _RecordedDraws:
@@ -812,19 +867,18 @@ class _RecordedDraws:
 _NOT_DRAWS = {"manual_seed", "seed", "initial_seed", "get_state", "set_state", "spawn"}
 
 
-def _is_array(x: Any) -> bool:
-    return isinstance(x, np.ndarray | np.generic | TracedArray)
-
-
-def _is_plain(x: Any) -> bool:
-    return isinstance(x, np.ndarray | np.generic | int | float | TracedArray)
-
-
 def _guard(name: str, shape: tuple[int, ...], dtype: np.dtype) -> Any:
     """Retrace when a loaded array's shape or dtype changed (kept while ``name`` is used)."""
     from .program import Statement
 
     code = f"if {name}.shape != {shape!r} or {name}.dtype != np.{dtype.name}: raise Retrace"
+    return Statement("load", (name,), code, (name,), assign=False)
+
+
+def _value_guard(name: str, code: str) -> Any:
+    """Retrace when an input's values differ from the trace's (kept with the input)."""
+    from .program import Statement
+
     return Statement("load", (name,), code, (name,), assign=False)
 
 
