@@ -601,3 +601,13 @@ def test_generators_devices_and_sizes_survive_copy_and_pickle() -> None:
         assert clone.random(3).tolist() == copy.deepcopy(g).random(3).tolist()
     assert pickle.loads(pickle.dumps(tg.device("cuda:1"))) == tg.device("cuda:1")
     assert isinstance(pickle.loads(pickle.dumps(tg.Size([2, 3]))), tg.Size)
+
+
+def test_shapes_and_sizes_of_tensors_are_sizes() -> None:
+    torch = _torch()
+    ours, theirs = tg.zeros(2, 3, 4), torch.zeros(2, 3, 4)
+    for got, want in ((ours.shape, theirs.shape), (ours.size(), theirs.size())):
+        assert isinstance(got, tg.Size) and got == want and got.numel() == want.numel()
+        assert isinstance(got[1:], tg.Size) and got[1:] == want[1:]
+    assert ours.size(1) == theirs.size(1) == 3 and tg.zeros(()).shape == ()
+    assert tg.zeros(ours.shape).shape == ours.shape  # a Size is a valid size argument

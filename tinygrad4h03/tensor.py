@@ -30,6 +30,7 @@ import numpy as np
 from . import devices, dtypes, engine, return_types, rules
 from .engine import AnomalyError, state
 from .rules import NUMPY, Rule, sum_to_shape
+from .size import Size
 
 DType = np.dtype | type | str
 Scalar = int | float | bool
@@ -821,9 +822,9 @@ class Tensor:
     # ------------------------------------------------------------------ attributes
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The size of each dim, a tuple of ints (``()`` for a 0-d tensor)."""
-        return self._data.shape
+    def shape(self) -> Size:
+        """The size of each dim, a ``tg.Size`` (a tuple of ints; ``()`` for a 0-d tensor)."""
+        return tuple.__new__(Size, self._data.shape)  # NumPy's shape is ints: no checks needed
 
     @property
     def ndim(self) -> int:
@@ -835,8 +836,8 @@ class Tensor:
         """The NumPy dtype of the values (``float32`` for Python floats)."""
         return self._data.dtype
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """The shape as a tuple, or the size of dim ``dim``.
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape as a ``tg.Size``, or the size of dim ``dim``.
 
         Args:
             dim: a dim (negative counts from the end); ``None`` for the whole shape.
@@ -846,7 +847,7 @@ class Tensor:
             ((2, 3), 3)
         """
         if dim is None:
-            return self._data.shape
+            return tuple.__new__(Size, self._data.shape)
         return self._data.shape[_normalize_dim(dim, self.ndim, "size")]
 
     def dim(self) -> int:
