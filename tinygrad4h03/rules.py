@@ -116,7 +116,7 @@ class Rule(NamedTuple):
     """
 
     name: str
-    forward: Callable[..., np.ndarray]
+    forward: Callable[..., Any]  # an array; (out, residual) when saves; None in place
     vjps: tuple[Callable[..., Array], ...]
     variadic: bool = False
     saves: bool = False

@@ -468,6 +468,8 @@ class Tensor:
         "_trace",
         "_vc",
     )
+    _stamp: int  # the clock when this node was recorded (see the version counters)
+    _rule: Rule
     __array_ufunc__ = None  # NumPy defers to our reflected operators: np.float64(2) * t is a Tensor
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
@@ -477,7 +479,7 @@ class Tensor:
         self._vc: list[int] | None = None
         self._parents: tuple[Tensor, ...] = ()
         self._operands: tuple[Any, ...] = ()
-        self._rule: Rule | None = None
+        self._rule = None  # type: ignore[assignment]
         self._attrs: dict[str, Any] = {}
         self._retains_grad = False
         self._trace = ""
@@ -590,7 +592,7 @@ class Tensor:
             xp, out = NUMPY, self._data
             inputs = [x._data if isinstance(x, Tensor) else x for x in operands]
         vjps, variadic = rule.vjps, rule.variadic
-        grads = []
+        grads: list[Any] = []
         for position, x in enumerate(operands):
             if not isinstance(x, Tensor):
                 continue  # a Python number: a constant of the operation, not a parent
