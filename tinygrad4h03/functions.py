@@ -8,8 +8,8 @@ below: ``einsum``, ``dot``, ``outer`` and the comparisons of whole tensors (``eq
 
 Examples:
     >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
-    >>> y = tg.sin(x).sum(); y.backward(); x.grad  # cos x
-    tensor([1.0000, 0.5403])
+    >>> y = tg.sin(x).sum(); y.backward(); x.grad.numpy().round(4).tolist()  # cos x
+    [1.0, 0.5403]
     >>> tg.allclose(tg.matmul(tg.ones(2, 3), tg.ones(3)), tg.full((2,), 3.0))
     True
 """
@@ -121,8 +121,8 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
 
     Examples:
         >>> a, b = tg.ones(2, 3), tg.ones(3, 4)
-        >>> tg.einsum("ij,jk->ik", a, b).shape
-        tg.Size([2, 4])
+        >>> tuple(tg.einsum("ij,jk->ik", a, b).shape)
+        (2, 4)
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])  # einsum("...", [a, b]), as PyTorch accepts
