@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -244,6 +245,10 @@ class TracedArray:
         return f"TracedArray({self.name}, shape={self.shape}, dtype={self.dtype})"
 
 
+def _into(call: str, buffer: str) -> str:
+    return f"{call}, out={buffer})"
+
+
 def _same_layout(view: np.ndarray, base: np.ndarray) -> bool:
     """Whether ``view`` is ``base`` again: the same memory, shape and strides."""
     return (
@@ -373,13 +378,16 @@ class ArrayRecorder:
 
     # ---------------------------------------------------------------- recording
 
-    def _emit(self, value: Any, code: str, deps: tuple[str, ...], out: str | None = None) -> Any:
+    def _emit(
+        self,
+        value: Any,
+        code: str,
+        deps: tuple[str, ...],
+        into: Callable[[str], str] | None = None,
+    ) -> Any:
         if not isinstance(value, np.ndarray):
             value = np.asarray(value)
-        if out is not None:
-            self.program.effect(code, deps, (out,))
-            return self.traced(value, out) if id(value) not in self.named else self.named[id(value)]
-        name = self.program.emit(code, deps, self.hint)
+        name = self.program.emit(code, deps, self.hint, into=into)
         return self._result(value, name)
 
     def _result(self, value: np.ndarray, name: str) -> TracedArray:
@@ -439,12 +447,13 @@ class ArrayRecorder:
             self.static[buffer] = array
             self.program.effect(f"{call}({', '.join(args)}, out={buffer})", deps, (buffer,))
             return self._result(value, buffer)
+        into = partial(_into, f"{call}({', '.join(args)}")
         operator = _OPERATORS.get(ufunc.__name__) if method == "__call__" and not kwargs else None
         if operator and len(args) == 2:
-            return self._emit(value, f"{args[0]} {operator} {args[1]}", deps)
+            return self._emit(value, f"{args[0]} {operator} {args[1]}", deps, into=into)
         if ufunc is np.negative and method == "__call__" and not kwargs:
-            return self._emit(value, f"-{args[0]}", deps)
-        return self._emit(value, f"{call}({', '.join(args)})", deps)
+            return self._emit(value, f"-{args[0]}", deps, into=into)
+        return self._emit(value, f"{call}({', '.join(args)})", deps, into=into)
 
     def _all_frozen(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         traced = [x for x in (*inputs, *kwargs.values()) if isinstance(x, TracedArray)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ class Statement:
     deps: tuple[str, ...]
     effect: bool = False
     assign: bool = True
+    into: Callable[[str], str] | None = None  # the same call writing into a given buffer
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Program:
     external: set[str] = field(default_factory=set)  # arrays that live outside the replay
     renamed: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # a view's name -> its base's name
+    defined: dict[str, Statement] = field(default_factory=dict)  # name -> the line making it
     buffers: list[str] = field(default_factory=list)
 
     reserved: set[str] = field(default_factory=set)  # names the replay's helpers use
@@ -95,10 +97,17 @@ class Program:
             self.buffers.append(name)
         return name
 
-    def emit(self, code: str, deps: tuple[str, ...], hint: str = "t") -> str:
-        """Append ``name = code`` and return the fresh name."""
+    def emit(
+        self,
+        code: str,
+        deps: tuple[str, ...],
+        hint: str = "t",
+        into: Callable[[str], str] | None = None,
+    ) -> str:
+        """Append ``name = code`` and return the fresh name (``into``: see ``Statement``)."""
         target = self.name(hint)
-        self.statements.append(Statement(self.section, (target,), code, deps))
+        self.statements.append(Statement(self.section, (target,), code, deps, into=into))
+        self.defined[target] = self.statements[-1]
         return target
 
     def load(self, code: str, deps: tuple[str, ...], hint: str) -> str:

@@ -405,7 +405,13 @@ class TensorTracer:
             root = self._buffer_root(name)
             if root is None or root in owners:  # memory of its own, as eager
                 buffer = self.program.constant(np.empty_like(state.value), "d" + name, buffer=True)
-                self.program.effect(f"np.copyto({buffer}, {name})", (name,), (buffer,))
+                line = self.program.defined.get(name)
+                if line is not None and line.into is not None and root is None:
+                    line.code = line.into(buffer)  # computed straight into it: name is buffer
+                    line.into = None
+                    self.arrays.static[name] = self.program.constants[buffer]
+                else:
+                    self.program.effect(f"np.copyto({buffer}, {name})", (name,), (buffer,))
                 self.program.external.add(buffer)
                 name, root = buffer, id(self.program.constants[buffer])
             owners.add(root)
@@ -413,7 +419,9 @@ class TensorTracer:
             holder = self.program.constant(
                 _tensor_of(array), self.program.renamed.get(name, name) + "_t"
             )
-            self.program.effect(f"{ref}.grad = {holder}", (ref, holder, name))
+            # the same holder every replay: set (a checked assignment) only when it changed
+            code = f"if {ref}.grad is not {holder}: {ref}.grad = {holder}"
+            self.program.effect(code, (ref, holder, name, state.name))
         return []
 
     def _buffer_root(self, name: str) -> int | None:
