@@ -27,16 +27,91 @@ from .tensor import Tensor, apply
 
 _METHODS = (
     # elementwise
-    "sin cos tan asin acos atan sinh cosh tanh exp expm1 log log2 log10 log1p sqrt rsqrt "
-    "square abs sign floor ceil trunc round reciprocal neg sigmoid relu isnan isinf isfinite "
-    "clamp maximum minimum masked_fill pow add sub mul div eq ne lt le gt ge "
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "exp",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "sqrt",
+    "rsqrt",
+    "square",
+    "abs",
+    "sign",
+    "floor",
+    "ceil",
+    "trunc",
+    "round",
+    "reciprocal",
+    "neg",
+    "sigmoid",
+    "relu",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "clamp",
+    "maximum",
+    "minimum",
+    "masked_fill",
+    "pow",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
     # reductions, scans and sorting
-    "sum mean std var norm logsumexp cumsum argmax argmin all any count_nonzero unique sort "
-    "argsort topk gather softmax log_softmax "
+    "sum",
+    "mean",
+    "std",
+    "var",
+    "norm",
+    "logsumexp",
+    "cumsum",
+    "argmax",
+    "argmin",
+    "all",
+    "any",
+    "count_nonzero",
+    "unique",
+    "sort",
+    "argsort",
+    "topk",
+    "gather",
+    "softmax",
+    "log_softmax",
     # shapes and products
-    "matmul mm bmm reshape flatten squeeze unsqueeze transpose permute t flip tril triu chunk "
-    "split clone numel"
-).split()
+    "matmul",
+    "mm",
+    "bmm",
+    "reshape",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "transpose",
+    "permute",
+    "t",
+    "flip",
+    "tril",
+    "triu",
+    "chunk",
+    "split",
+    "clone",
+    "numel",
+)
 _ALIASES = {
     "arcsin": "asin",
     "arccos": "acos",
@@ -56,7 +131,9 @@ def _method(name: str) -> Callable[..., Any]:
 
     def function(input: Any, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' must be a Tensor, not {type(input).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'input' must be a Tensor, not {type(input).__name__}"
+            )
         result = getattr(input, name)(*args, **kwargs)
         return result if out is None else _write_out(out, result, name)
 
@@ -79,7 +156,7 @@ for _name in _METHODS:
 for _alias, _name in _ALIASES.items():
     globals()[_alias] = _method(_name)
 
-__all__ = [  # noqa: PLE0604  (the generated names above, then the functions below)
+__all__ = [  # the generated names above, then the functions below
     *_METHODS,
     *_ALIASES,
     "allclose",
@@ -139,7 +216,9 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
         tensor(11.)
     """
     if input.ndim != 1 or tensor.ndim != 1:
-        raise RuntimeError(f"dot: 1D tensors expected, but got shapes {input.shape} and {tensor.shape}")
+        raise RuntimeError(
+            f"dot: 1D tensors expected, but got shapes {input.shape} and {tensor.shape}"
+        )
     if input.shape != tensor.shape:
         raise RuntimeError(
             f"dot: inconsistent tensor size, expected tensors of the same size, got shapes "
@@ -162,7 +241,8 @@ def equal(input: Tensor, other: Tensor) -> bool:
     """Whether two tensors have the same shape and the same elements.
 
     Examples:
-        >>> tg.equal(tg.tensor([1, 2]), tg.tensor([1, 2])), tg.equal(tg.tensor([1]), tg.tensor([1, 1]))
+        >>> a = tg.tensor([1, 2])
+        >>> tg.equal(a, tg.tensor([1, 2])), tg.equal(a, tg.tensor([1, 2, 3]))
         (True, False)
     """
     return bool(np.array_equal(np.asarray(input), np.asarray(other)))

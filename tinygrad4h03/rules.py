@@ -832,7 +832,8 @@ def _einsum_explicit(subscripts: str, ndims: list[int]) -> tuple[list[str], str]
     operands = inputs.split(",")
     used = set(spec) - set(".,->")
     spare = iter(c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in used)
-    ellipsis_rank = max((n - len(s.replace("...", "")) for s, n in zip(operands, ndims) if "..." in s), default=0)
+    ranks = [n - len(s.replace("...", "")) for s, n in zip(operands, ndims) if "..." in s]
+    ellipsis_rank = max(ranks, default=0)
     broadcast = "".join(next(spare) for _ in range(ellipsis_rank))
     letters = []
     for s, n in zip(operands, ndims):
@@ -842,7 +843,8 @@ def _einsum_explicit(subscripts: str, ndims: list[int]) -> tuple[list[str], str]
         letters.append(s)
     if not arrow:
         counts = {c: "".join(letters).count(c) for c in set("".join(letters))}
-        output = broadcast + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in broadcast))
+        once = sorted(c for c, k in counts.items() if k == 1 and c not in broadcast)
+        output = broadcast + "".join(once)
     else:
         output = output.replace("...", broadcast)
     return letters, output
@@ -866,8 +868,9 @@ def _einsum_vjp(xp: Any, g: Array, out: Array, *xs: Array, subscripts: str, posi
     spec = ",".join([output, *others]) + "->" + kept
     grad = xp.apply(EINSUM, g, *(x for i, x in enumerate(xs) if i != position), subscripts=spec)
     if kept != mine:  # broadcast back over the letters this operand alone summed
-        grad = grad.reshape(tuple(xs[position].shape[i] if c in present else 1 for i, c in enumerate(mine)))
-        grad = xp.broadcast_to(grad, xs[position].shape)
+        shape = xs[position].shape
+        grad = grad.reshape(tuple(n if c in present else 1 for n, c in zip(shape, mine)))
+        grad = xp.broadcast_to(grad, shape)
     return grad
 
 

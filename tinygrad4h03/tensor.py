@@ -2009,7 +2009,8 @@ class Tensor:
         return apply(rules.MINIMUM, self, _operand(other, "minimum"))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """``value`` where ``mask`` (a bool tensor broadcasting to ``self``) is true, else ``self``."""
+        """``value`` where ``mask`` (a bool tensor broadcasting to ``self``) is true, else
+        ``self``."""
         condition = _bool_mask(mask, self.shape, "masked_fill")
         if isinstance(value, Tensor) and value.ndim:
             raise RuntimeError(
