@@ -10,6 +10,8 @@ files:
   y = φ(v)), ``LeakyReLU``, ``GELU``, ``ELU``, ``Softplus``, ``Identity``, ``Flatten``,
   ``Dropout``, ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Embedding``, ``BatchNorm1d``,
   ``BatchNorm2d`` and ``LayerNorm``.
+- ``recurrent.py``: ``RNN``, ``LSTM``, ``GRU`` and the cells ``RNNCell``, ``LSTMCell``,
+  ``GRUCell``: loops over time steps composed from the tensor operations.
 - ``loss.py``: ``MSELoss``, ``SSELoss`` (the lecture's ℰ), ``CrossEntropyLoss``, ``NLLLoss``,
   ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``BCELoss``, ``BCEWithLogitsLoss``.
 - ``utils.py`` (``tg.nn.utils``): gradient clipping, parameters as one vector.
@@ -57,10 +59,14 @@ from .loss import (
     SSELoss,
 )
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 __all__ = [
     "ELU",
     "GELU",
+    "GRU",
+    "LSTM",
+    "RNN",
     "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BCELoss",
@@ -74,11 +80,13 @@ __all__ = [
     "Dropout2d",
     "Embedding",
     "Flatten",
+    "GRUCell",
     "HuberLoss",
     "Identity",
     "IncompatibleKeys",
     "KLDivLoss",
     "L1Loss",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -90,6 +98,9 @@ __all__ = [
     "ModuleList",
     "NLLLoss",
     "Parameter",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
     "ReLU",
     "SSELoss",
     "Sequential",
