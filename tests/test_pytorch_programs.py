@@ -39,7 +39,6 @@ GAPS: dict[str, str] = {
     "04_linear_regression_scratch.py": "f-string of a one-element tensor with dims "
     "(f'{b}' for b of shape (1,)) prints a bare number; PyTorch formats only 0-d tensors "
     "as numbers",
-    "25_recurrent_layers.py": "nn.RNN, nn.LSTM, nn.GRU (beyond issue 12's list)",
 }
 
 NUMBER = re.compile(
