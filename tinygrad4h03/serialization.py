@@ -33,7 +33,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def save(obj: Any, f: FileLike) -> None:
         (7, (2, 3))
     """
     if _is_safetensors(f):
-        _save_safetensors(obj, f)  # type: ignore[arg-type]
+        _save_safetensors(obj, f)
         return
     arrays = _Encoder().archive(obj)
     if isinstance(f, str | os.PathLike):
@@ -140,7 +140,7 @@ def load(
         raise TypeError(f"tg.load: weights_only must be a bool, got {weights_only!r}")
     name = os.fspath(f) if isinstance(f, str | os.PathLike) else repr(f)
     if _is_safetensors(f):
-        return _load_safetensors(f, name)  # type: ignore[arg-type]
+        return _load_safetensors(f, name)
     if isinstance(f, str | os.PathLike):
         with open(f, "rb") as file:
             entries = _read_archive(file, name)
@@ -471,6 +471,8 @@ def _read_data(
         view = array.view(np.uint8).data
         done = 0
         while done < nbytes and (
+            # ZipFile.open gives a ZipExtFile (an io.BufferedIOBase, which has readinto);
+            # typeshed declares it only as IO[bytes], which lacks readinto
             got := member.readinto(view[done : done + _CHUNK])  # type: ignore[attr-defined]
         ):
             done += got
@@ -562,7 +564,7 @@ _TAGS = {"dict", "list", "tuple", "tensor", "ndarray", "scalar"}
 # --------------------------------------------------------------------------- safetensors
 
 
-def _is_safetensors(f: Any) -> bool:
+def _is_safetensors(f: Any) -> TypeGuard[PathLike]:
     return isinstance(f, str | os.PathLike) and os.fspath(f).lower().endswith(".safetensors")
 
 

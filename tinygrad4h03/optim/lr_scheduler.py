@@ -225,9 +225,13 @@ def _track_optimizer_steps(optimizer: Optimizer) -> None:
     @wraps(method)
     def step(*args: Any, **kwargs: Any) -> Any:
         opt = owner()
-        opt._opt_called = True  # type: ignore[union-attr]
+        if opt is None:
+            raise ReferenceError("step(): its optimizer no longer exists")
+        opt._opt_called = True
         return method(opt, *args, **kwargs)
 
+    # Marks the wrapper and replaces the instance's method: PyTorch's LRScheduler does the
+    # same, so that code written for it (which checks these) keeps working
     step._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
     optimizer.step = step  # type: ignore[method-assign]
 
@@ -624,6 +628,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
 
+    # PyTorch's signature: the metric comes first, unlike the other schedulers' step(epoch)
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record this epoch's metric and cut the rates if it has been on a plateau.
 
@@ -891,6 +896,7 @@ class SequentialLR(LRScheduler):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
+    # PyTorch's signature: no epoch argument (the schedules it chains keep their own)
     def step(self) -> None:  # type: ignore[override]
         """Advance by one epoch: step the current schedule, or start the next at a milestone."""
         self.last_epoch += 1

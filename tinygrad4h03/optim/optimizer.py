@@ -64,6 +64,7 @@ class Optimizer:
     """
 
     _array_state = False  # the optimisers here keep NumPy arrays in ``state``; others tensors
+    _opt_called = False  # set when step() runs, once a learning-rate scheduler wraps it
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -78,7 +79,7 @@ class Optimizer:
             )
         if isinstance(params, set):
             raise TypeError(_UNORDERED)
-        groups = list(params)
+        groups: list[Any] = list(params)  # tensors or dicts: add_param_group checks each
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):

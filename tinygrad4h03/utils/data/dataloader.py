@@ -23,7 +23,13 @@ import numpy as np
 
 from ...tensor import Tensor, stack, tensor
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler, _check_positive_int
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    SequentialSampler,
+    _check_positive_int,
+    _length,
+)
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
@@ -90,6 +96,12 @@ def default_collate(batch: Sequence[Any]) -> Any:
     raise TypeError(_COLLATE_ERROR.format(type(elem)))
 
 
+def _rebuild(like: object, contents: Any) -> Any:
+    """``like``'s class built from ``contents`` (``TypeError`` when it takes no such argument)."""
+    make: Callable[[Any], Any] = type(like)
+    return make(contents)
+
+
 def _collate_mapping(elem: Mapping, batch: Sequence[Any]) -> Any:
     collated = {key: default_collate([sample[key] for sample in batch]) for key in elem}
     if isinstance(elem, MutableMapping):
@@ -97,7 +109,7 @@ def _collate_mapping(elem: Mapping, batch: Sequence[Any]) -> Any:
         clone.update(collated)
         return clone
     try:
-        return type(elem)(collated)  # type: ignore[call-arg]
+        return _rebuild(elem, collated)
     except TypeError:
         return collated
 
@@ -114,7 +126,7 @@ def _collate_sequence(elem: Sequence, batch: Sequence[Any]) -> Any:
     if isinstance(elem, tuple):
         return columns
     try:
-        return type(elem)(columns)  # type: ignore[call-arg]
+        return _rebuild(elem, columns)
     except TypeError:
         return columns
 
@@ -143,7 +155,7 @@ def default_convert(data: Any) -> Any:
     if isinstance(data, Sequence):
         converted = [default_convert(d) for d in data]
         try:
-            return type(data)(converted)  # type: ignore[call-arg]
+            return _rebuild(data, converted)
         except TypeError:
             return converted
     return data
@@ -278,8 +290,9 @@ class DataLoader:
                 if shuffle
                 else SequentialSampler(self.dataset)
             )
-        if batch_size is not None and batch_sampler is None and not self._iterable:
-            batch_sampler = BatchSampler(sampler, batch_size, drop_last)  # type: ignore[arg-type]
+        # sampler is None exactly for an IterableDataset (the checks above)
+        if batch_size is not None and batch_sampler is None and sampler is not None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         if batch_size is not None:
             _check_positive_int("batch_size", batch_size)
         self.batch_size, self.drop_last = batch_size, drop_last
@@ -291,7 +304,10 @@ class DataLoader:
         elif self.batch_sampler is not None:
             batches = (self.collate_fn(self._fetch(list(i))) for i in self.batch_sampler)
         else:
-            batches = (self.collate_fn(self.dataset[i]) for i in self.sampler)  # type: ignore[union-attr]
+            sampler = self.sampler
+            if sampler is None:  # only a user who set loader.sampler = None gets here
+                raise TypeError("DataLoader: sampler is None; a map-style dataset needs one")
+            batches = (self.collate_fn(self.dataset[i]) for i in sampler)
         return _Batches(batches, self)
 
     def _fetch(self, indices: list[Any]) -> list[Any]:
@@ -313,11 +329,8 @@ class DataLoader:
 
     def __len__(self) -> int:
         if not self._iterable:
-            return len(
-                self.batch_sampler
-                if self.batch_sampler is not None  # type: ignore[arg-type]
-                else self.sampler
-            )
+            order = self.batch_sampler if self.batch_sampler is not None else self.sampler
+            return _length(order, "DataLoader")
         n = len(self.dataset)
         if self.batch_size is None:
             return n

@@ -71,6 +71,7 @@ class IterableDataset(Dataset):
             f"{type(self).__name__}: subclasses of IterableDataset should implement __iter__"
         )
 
+    # Deliberately not a ConcatDataset as the base class returns: streams chain (PyTorch too)
     def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]
         return ChainDataset([self, other])
 

@@ -8,7 +8,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,13 @@ __all__ = [
     "SubsetRandomSampler",
     "WeightedRandomSampler",
 ]
+
+
+def _length(indices: object, owner: str) -> int:
+    """``len(indices)``, or a ``TypeError`` naming ``owner`` when the indices have no length."""
+    if not isinstance(indices, Sized):
+        raise TypeError(f"{owner}: object of type '{type(indices).__name__}' has no len()")
+    return len(indices)
 
 
 def _check_positive_int(name: str, value: Any) -> None:
@@ -240,5 +247,5 @@ class BatchSampler(Sampler):
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)  # type: ignore[arg-type]
+        n = _length(self.sampler, "BatchSampler")
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
