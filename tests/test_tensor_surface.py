@@ -177,6 +177,8 @@ def test_index_and_format() -> None:
     assert items[tg.tensor(2)] == "c"
     assert format(tg.tensor(3.14159), ".2f") == "3.14"
     assert f"{tg.tensor([2.5]):.1f}" == "2.5"
+    assert f"{tg.tensor([2.5])}" == str(tg.tensor([2.5]))  # no spec: the tensor, as PyTorch
+    assert f"{tg.tensor(2.5)}" == f"{torch.tensor(2.5)}" == "2.5"
     with pytest.raises(TypeError, match="single element"):
         items[tg.tensor([0, 1])]
     with pytest.raises(TypeError, match="integer"):

@@ -147,17 +147,50 @@ def _is_basic_index(index: Any) -> bool:
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items)
 
 
-def _index_array(index: Any) -> Any:
-    if isinstance(index, tuple):  # a 1-D mask inside a tuple selects along one dim
-        items = [_index_array(i) for i in index]
-        return tuple(j for i in items for j in (i if isinstance(i, tuple) else (i,)))
-    if isinstance(index, Tensor):
-        index = index._data
-    if isinstance(index, (list, np.ndarray)):
-        index = np.array(index)  # a copy: the node keeps it, and the caller may change theirs
-        if index.dtype == np.bool_ and index.ndim == 1:
-            return index.nonzero()
-    return index
+def _index_array(index: Any, shape: tuple[int, ...]) -> Any:
+    items = [_index_item(i) for i in (index if isinstance(index, tuple) else (index,))]
+    _check_masks(items, shape)
+    if not isinstance(index, tuple):
+        return items[0].nonzero() if _is_mask(items[0], 1) else items[0]
+    # a 1-D mask inside a tuple selects along one dim
+    return tuple(j for i in items for j in (i.nonzero() if _is_mask(i, 1) else (i,)))
+
+
+def _index_item(item: Any) -> Any:
+    if isinstance(item, Tensor):
+        item = item._data
+    if isinstance(item, (list, np.ndarray)):
+        return np.array(item)  # a copy: the node keeps it, and the caller may change theirs
+    return item
+
+
+def _is_mask(item: Any, ndim: int | None = None) -> bool:
+    is_mask = isinstance(item, np.ndarray) and item.dtype == np.bool_
+    return is_mask and (ndim is None or item.ndim == ndim)
+
+
+def _dims_taken(item: Any) -> int:
+    """How many dims of the indexed tensor one index item consumes."""
+    if _is_mask(item):
+        return int(item.ndim)
+    return 0 if item is None or item is Ellipsis or isinstance(item, (bool, np.bool_)) else 1
+
+
+def _check_masks(items: list[Any], shape: tuple[int, ...]) -> None:
+    """A boolean mask must have the shape of the dims it indexes (IndexError, as PyTorch)."""
+    taken = [_dims_taken(i) for i in items]
+    dim = 0
+    for item, count in zip(items, taken):
+        if item is Ellipsis:
+            dim += len(shape) - sum(taken)
+        elif _is_mask(item) and dim + count <= len(shape):
+            for k, n in enumerate(item.shape):
+                if n != shape[dim + k]:
+                    raise IndexError(
+                        f"index: the shape of the mask {list(item.shape)} at index {k} does not "
+                        f"match the shape of the indexed tensor {list(shape)} at index {dim + k}"
+                    )
+        dim += count
 
 
 # --------------------------------------------------------------------------- applying a rule
@@ -592,6 +625,7 @@ class Tensor:
             xp, out = NUMPY, self._data
             inputs = [x._data if isinstance(x, Tensor) else x for x in operands]
         vjps, variadic = rule.vjps, rule.variadic
+        every = None if rule.split is None else rule.split(xp, grad, out, inputs, **attrs)
         grads: list[Any] = []
         for position, x in enumerate(operands):
             if not isinstance(x, Tensor):
@@ -599,7 +633,9 @@ class Tensor:
             if not x._requires_grad:
                 grads.append(None)
                 continue
-            if variadic:
+            if every is not None:
+                g = every[position]
+            elif variadic:
                 g = vjps[0](xp, grad, out, *inputs, position=position, **attrs)
             else:
                 g = vjps[position](xp, grad, out, *inputs, **attrs)
@@ -1546,7 +1582,10 @@ class Tensor:
             raise RuntimeError(f"mean: needs a floating tensor, got dtype {self._data.dtype}")
         axes = _normalize_dims(_pick("dim", dim, "axis", axis, None), self.ndim, "mean")
         count = self._data.size if axes is None else int(np.prod([self.shape[d] for d in axes]))
-        return self.sum(axes, bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))) / count
+        keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
+        if self._data.dtype == np.float16:  # the sum and the count overflow float16 past 65,504
+            return (self.to(np.float32).sum(axes, keep) / count).to(np.float16)
+        return self.sum(axes, keep) / count
 
     def amax(
         self,
@@ -1887,13 +1926,13 @@ class Tensor:
         return apply(rules.EXPAND, self, shape=shape)
 
     def __getitem__(self, index: Any) -> Tensor:
-        index = _index_array(index)
+        index = _index_array(index, self.shape)
         return apply(rules.INDEX, self, index=index, basic=_is_basic_index(index))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         # t[i] = v and t[mask] += v write into the array; recorded nothing, so (as in PyTorch)
         # a tensor that requires grad accepts it only under no_grad.
-        self._in_place(rules.SETITEM, value, "__setitem__", index=_index_array(index))
+        self._in_place(rules.SETITEM, value, "__setitem__", index=_index_array(index, self.shape))
 
     # ------------------------------------------------------------------ the everyday surface
     # PyTorch's elementwise functions, scans, sorting, gathers and conversions. Each
@@ -2377,7 +2416,9 @@ class Tensor:
         return int(self._data.reshape(()))
 
     def __format__(self, format_spec: str) -> str:
-        if self._data.size == 1:
+        # f"{t}" prints the tensor (as PyTorch, which prints a 0-d tensor's number); a spec
+        # such as ".2f" formats the number of a one-element tensor (API.md §2)
+        if self._data.size == 1 and (format_spec or self._data.ndim == 0):
             return format(self._data.reshape(()).item(), format_spec)
         if format_spec:
             raise TypeError(
