@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import rules
-from .tensor import Tensor, apply
+from .tensor import Tensor, apply, cat
 
 _METHODS = (
     # elementwise
@@ -111,6 +111,22 @@ _METHODS = (
     "split",
     "clone",
     "numel",
+    # the next layer: gathers along a dim, diagonals, products, indices
+    "erf",
+    "clamp_min",
+    "clamp_max",
+    "prod",
+    "cumprod",
+    "diag",
+    "diagonal",
+    "trace",
+    "masked_select",
+    "broadcast_to",
+    "index_select",
+    "roll",
+    "tile",
+    "argwhere",
+    "nonzero",
 )
 _ALIASES = {
     "arcsin": "asin",
@@ -160,14 +176,38 @@ __all__ = [  # the generated names above, then the functions below
     *_METHODS,
     *_ALIASES,
     "allclose",
+    "broadcast_tensors",
+    "concat",
+    "concatenate",
     "dot",
     "einsum",
     "equal",
     "floor_divide",
     "isclose",
+    "meshgrid",
     "outer",
     "remainder",
+    "repeat_interleave",
 ]
+
+
+def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
+    """``input ** exponent`` elementwise; either side may be a number, as ``torch.pow``.
+
+    Examples:
+        >>> tg.pow(2, tg.tensor([1.0, 3.0])), tg.pow(tg.tensor([3.0]), 2)
+        (tensor([2., 8.]), tensor([9.]))
+    """
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(
+            f"pow(): expected a Tensor base or exponent, got {type(input).__name__} and "
+            f"{type(exponent).__name__}"
+        )
+    result = input**exponent
+    return result if out is None else _write_out(out, result, "pow")
+
+
+concat = concatenate = cat  # PyTorch's other spellings of tg.cat
 
 
 def floor_divide(input: Tensor, other: Any) -> Tensor:
@@ -270,3 +310,68 @@ def isclose(
         tensor([ True, False])
     """
     return Tensor(np.isclose(np.asarray(input), np.asarray(other), rtol, atol, equal_nan))
+
+
+def repeat_interleave(
+    input: Tensor, repeats: Any = None, dim: int | None = None, **kwargs: Any
+) -> Tensor:
+    """``input.repeat_interleave(repeats, dim)``; with ``input`` alone (1-D counts),
+    ``arange(len(input))`` with each index repeated ``input[i]`` times.
+
+    Examples:
+        >>> tg.repeat_interleave(tg.tensor([1, 2]), 2)
+        tensor([1, 1, 2, 2])
+        >>> tg.repeat_interleave(tg.tensor([2, 1]))
+        tensor([0, 0, 1])
+    """
+    if repeats is None:
+        return Tensor(np.arange(input.numel())).repeat_interleave(input, **kwargs)
+    return input.repeat_interleave(repeats, dim, **kwargs)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common broadcast shape (differentiable, as ``expand``).
+
+    Raises:
+        RuntimeError: if the shapes do not broadcast; it names them.
+
+    Examples:
+        >>> a, b = tg.broadcast_tensors(tg.ones(2, 1), tg.zeros(3))
+        >>> tuple(a.shape), tuple(b.shape)
+        ((2, 3), (2, 3))
+    """
+    shapes = [tuple(t.shape) for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(f"broadcast_tensors: the shapes {shapes} do not broadcast") from None
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D tensors: with ``indexing="ij"`` output i varies along dim i;
+    with ``"xy"`` the first two dims are swapped (Cartesian, as NumPy's default).
+
+    Examples:
+        >>> x, y = tg.meshgrid(tg.tensor([1, 2, 3]), tg.tensor([10, 20]), indexing="xy")
+        >>> x.tolist(), y.tolist()
+        ([[1, 2, 3], [1, 2, 3]], [[10, 10, 10], [20, 20, 20]])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f'meshgrid: indexing must be "ij" or "xy", got {indexing!r}')
+    for t in tensors:  # (``all`` is tg.all in this module)
+        if not isinstance(t, Tensor) or t.ndim > 1:
+            raise RuntimeError(f"meshgrid: expects 0-D or 1-D tensors, got {t!r}")
+    flat = [t.reshape(-1) for t in tensors]
+    axes = list(range(len(flat)))
+    if indexing == "xy" and len(flat) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(flat)
+    for t, axis in zip(flat, axes):
+        shape[axis] = t.shape[0]
+    return tuple(
+        t.reshape(tuple(-1 if d == axis else 1 for d in range(len(flat)))).expand(tuple(shape))
+        for t, axis in zip(flat, axes)
+    )

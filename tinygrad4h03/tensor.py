@@ -17,6 +17,7 @@ tensor; only floating tensors can require gradients, and ``t.grad.dtype == t.dty
 from __future__ import annotations
 
 import builtins
+import functools
 import itertools
 import math
 import numbers
@@ -2821,3 +2822,27 @@ def _tensor_list(tensors: Sequence[Any], op: str) -> list[Tensor]:
     if not items:
         raise ValueError(f"{op}: expected a non-empty sequence of tensors")
     return items
+
+
+def _axis_spelling(method: Any) -> Any:
+    """``method`` also taking NumPy's ``axis=``/``keepdims=`` for ``dim=``/``keepdim=``."""
+
+    @functools.wraps(method)
+    def spelled(*args: Any, **kwargs: Any) -> Any:
+        for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if alias in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{method.__name__}(): got both {name}= and {alias}=")
+                kwargs[name] = kwargs.pop(alias)
+        return method(*args, **kwargs)
+
+    return spelled
+
+
+# the methods and functions whose own signature spells only dim= (the others take both)
+for _name in (
+    *("squeeze", "unsqueeze", "logsumexp", "cumsum", "sort", "argsort", "topk"),
+    *("all", "any", "count_nonzero", "split", "chunk"),
+):
+    setattr(Tensor, _name, _axis_spelling(getattr(Tensor, _name)))
+max, min, amax, amin = (_axis_spelling(f) for f in (max, min, amax, amin))
