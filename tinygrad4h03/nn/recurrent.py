@@ -35,6 +35,8 @@ State = tuple[Tensor, ...]
 # (weight_hh, bias_hh or None, weight_hr or None): what one step needs besides its input
 StepWeights = tuple[Tensor, Tensor | None, Tensor | None]
 Step = Callable[[Tensor, State, StepWeights], State]
+# (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr) of one layer and direction
+LayerWeights = tuple[Tensor, Tensor, Tensor | None, Tensor | None, Tensor | None]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -80,7 +82,7 @@ _STEPS: dict[str, Step] = {
 
 
 def _run_direction(
-    step: Step, x: Tensor, state: State, weights: tuple[Tensor | None, ...], reverse: bool
+    step: Step, x: Tensor, state: State, weights: LayerWeights, reverse: bool
 ) -> tuple[Tensor, State]:
     """One layer in one direction over a time-major ``(L, N, H_in)`` sequence: the outputs
     ``(L, N, H_out)`` (in time order also when ``reverse``) and the final state."""
@@ -195,7 +197,10 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             layer_input = self.input_size if layer == 0 else real_hidden * directions
             for suffix in ("", "_reverse")[:directions]:
-                shapes = {"weight_ih": (gates, layer_input), "weight_hh": (gates, real_hidden)}
+                shapes: dict[str, tuple[int, ...]] = {
+                    "weight_ih": (gates, layer_input),
+                    "weight_hh": (gates, real_hidden),
+                }
                 if self.bias:
                     shapes |= {"bias_ih": (gates,), "bias_hh": (gates,)}
                 if self.proj_size:
@@ -235,11 +240,13 @@ class RNNBase(Module):
     def _directions(self) -> int:
         return 2 if self.bidirectional else 1
 
-    def _weights(self, layer: int, direction: int) -> tuple[Tensor | None, ...]:
+    def _weights(self, layer: int, direction: int) -> LayerWeights:
         """(w_ih, w_hh, b_ih, b_hh, w_hr) of one layer and direction (``None`` if absent)."""
         suffix = f"_l{layer}{'_reverse' if direction else ''}"
-        kinds = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
-        return tuple(getattr(self, kind + suffix, None) for kind in kinds)
+        w_ih: Tensor = getattr(self, "weight_ih" + suffix)
+        w_hh: Tensor = getattr(self, "weight_hh" + suffix)
+        optional = [getattr(self, k + suffix, None) for k in ("bias_ih", "bias_hh", "weight_hr")]
+        return w_ih, w_hh, optional[0], optional[1], optional[2]
 
     def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
         """Run the layers over the sequence: ``(output, h_n)``; for LSTM ``(output, (h_n,
