@@ -148,6 +148,8 @@ from .creation import randperm as randperm
 from .devices import DeviceUnavailableError as DeviceUnavailableError
 from .devices import device as device
 from .devices import get_default_device as get_default_device
+from .engine import RemovableHandle as RemovableHandle
+from .engine import inference_mode as inference_mode
 from .devices import set_default_device as set_default_device
 from .dtypes import bool as bool
 from .dtypes import double as double

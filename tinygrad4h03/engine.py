@@ -23,7 +23,9 @@ of ∂ℰ/∂node, and the node hands ∂ℰ/∂node · ∂node/∂parent on to 
 
 from __future__ import annotations
 
+import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, Protocol, TypeVar
@@ -170,6 +172,34 @@ class enable_grad(_GradModeContext):
     """
 
     _mode = True
+
+
+class inference_mode(_GradModeContext):
+    """``with tg.inference_mode():`` is ``no_grad`` here (PyTorch's faster variant of it).
+
+    Also a decorator (``@tg.inference_mode()``); ``inference_mode(False)`` leaves the mode
+    as it is.
+
+    Examples:
+        >>> x = tg.tensor([1.0], requires_grad=True)
+        >>> with inference_mode():
+        ...     print((x * 2).requires_grad)
+        False
+    """
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = False  # grad mode inside
+        self._keep = not mode
+
+    def __enter__(self) -> None:
+        self._previous = state.grad_enabled
+        if not self._keep:
+            state.grad_enabled = False
+
+    def __call__(self, fn: F) -> F:
+        if self._keep:
+            return fn
+        return super().__call__(fn)
 
 
 class set_grad_enabled(_GradModeContext):
@@ -354,11 +384,14 @@ def backward(
     previous_mode = state.grad_enabled
     state.grad_enabled = create_graph
     pop, get = grads.pop, grads.get  # the sweep's hot loop: bound once
+    hooked = _GRAD_HOOKS
     try:
         for node in reversed(order):
             grad = pop(node, None)
             if grad is None:
                 continue
+            if hooked and id(node) in hooked:  # Tensor.register_hook: may replace the gradient
+                grad = _run_hooks(node, grad)
             parents = node._parents
             if wanted is not None:
                 if node in wanted:
@@ -383,3 +416,67 @@ def backward(
 def _add_into(grads: dict[Node, Any], node: Node, grad: Any) -> None:
     previous = grads.get(node)
     grads[node] = grad if previous is None else previous + grad
+
+
+# --------------------------------------------------------------------------- gradient hooks
+# Tensor.register_hook: a node's hooks run on its finished gradient, in the order they were
+# added, before it reaches .grad or the node's rule. Kept beside the graph, by id with a weak
+# reference (a hook does not keep its tensor alive; tensors compare elementwise, so they are
+# no dict keys); an empty table costs the sweep one truth test per node.
+
+_GRAD_HOOKS: dict[int, tuple[weakref.ref[Any], dict[int, Callable[[Any], Any]]]] = {}
+_HOOK_IDS = itertools.count()
+
+
+def _run_hooks(node: Any, grad: Any) -> Any:
+    ref, hooks = _GRAD_HOOKS[id(node)]
+    if ref() is node:
+        for hook in list(hooks.values()):
+            grad = hook(grad)
+    return grad
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` takes the hook off again.
+
+    Examples:
+        >>> x = tg.tensor([1.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 0)
+        >>> handle.remove()
+        >>> (x * 3).sum().backward(); x.grad
+        tensor([3.])
+    """
+
+    def __init__(self, hooks: dict[int, Callable[[Any], Any]], key: int) -> None:
+        self._hooks, self.id = hooks, key
+
+    def remove(self) -> None:
+        """Take the hook off (again: nothing happens)."""
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.remove()
+
+
+def add_grad_hook(node: Any, hook: Callable[[Any], Any]) -> RemovableHandle:
+    """Run ``hook(grad) -> grad`` on ``node``'s gradient in every later backward sweep (the
+    engine's side of ``Tensor.register_hook``; ``grad`` as the sweep holds it).
+
+    Examples:
+        >>> x = tg.tensor([1.0], requires_grad=True)
+        >>> handle = add_grad_hook(x, lambda g: g * 2)
+        >>> (x * 3).sum().backward(); x.grad
+        tensor([6.])
+        >>> handle.remove()
+    """
+    entry = _GRAD_HOOKS.get(id(node))
+    if entry is None or entry[0]() is not node:
+        key = id(node)
+        entry = (weakref.ref(node, lambda _: _GRAD_HOOKS.pop(key, None)), {})
+        _GRAD_HOOKS[key] = entry
+    hooks, key = entry[1], next(_HOOK_IDS)
+    hooks[key] = hook
+    return RemovableHandle(hooks, key)

@@ -2442,6 +2442,279 @@ class Tensor:
         draws = resolve(generator, "uniform_").uniform(from_, to, self.shape)
         return self._in_place(rules.COPY_, draws.astype(self._data.dtype), "uniform_")
 
+    # the next layer of the surface: gathers along a dim, diagonals, products, hooks, new_*
+
+    def erf(self) -> Tensor:
+        """The error function, elementwise (``rules.ERF``: d erf x / dx = 2/√π · e^(−x²))."""
+        return apply(rules.ERF, self if self.is_floating_point() else self.float())
+
+    def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating one."""
+        return self._data.dtype.kind == "f"
+
+    def index_select(self, dim: int, index: Any) -> Tensor:
+        """The entries at ``index`` (1-D integers) along ``dim``, in that order (repeats allowed;
+        their gradients add up, as for ``t[index]``)."""
+        axis = _normalize_dim(dim, self.ndim, "index_select")
+        picks = _index_vector(index, self.shape[axis] if self.ndim else 1, "index_select")
+        source = self if self.ndim else self.reshape(1)
+        shape = (*self.shape[:axis], len(picks), *self.shape[axis + 1 :]) if self.ndim else ()
+        return source[(slice(None),) * axis + (picks,)].reshape(shape)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal of the 2-D planes spanned by ``dim1`` and ``dim2``, as the last dim
+        (``offset`` > 0 above the main diagonal, < 0 below)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"diagonal: expects at least 2 dimensions, got shape {self.shape}")
+        d1 = _normalize_dim(dim1, self.ndim, "diagonal")
+        d2 = _normalize_dim(dim2, self.ndim, "diagonal")
+        if d1 == d2:
+            raise RuntimeError(f"diagonal: dim1 and dim2 cannot be identical, got {dim1}, {dim2}")
+        rest = [d for d in range(self.ndim) if d not in (d1, d2)]
+        rows, cols = _diagonal_places(self.shape[d1], self.shape[d2], int(offset))
+        return self.permute(*rest, d1, d2)[(..., rows, cols)]
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor → the square matrix with it on the ``diagonal``-th diagonal; a 2-D one →
+        that diagonal (``diagonal`` > 0 above the main one, < 0 below)."""
+        k = int(diagonal)
+        if self.ndim == 2:
+            return self.diagonal(k)
+        if self.ndim != 1:
+            raise RuntimeError(f"diag: expected a 1-D or 2-D tensor, got shape {self.shape}")
+        n = self.shape[0] + builtins.abs(k)
+        rows, cols = _diagonal_places(n, n, k)
+        flat = rows * n + cols
+        # each element of self goes to one place of the zero matrix: a gather from [0, self]
+        padded = cat([Tensor._wrap(np.zeros(1, self._data.dtype)), self])
+        where_from = np.zeros(n * n, dtype=np.int64)
+        where_from[flat] = np.arange(1, self.shape[0] + 1)
+        return padded[where_from].reshape(n, n)
+
+    def trace(self) -> Tensor:
+        """The sum of the main diagonal of a matrix (integers sum in int64)."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with shape {self.shape}")
+        return self.diagonal().sum()
+
+    def repeat_interleave(
+        self, repeats: Any, dim: int | None = None, *, output_size: int | None = None
+    ) -> Tensor:
+        """Each element repeated ``repeats`` times along ``dim`` (the flattened tensor when
+        ``dim`` is None); ``repeats`` is an int or a 1-D tensor with one count per element."""
+        source = self.reshape(-1) if dim is None else self
+        axis = 0 if dim is None else _normalize_dim(dim, self.ndim, "repeat_interleave")
+        size = source.shape[axis] if source.ndim else 1
+        counts = np.asarray(repeats.numpy() if isinstance(repeats, Tensor) else repeats)
+        if counts.dtype.kind not in "iu" or counts.ndim > 1 or (counts < 0).any():
+            raise RuntimeError(
+                f"repeat_interleave: repeats must be a non-negative int or a 1-D integer tensor, "
+                f"got {repeats!r}"
+            )
+        if counts.ndim == 1 and counts.size not in (1, size):
+            raise RuntimeError(
+                f"repeat_interleave: repeats must have the same size as input along dim, got "
+                f"{counts.size} repeats for a size of {size}"
+            )
+        picks = np.repeat(np.arange(size), counts.reshape(-1) if counts.ndim else int(counts))
+        if output_size is not None and len(picks) != output_size:
+            raise RuntimeError(
+                f"repeat_interleave: output_size {output_size} is not the total {len(picks)}"
+            )
+        return source.index_select(axis, picks)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        """The elements where ``mask`` (a bool tensor broadcasting with ``self``) is true, as a
+        1-D tensor in row-major order."""
+        condition = np.array(mask._data if isinstance(mask, Tensor) else mask)
+        if condition.dtype != np.bool_:
+            raise RuntimeError(f"masked_select: expected a bool mask, got dtype {condition.dtype}")
+        try:
+            shape = np.broadcast_shapes(self.shape, condition.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"masked_select: the shape of the mask {condition.shape} does not broadcast with "
+                f"the shape of the tensor {self.shape}"
+            ) from None
+        return self.broadcast_to(shape)[np.broadcast_to(condition, shape).copy()]
+
+    def broadcast_to(self, *size: Any) -> Tensor:
+        """``self`` broadcast to ``size`` (``expand``; −1 keeps a dim)."""
+        return self.expand(*size)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """The elements shifted ``shifts`` places along ``dims`` (wrapping round); without
+        ``dims`` the flattened tensor is rolled and the shape restored."""
+        if dims is None:
+            if not isinstance(shifts, (int, np.integer)) and len(shifts) != 1:
+                raise RuntimeError(f"roll: without dims, shifts must be one int, got {shifts!r}")
+            shift = int(shifts if isinstance(shifts, (int, np.integer)) else shifts[0])
+            return self.reshape(-1).roll(shift, 0).reshape(self.shape)
+        shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+        dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+        if len(shifts) != len(dims):
+            raise RuntimeError(
+                f"roll: shifts and dimensions must align. shifts: {len(shifts)}, dims: {len(dims)}"
+            )
+        out = self
+        for shift, dim in zip(shifts, dims):
+            axis = _normalize_dim(dim, self.ndim, "roll")
+            n = self.shape[axis]
+            if n:
+                out = out.index_select(axis, (np.arange(n) - int(shift)) % n)
+        return out
+
+    def tile(self, *dims: Any) -> Tensor:
+        """``repeat`` with ``dims`` padded with leading 1s to ``self``'s number of dims."""
+        reps = _shape_args(dims)
+        return self.repeat(*((1,) * (self.ndim - len(reps)) + reps))
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: DType | None = None) -> Tensor:
+        """The product of the elements (along ``dim``); integers and bools multiply in int64.
+
+        Multiplied pairwise in a tree of ⌈log₂ n⌉ ``*`` operations, so the gradient is the exact
+        product of the other elements, also where some are 0 (no division by the result).
+        """
+        source = self if dtype is None else self.to(dtype)
+        if source._data.dtype.kind in "biu":
+            source = source.long()
+        if dim is None:
+            return _product_along(source.reshape(-1), 0).reshape(())
+        axis = _normalize_dim(dim, self.ndim, "prod")
+        if not self.ndim:
+            return source.clone()
+        out = _product_along(source, axis)
+        return out if keepdim else out.squeeze(axis)
+
+    def cumprod(self, dim: int, *, dtype: DType | None = None) -> Tensor:
+        """Running products along ``dim`` (integers in int64).
+
+        A scan of ⌈log₂ n⌉ steps, each multiplying by the result shifted 1, 2, 4, … places, so
+        the gradient is exact also where elements are 0.
+        """
+        source = self if dtype is None else self.to(dtype)
+        if source._data.dtype.kind in "biu":
+            source = source.long()
+        if not self.ndim:
+            return source.clone()
+        axis = _normalize_dim(dim, self.ndim, "cumprod")
+        out, n, shift = source, self.shape[axis], 1
+        while shift < n:
+            ones = Tensor._wrap(np.ones(_with_size(out.shape, axis, shift), out._data.dtype))
+            head = out[(slice(None),) * axis + (slice(0, n - shift),)]
+            out = out * cat([ones, head], axis)
+            shift *= 2
+        return out
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        """The indices of the nonzero elements: an int64 tensor of shape (count, ndim), or with
+        ``as_tuple`` one 1-D tensor per dim."""
+        values = self._data.reshape(1) if as_tuple and not self.ndim else self._data
+        if as_tuple:
+            return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(values))
+        return Tensor._wrap(np.argwhere(values).astype(np.int64))
+
+    def argwhere(self) -> Tensor:
+        """``nonzero()``: the indices of the nonzero elements, shape (count, ndim)."""
+        return self.nonzero()
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """``tg.where(condition, self, other)``."""
+        return where(condition, self, other)
+
+    def new_tensor(
+        self, data: Any, *, dtype: DType | None = None, device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        """A new tensor of ``data`` (copied), with ``self``'s dtype unless ``dtype`` is given."""
+        values = data.numpy() if isinstance(data, Tensor) else data
+        out = Tensor(values, dtype=self._data.dtype if dtype is None else dtype)
+        return _placed(out, device, requires_grad)
+
+    def new_full(
+        self, size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
+        """A tensor of ``size`` filled with ``fill_value``, ``self``'s dtype by default."""
+        kind = self._data.dtype if dtype is None else dtypes.as_dtype(dtype, "new_full")
+        out = Tensor._wrap(np.full(_shape_args((size,)), fill_value, dtype=kind))
+        return _placed(out, device, requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """A tensor of zeros of ``size``, ``self``'s dtype by default."""
+        return self.new_full(size, 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """A tensor of ones of ``size``, ``self``'s dtype by default."""
+        return self.new_full(size, 1, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """An uninitialised tensor of ``size`` (zeros here), ``self``'s dtype by default."""
+        return self.new_full(size, 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        """``clamp(min=min)``."""
+        return self.clamp(min=min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        """``clamp(max=max)``."""
+        return self.clamp(max=max)
+
+    def _apply_(self, name: str) -> Tensor:
+        """``self.<name>()`` written into ``self`` (the ``exp_``-style in-place methods)."""
+        with engine.no_grad():
+            result = getattr(self, name)()
+        return self._in_place(rules.COPY_, result, f"{name}_")
+
+    def exp_(self) -> Tensor:
+        """``exp`` in place."""
+        return self._apply_("exp")
+
+    def log_(self) -> Tensor:
+        """``log`` in place."""
+        return self._apply_("log")
+
+    def abs_(self) -> Tensor:
+        """``abs`` in place."""
+        return self._apply_("abs")
+
+    def sqrt_(self) -> Tensor:
+        """``sqrt`` in place."""
+        return self._apply_("sqrt")
+
+    def sigmoid_(self) -> Tensor:
+        """``sigmoid`` in place."""
+        return self._apply_("sigmoid")
+
+    def tanh_(self) -> Tensor:
+        """``tanh`` in place."""
+        return self._apply_("tanh")
+
+    def relu_(self) -> Tensor:
+        """``relu`` in place."""
+        return self._apply_("relu")
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call ``hook(grad)`` with this tensor's gradient whenever backward computes it; a
+        tensor that the hook returns replaces the gradient (before it reaches ``.grad`` or the
+        inputs). Returns a handle whose ``remove()`` takes the hook off.
+
+        Examples:
+            >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda g: g * 10)
+            >>> (x * x).sum().backward(); x.grad
+            tensor([20., 40.])
+            >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError(
+                "register_hook: cannot register a hook on a tensor that doesn't require gradient"
+            )
+        return engine.add_grad_hook(self, _TensorHook(self, hook))
+
 
 # --------------------------------------------------------------------------- helpers of the surface
 
@@ -2515,6 +2788,75 @@ def _check_ranks(op: str, rank: int, a: Tensor, b: Any) -> None:
         raise TypeError(f"{op}: expected a Tensor, got {type(b).__name__}")
     if a.ndim != rank or b.ndim != rank:
         raise RuntimeError(f"{op}: expects {rank}-D tensors, got shapes {a.shape} and {b.shape}")
+
+
+def _index_vector(index: Any, size: int, op: str) -> np.ndarray:
+    """A checked copy of a 1-D (or 0-d) integer index into a dim of ``size``."""
+    picks = np.array(index._data if isinstance(index, Tensor) else index)
+    if picks.dtype.kind not in "iu" or picks.ndim > 1:
+        raise RuntimeError(
+            f"{op}(): index must be a 1-D integer tensor, got dtype {picks.dtype} and shape "
+            f"{picks.shape}"
+        )
+    picks = picks.reshape(-1).astype(np.int64)
+    if picks.size and (picks.min() < -size or picks.max() >= size):
+        raise IndexError(f"{op}(): index out of range in self (dim size {size}, index {picks})")
+    return picks % builtins.max(size, 1)
+
+
+def _diagonal_places(rows: int, cols: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the ``offset``-th diagonal of a ``rows`` × ``cols`` matrix."""
+    below, above = builtins.max(-offset, 0), builtins.max(offset, 0)
+    steps = np.arange(builtins.max(0, builtins.min(rows - below, cols - above)))
+    return steps + below, steps + above
+
+
+def _with_size(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
+    return (*shape[:axis], size, *shape[axis + 1 :])
+
+
+def _product_along(t: Tensor, axis: int) -> Tensor:
+    """The product over ``axis`` (kept, of size 1): halves multiplied pairwise until one is left."""
+    if t.shape[axis] == 0:
+        return Tensor._wrap(np.ones(_with_size(t.shape, axis, 1), t._data.dtype))
+    lead = (slice(None),) * axis
+    while t.shape[axis] > 1:
+        half = t.shape[axis] // 2
+        paired = t[(*lead, slice(0, half))] * t[(*lead, slice(half, 2 * half))]
+        odd = t.shape[axis] % 2
+        t = cat([paired, t[(*lead, slice(2 * half, None))]], axis) if odd else paired
+    return t
+
+
+def _placed(out: Tensor, device: Any, requires_grad: bool) -> Tensor:
+    """``new_*``'s result on ``device`` (checked) and made a leaf that requires grad if asked."""
+    if device is not None:
+        out = out.to(device)
+    return out.requires_grad_(True) if requires_grad else out
+
+
+class _TensorHook:
+    """A user's gradient hook for one tensor, seen by the engine as ``hook(grad) -> grad``:
+    hands the hook a ``Tensor`` and takes back the array (or the tensor when recording)."""
+
+    def __init__(self, tensor: Tensor, fn: Any) -> None:
+        self.shape, self.fn = tensor.shape, fn
+
+    def __call__(self, grad: Any) -> Any:
+        recorded = isinstance(grad, Tensor)
+        result = self.fn(grad if recorded else Tensor._wrap(np.asarray(grad)))
+        if result is None:
+            return grad
+        if not isinstance(result, Tensor):
+            raise TypeError(
+                f"register_hook: a hook must return a Tensor or None, got {type(result).__name__}"
+            )
+        if result.shape != self.shape:
+            raise RuntimeError(
+                f"register_hook: the hook changed the gradient's shape from {self.shape} to "
+                f"{result.shape}"
+            )
+        return result if recorded else result._data
 
 
 # --------------------------------------------------------------------------- helpers of backward
@@ -2712,8 +3054,10 @@ def increment_version(tensors: Tensor | Iterable[Tensor]) -> None:
         t._bump_version()
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     """``x`` where ``condition`` holds, else ``y``, elementwise with broadcasting.
+
+    ``where(condition)`` alone is ``condition.nonzero(as_tuple=True)``.
 
     Differentiable in ``x`` and ``y``: ∂/∂x is 1 where ``condition`` holds and 0 elsewhere, and
     ∂/∂y the other way round; ``condition`` itself gets no gradient.
@@ -2731,6 +3075,11 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
         >>> tg.where(x > 0, x, 0.0)
         tensor([0., 2.], grad_fn=<WhereBackward>)
     """
+    if x is None and y is None:
+        source = condition if isinstance(condition, Tensor) else Tensor(condition)
+        return source.nonzero(as_tuple=True)
+    if x is None or y is None:
+        raise TypeError("where: give both x and y, or neither")
     # a copy: the node keeps it, and the caller may change its array afterwards
     cond = np.array(condition._data if isinstance(condition, Tensor) else condition, dtype=bool)
     return apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
