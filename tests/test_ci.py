@@ -1,0 +1,48 @@
+"""CI (``.ci/run``) enforces the checks the configuration declares, and its pieces exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    """The commands of ``.ci/run``, continuation lines joined, comments dropped."""
+    joined = CI.replace("\\\n", " ")
+    return [line.strip() for line in joined.splitlines() if line.strip()[:1] not in ("", "#")]
+
+
+def test_the_main_run_lints_formats_and_type_checks_before_the_tests() -> None:
+    readme_line = next(c for c in _commands() if "torch==2.13.0" in c)
+    steps = [step.strip() for step in readme_line.split("&&")]
+    assert steps[1:] == ["ruff check .", "ruff format --check .", "mypy", "python -m pytest"]
+
+
+def test_a_failure_in_the_main_run_stops_ci() -> None:
+    # set -e ignores a failure inside an && list: the status must be checked by hand
+    after = _commands()[_commands().index(next(c for c in _commands() if "mypy" in c)) + 1 :]
+    assert after[:2] == ["status=$?", '[ "$status" -eq 0 ] || exit "$status"']
+
+
+def test_the_minimal_install_has_only_the_test_extra_and_its_paths_exist() -> None:
+    installs = [c for c in _commands() if c.startswith("python -m pip install")]
+    assert installs[-1] == 'python -m pip install ".[test]"'
+    subset = shlex.split(next(c for c in _commands() if c.startswith("python -m pytest -q -x")))
+    paths = [arg for arg in subset[3:] if not arg.startswith("-")]
+    assert len(paths) >= 4
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    assert not missing, f"the minimal CI run names paths that do not exist: {missing}"
+
+
+def test_the_checkers_ci_runs_are_pinned_in_the_test_extra() -> None:
+    # (tomllib needs Python 3.11; the package supports 3.10)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    test_extra = re.search(r"^test = \[(.*)\]$", pyproject, flags=re.M)
+    assert test_extra is not None
+    assert re.search(r'"ruff==\d[^"]*"', test_extra.group(1))
+    assert re.search(r'"mypy==\d[^"]*"', test_extra.group(1))
+    assert re.search(r'^files = \["tinygrad4h03"\]$', pyproject, flags=re.M)
