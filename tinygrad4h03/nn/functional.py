@@ -1483,3 +1483,14 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     cols = Tensor(_averaging_matrix(width, out_w, x.dtype).T.copy())
     out = rows @ (x @ cols)
     return out.squeeze(0) if unbatched else out
+
+
+# F.normalize, F.cosine_similarity, F.pairwise_distance, F.scaled_dot_product_attention
+from .similarity import (  # noqa: E402
+    cosine_similarity,
+    normalize,
+    pairwise_distance,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["cosine_similarity", "normalize", "pairwise_distance", "scaled_dot_product_attention"]
