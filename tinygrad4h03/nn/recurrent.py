@@ -2,10 +2,11 @@
 
 Each layer is a Python loop over time steps, composed from differentiable tensor operations
 (``F.linear``, ``sigmoid``, ``tanh``, indexing, ``stack``), so back-propagation through time
-and second derivatives come from the engine with no rule of their own. The input-to-hidden
-product of a whole sequence is one ``F.linear`` before the loop; only the hidden-to-hidden
-product runs per step. Parameter names, shapes, gate order, initialisation, arguments and
-return values are PyTorch's, so a ``state_dict`` moves both ways:
+and second derivatives come from the engine with no rule of their own. The sequence is
+split into its time steps once, and layers pass lists of steps to each other, stacked only
+at the end (``stack``'s gradient is one slice per step, so the backward stays linear in the
+length). Parameter names, shapes, gate order, initialisation, arguments and return values
+are PyTorch's, so a ``state_dict`` moves both ways:
 
 - RNN:  h' = φ(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh), φ = tanh or relu.
 - LSTM: (i, f, g, o) = split(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh); i, f, o through σ, g through
@@ -82,18 +83,19 @@ _STEPS: dict[str, Step] = {
 
 
 def _run_direction(
-    step: Step, x: Tensor, state: State, weights: LayerWeights, reverse: bool
-) -> tuple[Tensor, State]:
-    """One layer in one direction over a time-major ``(L, N, H_in)`` sequence: the outputs
-    ``(L, N, H_out)`` (in time order also when ``reverse``) and the final state."""
+    step: Step, xs: list[Tensor], state: State, weights: LayerWeights, reverse: bool
+) -> tuple[list[Tensor], State]:
+    """One layer in one direction over a sequence given as its time steps ``(N, H_in)``:
+    the outputs ``(N, H_out)`` (in time order also when ``reverse``) and the final state."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
-    gi = F.linear(x, w_ih, b_ih)  # every time step's input term in one product
-    length = x.shape[0]
-    outputs: list[Tensor] = [None] * length  # type: ignore[list-item]
-    for t in reversed(range(length)) if reverse else range(length):
-        state = step(gi[t], state, (w_hh, b_hh, w_hr))
+    outputs: list[Tensor] = [None] * len(xs)  # type: ignore[list-item]
+    for t in reversed(range(len(xs))) if reverse else range(len(xs)):
+        # the input term per step, not one product over the sequence indexed per step: the
+        # gradient of each such index would be a zero array of the whole sequence's size,
+        # O(L²) work in the backward
+        state = step(F.linear(xs[t], w_ih, b_ih), state, (w_hh, b_hh, w_hr))
         outputs[t] = state[0]
-    return stack(outputs), state
+    return outputs, state
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -272,19 +274,20 @@ class RNNBase(Module):
         final states stacked as ``(num_layers * directions, N, H)``."""
         step = _STEPS[self.mode]
         finals: list[State] = []
+        xs = [x[t] for t in range(x.shape[0])]  # layers pass on lists of steps
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self._directions):
                 k = layer * self._directions + direction
                 start = tuple(s[k] for s in state)
                 weights = self._weights(layer, direction)
-                out, final = _run_direction(step, x, start, weights, reverse=direction == 1)
+                out, final = _run_direction(step, xs, start, weights, reverse=direction == 1)
                 outputs.append(out)
                 finals.append(final)
-            x = outputs[0] if len(outputs) == 1 else cat(outputs, dim=2)
-            if layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, self.training)
-        return x, tuple(stack([f[i] for f in finals]) for i in range(len(finals[0])))
+            xs = outputs[0] if len(outputs) == 1 else [cat(pair, dim=1) for pair in zip(*outputs)]
+            if layer < self.num_layers - 1 and self.dropout > 0 and self.training:
+                xs = [F.dropout(x_t, self.dropout) for x_t in xs]
+        return stack(xs), tuple(stack([f[i] for f in finals]) for i in range(len(finals[0])))
 
     def _check_input(self, x: Tensor) -> None:
         name = type(self).__name__
