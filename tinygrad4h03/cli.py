@@ -3,7 +3,7 @@
 - ``demo`` differentiates a small scalar expression with ``Value``.
 - ``digits`` trains the lecture's 25-20-20-20-5 network on the five 5×5 digits and shows them
   with their class probabilities.
-- ``compare`` puts autograd's ∂E/∂W beside the lecture's delta rule, layer by layer, and exits
+- ``compare`` puts autograd's ∂ℰ/∂W beside the lecture's delta rule, layer by layer, and exits
   with status 1 on a disagreement.
 
 This file only parses arguments and prints; the shared logic is in ``lecture.py``. Every
@@ -417,7 +417,7 @@ def _naive_report(seed: int) -> str:
 def compare(args: argparse.Namespace) -> int:
     """The ``compare`` command: autograd's gradient beside the delta rule's for every layer.
 
-    For each chosen configuration, ``lecture.compare_config`` computes ∂E/∂W^(l) (and ∂E/∂b^(l))
+    For each chosen configuration, ``lecture.compare_config`` computes ∂ℰ/∂W^(l) (and ∂ℰ/∂b^(l))
     of each digit's loss by both methods; the table shows their norms, the largest difference
     and the tolerance ``rtol`` × the gradient's largest entry. ``--show-naive`` adds the naive
     softmax + SSE δ^(L) = s(1 − s) ⊙ ε beside autograd's.
@@ -505,7 +505,7 @@ def _norms_table(rows: list[Any]) -> str:
 
 
 def save_vanishing_plot(rows: list[Any], path: str, plt: Any) -> None:
-    """‖∂E/∂W^(l)‖ against l, log scale: one line per activation and initialisation.
+    """‖∂ℰ/∂W^(l)‖ against l, log scale: one line per activation and initialisation.
 
     Examples:
         >>> import os, tempfile

@@ -22,17 +22,17 @@ Losses, for one sample with target vector y (shape ``(n_L,)``):
   every output activation (no elementwise binary form for sigmoid). With a softmax output and a
   one-hot or probability target this is PyTorch's ``CrossEntropyLoss`` on the logits v^(L).
 
-**Sign convention.** The lecture's derivation defines δ ≜ ∂E/∂v, but its algorithm (and the
+**Sign convention.** The lecture's derivation defines δ ≜ ∂ℰ/∂v, but its algorithm (and the
 book's code) builds δ from the error ε^(L) = y − y^(L), *target minus output*, and updates
 W ← W + α δ (y^(l-1))ᵀ. That δ is therefore the **negative** gradient, and this module uses the
 algorithm's convention throughout:
 
 ```text
-δ^(l) = −∂E/∂v^(l)        ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ        ∂E/∂b^(l) = −δ^(l)
+δ^(l) = −∂ℰ/∂v^(l)        ∂ℰ/∂W^(l) = −δ^(l) (y^(l-1))ᵀ        ∂ℰ/∂b^(l) = −δ^(l)
 ```
 
-so the lecture's update W ← W + α δ yᵀ is exactly gradient descent W ← W − α ∂E/∂W. The
-functions return ∂E/∂W and ∂E/∂b (the gradient of the loss, as autograd does).
+so the lecture's update W ← W + α δ yᵀ is exactly gradient descent W ← W − α ∂ℰ/∂W. The
+functions return ∂ℰ/∂W and ∂ℰ/∂b (the gradient of the loss, as autograd does).
 
 **Backward pass** (the lecture's "Back Propagation Algorithm Again" slide):
 
@@ -44,7 +44,7 @@ functions return ∂E/∂W and ∂E/∂b (the gradient of the loss, as autograd 
 W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ     update (all δ computed with the old weights first)
 ```
 
-The output layer's δ^(L) = −∂E/∂v^(L) depends on the output activation and the loss; each
+The output layer's δ^(L) = −∂ℰ/∂v^(L) depends on the output activation and the loss; each
 combination is derived in `output_delta`. A softmax is a *vector* function, so with SSE its
 full Jacobian J = diag(s) − s sᵀ is needed; the tempting elementwise formula
 δ = s(1 − s) ⊙ ε keeps only J's diagonal and is wrong (`naive_output_delta`).
@@ -100,7 +100,7 @@ HIDDEN = ("relu", "sigmoid", "tanh", "linear")
 OUTPUTS = ("softmax", "sigmoid", "linear")
 """The output activations φ of layer L that ``output=`` accepts."""
 LOSSES = ("cross_entropy", "sse")
-"""The losses E that ``loss=`` accepts: −Σ y log y^(L), or the lecture's ½ Σ (y^(L) − y)²."""
+"""The losses ℰ that ``loss=`` accepts: −Σ y log y^(L), or the lecture's ½ Σ (y^(L) − y)²."""
 
 
 # --- activations φ and their derivatives φ' --------------------------------------------------
@@ -148,11 +148,11 @@ def _phi_prime(v: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
     return _ELEMENTWISE[name][1](v, y)
 
 
-# --- the output layer: δ^(L) = −∂E/∂v^(L) for every (output, loss) ---------------------------
+# --- the output layer: δ^(L) = −∂ℰ/∂v^(L) for every (output, loss) ---------------------------
 #
-# With y_L = φ(v), the chain rule gives −∂E/∂v = J_φ(v)ᵀ (−∂E/∂y_L), where
-#   SSE:            −∂E/∂y_L = y − y_L = ε^(L)
-#   cross-entropy:  −∂E/∂y_L = y / y_L            (E = −Σ y log y_L)
+# With y_L = φ(v), the chain rule gives −∂ℰ/∂v = J_φ(v)ᵀ (−∂ℰ/∂y_L), where
+#   SSE:            −∂ℰ/∂y_L = y − y_L = ε^(L)
+#   cross-entropy:  −∂ℰ/∂y_L = y / y_L            (ℰ = −Σ y log y_L)
 #   J_φ = diag(φ'(v)) for elementwise φ;  J_softmax = diag(s) − s sᵀ (symmetric).
 # Each rule below takes (v, y_L, y) and returns δ^(L).
 
@@ -213,10 +213,10 @@ _OUTPUT_DELTA: dict[tuple[str, str], Callable] = {
 def output_delta(
     v: np.ndarray, y: np.ndarray, output: str = "softmax", loss: str = "cross_entropy"
 ) -> np.ndarray:
-    """The output layer's δ^(L) = −∂E/∂v^(L), correctly for every output/loss pair.
+    """The output layer's δ^(L) = −∂ℰ/∂v^(L), correctly for every output/loss pair.
 
     With y^(L) = φ(v^(L)), ε^(L) = y − y^(L) and, for sigmoid and softmax, s = y^(L), the chain
-    rule gives δ^(L) = J_φ(v)ᵀ (−∂E/∂y^(L)), where −∂E/∂y^(L) is ε^(L) for SSE and y / y^(L) for
+    rule gives δ^(L) = J_φ(v)ᵀ (−∂ℰ/∂y^(L)), where −∂ℰ/∂y^(L) is ε^(L) for SSE and y / y^(L) for
     cross-entropy, and J_φ = diag(φ'(v)) for an elementwise φ:
 
     | output  | loss          | δ^(L)                                               |
@@ -236,7 +236,7 @@ def output_delta(
         v: the output layer's pre-activation v^(L) (the logits).
         y: the target vector.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
 
     Returns:
         δ^(L) as a float array.
@@ -485,12 +485,12 @@ def gradients(
     *,
     masks: Masks = None,
 ) -> Gradients:
-    """∂E/∂W^(l) and ∂E/∂b^(l) of one sample's loss E, by the lecture's delta rule.
+    """∂ℰ/∂W^(l) and ∂ℰ/∂b^(l) of one sample's loss ℰ, by the lecture's delta rule.
 
-    After the forward pass, δ^(L) = −∂E/∂v^(L) comes from `output_delta` (for SSE and an
+    After the forward pass, δ^(L) = −∂ℰ/∂v^(L) comes from `output_delta` (for SSE and an
     elementwise φ, the lecture's δ^(L) = φ'(v^(L)) ⊙ ε^(L) with ε^(L) = y − y^(L)); then for
     l = L−1 … 1, ε^(l) = (W^(l+1))ᵀ δ^(l+1) and δ^(l) = φ'(v^(l)) ⊙ ε^(l). Each layer's
-    gradient is ∂E/∂W^(l) = −δ^(l) (y^(l-1))ᵀ and ∂E/∂b^(l) = −δ^(l).
+    gradient is ∂ℰ/∂W^(l) = −δ^(l) (y^(l-1))ᵀ and ∂ℰ/∂b^(l) = −δ^(l).
 
     **Dropout.** Given masks m^(l) (0 for a dropped unit, 1/(1 − p) for a kept one), each hidden
     output is y^(l) = m^(l) ⊙ φ(v^(l)), whose derivative is m^(l) ⊙ φ'(v^(l)); so
@@ -506,20 +506,20 @@ def gradients(
             vector works, see `output_delta`).
         hidden: φ of the hidden layers, one of `HIDDEN` (relu, sigmoid, tanh, linear).
         output: φ of the output layer, one of `OUTPUTS` (softmax, sigmoid, linear).
-        loss: the loss E, one of `LOSSES` (cross_entropy, sse).
+        loss: the loss ℰ, one of `LOSSES` (cross_entropy, sse).
         masks: dropout masks m^(1) … m^(L−1), each ``(n_l,)``; ``None`` for no dropout.
 
     Returns:
-        ``[(dE/dW1, dE/db1), …, (dE/dWL, dE/dbL)]``, with ``None`` for ∂E/∂b^(l) where b^(l)
-        is ``None``. The lecture's update W ← W + α δ yᵀ is W ← W − α ∂E/∂W.
+        ``[(dE/dW1, dE/db1), …, (dE/dWL, dE/dbL)]``, with ``None`` for ∂ℰ/∂b^(l) where b^(l)
+        is ``None``. The lecture's update W ← W + α δ yᵀ is W ← W − α ∂ℰ/∂W.
 
     Raises:
         ValueError: for unknown names, weights that do not chain, or ``x``/``y`` of the wrong
             shape (a 2-D ``x`` belongs to `gradients_batch`).
 
     Shapes:
-        ``x`` is ``(n_0,)`` and ``y`` is ``(n_L,)``; ∂E/∂W^(l) has W^(l)'s shape
-        ``(n_l, n_{l-1})`` and ∂E/∂b^(l) is ``(n_l,)``.
+        ``x`` is ``(n_0,)`` and ``y`` is ``(n_L,)``; ∂ℰ/∂W^(l) has W^(l)'s shape
+        ``(n_l, n_{l-1})`` and ∂ℰ/∂b^(l) is ``(n_l,)``.
 
     Examples:
         >>> W, x, y = np.zeros((1, 2)), np.array([1.0, 2.0]), np.array([1.0])
@@ -569,11 +569,11 @@ def gradients_batch(
     outer products into one matrix product:
 
     ```text
-    ∂E/∂W^(l) = −(1/N) (Δ^(l))ᵀ Y^(l-1)        ∂E/∂b^(l) = −(1/N) Σ_n δ_n^(l)
+    ∂ℰ/∂W^(l) = −(1/N) (Δ^(l))ᵀ Y^(l-1)        ∂ℰ/∂b^(l) = −(1/N) Σ_n δ_n^(l)
     ```
 
     The mean (not the sum) matches PyTorch's default ``reduction="mean"`` of ``MSELoss`` and
-    ``CrossEntropyLoss``'s mean over samples, so one mini-batch step is W ← W − α ∂E/∂W with the
+    ``CrossEntropyLoss``'s mean over samples, so one mini-batch step is W ← W − α ∂ℰ/∂W with the
     same α for every batch size. (PyTorch's ``MSELoss`` also averages over outputs; the lecture's
     SSE sums over them and halves.)
 
@@ -584,7 +584,7 @@ def gradients_batch(
         Y: the targets, one per row.
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
         masks: dropout masks m^(1) … m^(L−1), each ``(N, n_l)`` (one row per sample) or
             ``(n_l,)`` (one mask for every row); ``None`` for no dropout.
 
@@ -600,7 +600,7 @@ def gradients_batch(
         >>> X, Y = np.eye(3), np.eye(3)[[1, 2, 0]]
         >>> (dW1, db1), _ = gradients_batch(weights, biases, X, Y)
         >>> per_sample = [gradients(weights, biases, x, y)[0] for x, y in zip(X, Y)]
-        >>> np.allclose(dW1, sum(dW for dW, db in per_sample) / 3)   # the mean ∂E/∂W^(1)
+        >>> np.allclose(dW1, sum(dW for dW, db in per_sample) / 3)   # the mean ∂ℰ/∂W^(1)
         True
     """
     _check_names(hidden, output, loss)
@@ -628,7 +628,7 @@ def loss_value(
     output: str = "softmax",
     loss: str = "cross_entropy",
 ) -> float:
-    """The loss E of one sample, or its mean over the rows of a batch.
+    """The loss ℰ of one sample, or its mean over the rows of a batch.
 
     ``sse``: the lecture's E = ½ Σ_i (y^(L)_i − y_i)². ``cross_entropy``: E = −Σ_i y_i log y^(L)_i,
     with 0 · log 0 taken as 0; a softmax or sigmoid output uses log φ(v) computed stably from v
@@ -641,10 +641,10 @@ def loss_value(
         Y: the target vector(s), matching ``X``.
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
 
     Returns:
-        E as a Python float (the mean over rows for a batch).
+        ℰ as a Python float (the mean over rows for a batch).
 
     Shapes:
         ``X`` is ``(n_0,)`` and ``Y`` ``(n_L,)``, or ``X`` is ``(N, n_0)`` and ``Y`` ``(N, n_L)``.
@@ -777,7 +777,7 @@ def book_dropout_gradients(
         y: its target vector.
         masks: the dropout masks m^(1) … m^(L−1), each ``(n_l,)``.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
 
     Returns:
         ``[(dW1, db1), …]`` laid out as `gradients`' result (−δ^(l) (y^(l-1))ᵀ, −δ^(l)).
@@ -808,7 +808,7 @@ def book_dropout_gradients(
 def _apply(
     weights: Weights, biases: list[np.ndarray | None], grads: Gradients, alpha: float
 ) -> None:
-    """W^(l) ← W^(l) − α ∂E/∂W^(l) = W^(l) + α δ^(l) (y^(l-1))ᵀ, in place, for l = L … 1."""
+    """W^(l) ← W^(l) − α ∂ℰ/∂W^(l) = W^(l) + α δ^(l) (y^(l-1))ᵀ, in place, for l = L … 1."""
     for W, b, (dW, db) in reversed(list(zip(weights, biases, grads, strict=True))):
         W -= alpha * dW
         if b is not None:
@@ -830,7 +830,7 @@ def train_step(
     """One per-sample update, in place: the body of the lecture's loop over points.
 
     All δ^(L) … δ^(1) are computed with the *old* weights first (as in `gradients`); then every
-    layer is updated, W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ = W^(l) − α ∂E/∂W^(l) (and
+    layer is updated, W^(l) ← W^(l) + α δ^(l) (y^(l-1))ᵀ = W^(l) − α ∂ℰ/∂W^(l) (and
     b^(l) ← b^(l) + α δ^(l)), as the book's ``DeepReLU.m``.
 
     Args:
@@ -842,7 +842,7 @@ def train_step(
         alpha: the learning rate α ≥ 0.
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
         masks: this sample's dropout masks m^(1) … m^(L−1), or ``None``.
 
     Raises:
@@ -882,7 +882,7 @@ def train_epoch(
 
     ``batch_size`` ``None`` or 1: the lecture's loop, one `train_step` per sample in the given
     order (no shuffling), as the book's ``for k = 1:5``. Otherwise consecutive mini-batches of
-    ``batch_size`` rows (the last may be shorter), each one step W ← W − α ∂E/∂W with the
+    ``batch_size`` rows (the last may be shorter), each one step W ← W − α ∂ℰ/∂W with the
     gradient *averaged* over the batch (`gradients_batch`; the mean reduction of PyTorch's
     ``CrossEntropyLoss``). The lecture: "you can update W every point … or take batches".
 
@@ -895,7 +895,7 @@ def train_epoch(
         batch_size: ``None`` or 1 for per-sample updates, else the rows per mini-batch.
         hidden: φ of the hidden layers, one of `HIDDEN`.
         output: φ of the output layer, one of `OUTPUTS`.
-        loss: the loss E, one of `LOSSES`.
+        loss: the loss ℰ, one of `LOSSES`.
         masks: dropout masks for the whole pass, m^(l) of shape ``(N, n_l)``: row n is
             sample n's mask (see `dropout_mask`); ``None`` for no dropout.
 
@@ -1079,9 +1079,9 @@ def conv_forward(weights: ConvWeights, X: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def conv_gradients(weights: ConvWeights, X: np.ndarray, Y: np.ndarray) -> ConvWeights:
-    """∂E/∂W1, ∂E/∂W5, ∂E/∂Wo of the mean cross-entropy over a batch, by the book's rule.
+    """∂ℰ/∂W1, ∂ℰ/∂W5, ∂ℰ/∂Wo of the mean cross-entropy over a batch, by the book's rule.
 
-    ``MnistConv.m``'s back-propagation, vectorised over the batch (δ = −∂E/∂v as in
+    ``MnistConv.m``'s back-propagation, vectorised over the batch (δ = −∂ℰ/∂v as in
     `gradients`):
 
     ```text
@@ -1090,8 +1090,8 @@ def conv_gradients(weights: ConvWeights, X: np.ndarray, Y: np.ndarray) -> ConvWe
     e2 = W5ᵀ δ5, reshaped as y2               the error of the pooled maps
     e1 = kron(e2, ones(2, 2)) / 4             each pooled error spread over its 2×2 block
     δ1 = [v1 > 0] ⊙ e1                        the convolution's ReLU
-    ∂E/∂W1[c] = −(1/N) Σ_n x_n ⋆ δ1_n[c]      the filter gradient: correlate the input with δ1
-    ∂E/∂W5 = −(1/N) Σ_n δ5 y4ᵀ,  ∂E/∂Wo = −(1/N) Σ_n δ y5ᵀ
+    ∂ℰ/∂W1[c] = −(1/N) Σ_n x_n ⋆ δ1_n[c]      the filter gradient: correlate the input with δ1
+    ∂ℰ/∂W5 = −(1/N) Σ_n δ5 y4ᵀ,  ∂ℰ/∂Wo = −(1/N) Σ_n δ y5ᵀ
     ```
 
     Args:

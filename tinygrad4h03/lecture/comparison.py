@@ -1,6 +1,6 @@
 """lecture/comparison.py: autograd's gradients beside the delta rule's, layer by layer.
 
-- `autograd_gradients`: ∂E/∂W^(l) by the engine, the twin of ``tg.deltarule.gradients``.
+- `autograd_gradients`: ∂ℰ/∂W^(l) by the engine, the twin of ``tg.deltarule.gradients``.
 - `Config`, `CONFIGS`, `compare_config`, `LayerComparison`: the rows of ``tinygrad4h03 compare``.
 - `naive_softmax_check`: why softmax + SSE needs the Jacobian.
 """
@@ -53,7 +53,7 @@ def autograd_gradients(
     arch: Architecture = LECTURE,
     masks: Sequence[np.ndarray] | None = None,
 ) -> Gradients:
-    """∂E/∂W^(l) and ∂E/∂b^(l) of one sample's loss, by the engine: the twin of
+    """∂ℰ/∂W^(l) and ∂ℰ/∂b^(l) of one sample's loss, by the engine: the twin of
     ``tg.deltarule.gradients`` (same result layout).
 
     The sample goes through `build_network` as a batch of one row; ``loss.backward()`` fills every
@@ -168,7 +168,7 @@ class LayerComparison:
     Attributes:
         config: the `Config`'s name.
         parameter: ``"W1"``, ``"b1"``, …: which W^(l) or b^(l).
-        autograd_norm: the norm of autograd's ∂E/∂P for the loss summed over the digits.
+        autograd_norm: the norm of autograd's ∂ℰ/∂P for the loss summed over the digits.
         deltarule_norm: the same by the delta rule.
         max_diff: the largest |autograd − delta rule| entry over the five per-sample gradients.
         scale: the largest |entry| of the delta rule's per-sample gradients.
@@ -229,7 +229,7 @@ def comparison_network(config: Config, seed: int) -> tuple[Weights, Biases]:
 
 
 def compare_config(config: Config, seed: int = 0, rtol: float = 1e-10) -> list[LayerComparison]:
-    """∂E/∂W^(l) (and ∂E/∂b^(l)) of each digit's loss by autograd and by the delta rule.
+    """∂ℰ/∂W^(l) (and ∂ℰ/∂b^(l)) of each digit's loss by autograd and by the delta rule.
 
     For each of the five digits (unpacked column by column) `autograd_gradients` and
     ``tg.deltarule.gradients`` are evaluated on `comparison_network`; each parameter gives one
@@ -305,10 +305,10 @@ def _rule_gradients(
 
 @dataclass(frozen=True)
 class NaiveCheck:
-    """δ^(L) = −∂E/∂v^(L) for softmax + SSE, three ways, for one sample (`naive_softmax_check`).
+    """δ^(L) = −∂ℰ/∂v^(L) for softmax + SSE, three ways, for one sample (`naive_softmax_check`).
 
     Attributes:
-        autograd: −∂E/∂v^(L) by the engine (``tg.grad`` through the ``Softmax`` module).
+        autograd: −∂ℰ/∂v^(L) by the engine (``tg.grad`` through the ``Softmax`` module).
         jacobian: J(v)ᵀ ε^(L) with J = diag(s) − s sᵀ, ``tg.deltarule.output_delta``: right.
         naive: s(1 − s) ⊙ ε^(L), ``tg.deltarule.naive_output_delta``: wrong.
 
@@ -324,7 +324,7 @@ class NaiveCheck:
         (True, (5,))
     """
 
-    autograd: np.ndarray  # −∂E/∂v^(L) by the engine (tg.grad through the Softmax module)
+    autograd: np.ndarray  # −∂ℰ/∂v^(L) by the engine (tg.grad through the Softmax module)
     jacobian: np.ndarray  # J(v)ᵀ ε, tg.deltarule.output_delta
     naive: np.ndarray  # s(1 − s) ⊙ ε, tg.deltarule.naive_output_delta: wrong
 

@@ -79,7 +79,7 @@ def conv_arrays(model: nn.Sequential) -> ConvWeights:
 
 
 def conv_autograd_gradients(weights: ConvWeights, X: np.ndarray, labels: np.ndarray) -> ConvWeights:
-    """∂E/∂W1, ∂E/∂W5, ∂E/∂Wo of the mean cross-entropy by autograd: the twin of
+    """∂ℰ/∂W1, ∂ℰ/∂W5, ∂ℰ/∂Wo of the mean cross-entropy by autograd: the twin of
     ``tg.deltarule.conv_gradients``.
 
     Examples:
@@ -289,7 +289,7 @@ def train_conv(
 
 
 def conv_comparison(seed: int = 0, rtol: float = 1e-10) -> list[LayerComparison]:
-    """∂E/∂W of each image's loss by autograd and by ``deltarule.conv_gradients``: ``compare``.
+    """∂ℰ/∂W of each image's loss by autograd and by ``deltarule.conv_gradients``: ``compare``.
 
     A small network (4 filters 3×3 on random 10×10 images, 8 hidden units, 5 classes) so that the
     comparison takes a moment; one row per weight, as `compare_config`.

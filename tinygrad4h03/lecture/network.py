@@ -5,7 +5,7 @@
 - `Architecture`: the hidden and output activations, the loss and the dropout rate.
 - `build_network`: those arrays as a ``tg.nn.Sequential`` of ``Linear`` layers, activations and
   (for the book's ``DeepDropout.m``) `MaskedDropout`; `network_arrays` reads them back.
-- `autograd_loss`: the loss E of a batch, from ``tg.nn.functional``.
+- `autograd_loss`: the loss ℰ of a batch, from ``tg.nn.functional``.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Architecture:
     Attributes:
         hidden: φ of layers 1 … L−1: ``"relu"``, ``"sigmoid"``, ``"tanh"`` or ``"linear"``.
         output: φ of layer L: ``"softmax"``, ``"sigmoid"`` or ``"linear"``.
-        loss: the loss E: ``"cross_entropy"`` (−Σ y log y^(L)) or ``"sse"`` (the lecture's
+        loss: the loss ℰ: ``"cross_entropy"`` (−Σ y log y^(L)) or ``"sse"`` (the lecture's
             ½ Σ (y^(L) − y)²).
         dropout: the probability p of dropping a hidden unit while training (0: no dropout;
             the book's ``DeepDropout.m`` uses 0.2 with sigmoid hidden layers).
@@ -305,7 +305,7 @@ def network_arrays(model: nn.Sequential) -> tuple[Weights, Biases]:
 
 
 def autograd_loss(out: Tensor, target: np.ndarray, arch: Architecture = LECTURE) -> Tensor:
-    """The loss E averaged over a batch of rows, from ``tg.nn.functional``.
+    """The loss ℰ averaged over a batch of rows, from ``tg.nn.functional``.
 
     - softmax + cross-entropy: ``F.cross_entropy(v, t)`` = −log softmax(v)_t.
     - sigmoid or linear + cross-entropy: the lecture's −Σ_i y_i log y^(L)_i for a one-hot y,

@@ -112,7 +112,7 @@ class AutogradTrainer:
     loss = autograd_loss(model(x), t); opt.zero_grad(); loss.backward(); opt.step()
     ```
 
-    with ``tg.optim.SGD(lr)``: W ← W − α ∂E/∂W, the lecture's W ← W + α δ yᵀ.
+    with ``tg.optim.SGD(lr)``: W ← W − α ∂ℰ/∂W, the lecture's W ← W + α δ yᵀ.
 
     Args:
         weights: the initial W^(1) … W^(L) (copied into the model).
@@ -179,7 +179,7 @@ class AutogradTrainer:
             optimizer.step()
 
     def loss(self) -> float:
-        """E averaged over every row of ``X``, without recording a graph.
+        """ℰ averaged over every row of ``X``, without recording a graph.
 
         Examples:
             >>> loss = trainer.loss()
@@ -310,7 +310,7 @@ class DeltaRuleTrainer:
             )
 
     def loss(self) -> float:
-        """E averaged over every row of ``X`` (``deltarule.loss_value``).
+        """ℰ averaged over every row of ``X`` (``deltarule.loss_value``).
 
         Examples:
             >>> abs(rule.loss() - auto.loss()) < 1e-12

@@ -3,7 +3,7 @@
 The lecture says sigmoids "diminish the effects of hidden layers". The δ recursion shows why:
 δ^(l) = φ'(v^(l)) ⊙ (W^(l+1))ᵀ δ^(l+1), and σ' = σ(1 − σ) ≤ 1/4, so each sigmoid layer scales
 δ by at most a quarter (times the weights), while ReLU's φ' is 0 or 1. `vanishing_gradients`
-measures ‖∂E/∂W^(l)‖ for every layer of a deep network on the lecture's digits, with sigmoid and
+measures ‖∂ℰ/∂W^(l)‖ for every layer of a deep network on the lecture's digits, with sigmoid and
 with ReLU hidden layers, at initialisation and after some training — the ``vanishing`` command.
 """
 
@@ -32,7 +32,7 @@ VANISHING_INITS = ("book", "pytorch")
 
 @dataclass(frozen=True)
 class GradientNorms:
-    """‖∂E/∂W^(l)‖ (Frobenius) of every layer l = 1 … L of one network at one moment.
+    """‖∂ℰ/∂W^(l)‖ (Frobenius) of every layer l = 1 … L of one network at one moment.
 
     Attributes:
         hidden: the hidden activation, ``"sigmoid"`` or ``"relu"``.
@@ -53,7 +53,7 @@ class GradientNorms:
 
     @property
     def ratio(self) -> float:
-        """‖∂E/∂W^(1)‖ / ‖∂E/∂W^(L)‖: far below 1 when the gradient vanishes on its way back."""
+        """‖∂ℰ/∂W^(1)‖ / ‖∂ℰ/∂W^(L)‖: far below 1 when the gradient vanishes on its way back."""
         return self.norms[0] / self.norms[-1] if self.norms[-1] else float("nan")
 
 
@@ -66,7 +66,7 @@ def _init(sizes: list[int], init: str, rng: np.random.Generator) -> list[np.ndar
 def layer_gradient_norms(
     weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray, hidden: str
 ) -> tuple[float, ...]:
-    """‖∂E/∂W^(l)‖ for every layer, E the mean cross-entropy over the rows (softmax output).
+    """‖∂ℰ/∂W^(l)‖ for every layer, ℰ the mean cross-entropy over the rows (softmax output).
 
     Examples:
         >>> X, labels = data.lecture_digits(order="F")
