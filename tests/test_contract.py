@@ -118,3 +118,61 @@ def test_s2_concat_and_concatenate_are_cat() -> None:
         ours = getattr(tg, name)([tg.tensor(a), tg.tensor(b)], dim=1)
         theirs = getattr(torch, name)([torch.tensor(a), torch.tensor(b)], dim=1)
         np.testing.assert_array_equal(_values(ours), _values(theirs))
+
+
+# §2 autograd: `tg.no_grad()` / `tg.enable_grad()` as decorators, with or without parentheses
+def test_s2_no_grad_decorates_without_parentheses() -> None:
+    torch = _torch()
+    results = []
+    for lib in (tg, torch):
+
+        @lib.no_grad
+        def doubled(x: Any, lib: Any = lib) -> Any:
+            @lib.enable_grad
+            def recorded(y: Any) -> Any:
+                return y * 2
+
+            return x * 2, recorded(x), lib.is_grad_enabled()
+
+        outside, inside, mode = doubled(lib.ones(2, requires_grad=True))
+        results.append((outside.requires_grad, inside.requires_grad, mode, doubled.__name__))
+        assert lib.is_grad_enabled()
+    assert results[0] == results[1] == (False, True, False, "doubled")
+
+
+# §2 conversions: float()/int() of a tensor of several elements
+@pytest.mark.parametrize("convert", [float, int])
+def test_s2_float_of_many_elements_is_a_value_error(convert: Callable[[Any], Any]) -> None:
+    torch = _torch()
+    with pytest.raises(ValueError):
+        convert(torch.ones(2))
+    with pytest.raises(ValueError, match=rf"{convert.__name__}\(\).*\(2, 3\)"):
+        convert(tg.ones(2, 3))
+    assert convert(tg.tensor([[2.5]])) == convert(torch.tensor([[2.5]]))
+
+
+# §2 autograd: PyTorch programs reach these through the autograd namespace
+def test_s2_autograd_namespace_as_pytorch() -> None:
+    torch = _torch()
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        lib.autograd.backward(
+            [(x * x).sum(), x], [None, lib.tensor([1.0, -1.0], dtype=lib.float64)]
+        )
+        grads.append(_values(x.grad))
+        assert lib.autograd.gradcheck(lambda a: (a**3).sum(), (x,))
+        assert lib.autograd.gradgradcheck(lambda a: (a**3).sum(), (x,))
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_s2_set_detect_anomaly_switches_and_restores() -> None:
+    assert not tg.is_anomaly_enabled()
+    with tg.autograd.set_detect_anomaly(True):
+        assert tg.is_anomaly_enabled()
+        x = tg.tensor([-1.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="log"), np.errstate(invalid="ignore"):
+            x.log()
+    assert not tg.is_anomaly_enabled()
+    with tg.autograd.detect_anomaly():
+        assert tg.is_anomaly_enabled()

@@ -9,6 +9,7 @@ are graph nodes themselves, which is how second derivatives, Hessian-vector prod
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 from . import engine
 from .creation import Variable as Variable  # PyTorch's old spelling, tg.autograd.Variable
 from .creation import from_numpy
+from .engine import detect_anomaly as detect_anomaly
 from .tensor import Tensor, backward_seeds, increment_version
 
 graph = SimpleNamespace(increment_version=increment_version)
@@ -103,3 +105,56 @@ def _as_result(g: Any, t: Tensor, allow_unused: bool, position: int) -> Tensor |
     if isinstance(g, Tensor):
         return g if g.dtype == t.dtype else g.to(t.dtype)
     return from_numpy(np.array(g, dtype=t.dtype))
+
+
+def backward(
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """``torch.autograd.backward``: ``t.backward(g)`` for each output, summed into ``.grad``.
+
+    Examples:
+        >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+        >>> tg.autograd.backward([(x * x).sum(), x.sum()]); x.grad
+        tensor([3., 5.])
+    """
+    outputs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    grads = grad_tensors if isinstance(grad_tensors, (list, tuple)) else [grad_tensors]
+    if grad_tensors is None:
+        grads = [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"backward: got {len(grads)} grad_tensors for {len(outputs)} tensors")
+    for t, g in zip(outputs, grads, strict=True):
+        t.backward(g, create_graph=create_graph)
+
+
+class set_detect_anomaly:
+    """``tg.autograd.set_detect_anomaly(mode)``: anomaly checks on or off, as PyTorch.
+
+    Called alone it switches the mode from then on; used in a ``with`` block it restores
+    the previous mode at the end.
+
+    Examples:
+        >>> with tg.autograd.set_detect_anomaly(True):
+        ...     tg.is_anomaly_enabled()
+        True
+    """
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self._previous = engine.state.anomaly
+        engine.state.anomaly = bool(mode)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        engine.state.anomaly = self._previous
+
+
+def __getattr__(name: str) -> Any:
+    # tg.autograd.gradcheck/gradgradcheck, as torch.autograd (gradcheck.py imports this module)
+    if name in ("gradcheck", "gradgradcheck"):
+        return getattr(importlib.import_module("tinygrad4h03.gradcheck"), name)
+    raise AttributeError(f"module 'tinygrad4h03.autograd' has no attribute {name!r}")

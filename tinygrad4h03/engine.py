@@ -118,6 +118,12 @@ class _GradModeContext:
 
     _mode: bool
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # ``@tg.no_grad`` without parentheses decorates too, as in PyTorch
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __enter__(self) -> None:
         self._previous = state.grad_enabled
         state.grad_enabled = self._mode

@@ -959,9 +959,11 @@ class Tensor:
         return self._data.astype(dtype)
 
     def __float__(self) -> float:
+        _check_scalar(self, "float")
         return float(self.item())
 
     def __int__(self) -> int:
+        _check_scalar(self, "int")
         return int(self.item())
 
     def __bool__(self) -> bool:
@@ -3171,6 +3173,15 @@ def _tensor_list(tensors: Sequence[Any], op: str) -> list[Tensor]:
     if not items:
         raise ValueError(f"{op}: expected a non-empty sequence of tensors")
     return items
+
+
+def _check_scalar(t: Tensor, op: str) -> None:
+    """``float(t)``/``int(t)`` of a tensor with more than one element: PyTorch's ValueError."""
+    if t._data.size != 1:
+        raise ValueError(
+            f"{op}(): only one element tensors can be converted to Python scalars, "
+            f"got shape {t.shape}"
+        )
 
 
 def _axis_spelling(method: Any) -> Any:
