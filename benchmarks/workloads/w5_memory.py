@@ -11,7 +11,7 @@ from . import w2_batch
 from .case import Case, Measurement, Settings, extra_goal, ratio_at_most
 
 MIB = 2**20
-FRAMEWORKS = ("numpy", "tinygrad4h03", "torch")
+FRAMEWORKS = ("numpy", "tinygrad4h03", "compiled", "torch")
 
 
 def current_rss_mib() -> float:
@@ -71,6 +71,15 @@ CASES = [
                 shown="{:+.1f} MiB",
             ),
             ratio_at_most("tinygrad4h03", "numpy", 1.5, "peak ≤ 1.5× floor"),
+            extra_goal(
+                "compiled",
+                "growth_mib",
+                1.0,
+                "flat (growth ≤ 1 MiB, tg.compile)",
+                at_least=False,
+                shown="{:+.1f} MiB",
+            ),
+            ratio_at_most("compiled", "numpy", 1.5, "peak ≤ 1.5× floor (tg.compile)"),
         ),
     )
 ]
