@@ -46,3 +46,14 @@ def test_the_checkers_ci_runs_are_pinned_in_the_test_extra() -> None:
     assert re.search(r'"ruff==\d[^"]*"', test_extra.group(1))
     assert re.search(r'"mypy==\d[^"]*"', test_extra.group(1))
     assert re.search(r'^files = \["tinygrad4h03"\]$', pyproject, flags=re.M)
+
+
+def test_contributing_lists_every_module_of_the_package() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    package = ROOT / "tinygrad4h03"
+    wanted = {f"`{p.name}`" for p in package.rglob("*.py") if p.name != "__init__.py"}
+    wanted |= {
+        f"`{p.parent.relative_to(package).as_posix()}/`" for p in package.rglob("*/__init__.py")
+    }
+    missing = sorted(name for name in wanted if name not in text)
+    assert not missing, f"CONTRIBUTING.md does not say where these are: {missing}"
