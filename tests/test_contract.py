@@ -176,3 +176,38 @@ def test_s2_set_detect_anomaly_switches_and_restores() -> None:
     assert not tg.is_anomaly_enabled()
     with tg.autograd.detect_anomaly():
         assert tg.is_anomaly_enabled()
+
+
+# §3 Module: forward hooks, as PyTorch (feature extraction, activation statistics)
+def _hooked_run(lib: Any, weights: dict[str, Any], data: np.ndarray) -> list[np.ndarray]:
+    model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.Tanh(), lib.nn.Linear(4, 2)).double()
+    model.load_state_dict({k: lib.tensor(v) for k, v in weights.items()})
+    seen: list[np.ndarray] = []
+    keep = model[1].register_forward_hook(lambda m, args, out: seen.append(_values(out)))
+    scale = model[2].register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+    negate = model.register_forward_hook(lambda m, args, out: -out)
+    hooked = _values(model(lib.tensor(data)))
+    for handle in (keep, scale, negate):
+        handle.remove()
+    return [*seen, hooked, _values(model(lib.tensor(data)))]
+
+
+def test_s3_forward_hooks_as_pytorch() -> None:
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    weights = {
+        "0.weight": rng.standard_normal((4, 3)),
+        "0.bias": rng.standard_normal(4),
+        "2.weight": rng.standard_normal((2, 4)),
+        "2.bias": rng.standard_normal(2),
+    }
+    data = rng.standard_normal((5, 3))
+    ours, theirs = _hooked_run(tg, weights, data), _hooked_run(torch, weights, data)
+    assert len(ours) == len(theirs) == 3  # the activation hook ran once, then was removed
+    hidden = np.tanh(data @ weights["0.weight"].T + weights["0.bias"])
+    plain = hidden @ weights["2.weight"].T + weights["2.bias"]
+    expected = [hidden, -(2 * hidden @ weights["2.weight"].T + weights["2.bias"]), plain]
+    for got, want in zip(ours, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    for got, want in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12)

@@ -9,6 +9,7 @@ what lets a ``state_dict`` move between the two frameworks.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ import numpy as np
 
 from ..autograd import increment_version
 from ..devices import available_device, to_arguments
+from ..engine import RemovableHandle
 from ..tensor import Tensor
 
 M = TypeVar("M", bound="Module")
@@ -135,6 +137,9 @@ def _state_array(value: Any, key: str) -> np.ndarray | str:
 # --------------------------------------------------------------------------- Module
 
 
+_HOOK_IDS = itertools.count()  # keys of forward hooks (a handle removes its own)
+
+
 class Module:
     """The base class of every layer and model, as ``torch.nn.Module``.
 
@@ -172,7 +177,8 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; every subclass defines it. Call the module, not ``forward``.
 
-        ``module(x)`` calls ``module.forward(x)`` (there are no hooks here).
+        ``module(x)`` calls ``module.forward(x)``, between the hooks registered with
+        ``register_forward_pre_hook`` and ``register_forward_hook``.
 
         Raises:
             NotImplementedError: when a subclass does not define it.
@@ -186,7 +192,49 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_forward_hooks")
+        if not hooks:
+            return self.forward(*args, **kwargs)
+        for hook in list(hooks["pre"].values()):
+            changed = hook(self, args)
+            if changed is not None:
+                args = changed if isinstance(changed, tuple) else (changed,)
+        result = self.forward(*args, **kwargs)
+        for hook in list(hooks["post"].values()):
+            changed = hook(self, args, result)
+            result = result if changed is None else changed
+        return result
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every ``forward``, as PyTorch; what it
+        returns (if not ``None``) replaces the positional arguments.
+
+        Examples:
+            >>> layer = nn.Identity()
+            >>> handle = layer.register_forward_pre_hook(lambda m, args: args[0] * 10)
+            >>> layer(tg.tensor([1.0])), handle.remove(), layer(tg.tensor([1.0]))
+            (tensor([10.]), None, tensor([1.]))
+        """
+        return self._add_forward_hook("pre", hook)
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every ``forward``, as PyTorch; what it
+        returns (if not ``None``) replaces the output. ``handle.remove()`` takes it off.
+
+        Examples:
+            >>> seen = []
+            >>> layer = nn.Linear(3, 2)
+            >>> handle = layer.register_forward_hook(lambda m, args, out: seen.append(out.shape))
+            >>> _ = layer(tg.ones(4, 3)); seen
+            [(4, 2)]
+        """
+        return self._add_forward_hook("post", hook)
+
+    def _add_forward_hook(self, when: str, hook: Callable[..., Any]) -> RemovableHandle:
+        hooks = self.__dict__.setdefault("_forward_hooks", {"pre": {}, "post": {}})
+        key = next(_HOOK_IDS)
+        hooks[when][key] = hook
+        return RemovableHandle(hooks[when], key)
 
     # ------------------------------------------------------------------ registration
 
