@@ -31,6 +31,7 @@ from . import functional as F
 from . import init
 from .layers import _float_dtype
 from .module import Module, Parameter
+from .rnn import PackedSequence
 
 State = tuple[Tensor, ...]
 # (weight_hh, bias_hh or None, weight_hr or None): what one step needs besides its input
@@ -83,18 +84,31 @@ _STEPS: dict[str, Step] = {
 
 
 def _run_direction(
-    step: Step, xs: list[Tensor], state: State, weights: LayerWeights, reverse: bool
+    step: Step,
+    xs: list[Tensor],
+    state: State,
+    weights: LayerWeights,
+    reverse: bool,
+    batch_sizes: list[int] | None = None,
 ) -> tuple[list[Tensor], State]:
     """One layer in one direction over a sequence given as its time steps ``(N, H_in)``:
-    the outputs ``(N, H_out)`` (in time order also when ``reverse``) and the final state."""
+    the outputs ``(N, H_out)`` (in time order also when ``reverse``) and the final state.
+
+    With ``batch_sizes`` (a packed sequence, longest first), step t updates only the first
+    ``batch_sizes[t]`` rows of the state; the others keep theirs: the final state of a
+    sequence that ended, or the initial state of one that has not begun (in reverse)."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     outputs: list[Tensor] = [None] * len(xs)  # type: ignore[list-item]
     for t in reversed(range(len(xs))) if reverse else range(len(xs)):
+        n = state[0].shape[0] if batch_sizes is None else batch_sizes[t]
+        partial = n < state[0].shape[0]
+        active = tuple(s[:n] for s in state) if partial else state
         # the input term per step, not one product over the sequence indexed per step: the
         # gradient of each such index would be a zero array of the whole sequence's size,
         # O(L²) work in the backward
-        state = step(F.linear(xs[t], w_ih, b_ih), state, (w_hh, b_hh, w_hr))
-        outputs[t] = state[0]
+        new = step(F.linear(xs[t], w_ih, b_ih), active, (w_hh, b_hh, w_hr))
+        outputs[t] = new[0]
+        state = tuple(cat([a, s[n:]], dim=0) for a, s in zip(new, state)) if partial else new
     return outputs, state
 
 
@@ -250,44 +264,73 @@ class RNNBase(Module):
         optional = [getattr(self, k + suffix, None) for k in ("bias_ih", "bias_hh", "weight_hr")]
         return w_ih, w_hh, optional[0], optional[1], optional[2]
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
+    def forward(self, input: Tensor | PackedSequence, hx: Any = None) -> tuple[Any, Any]:
         """Run the layers over the sequence: ``(output, h_n)``; for LSTM ``(output, (h_n,
-        c_n))``. The class docstrings give the shapes."""
-        name = type(self).__name__
-        x = F._tensor(input, name)
+        c_n))``. The class docstrings give the shapes. For a ``PackedSequence`` input the
+        output is packed the same way, and h_n holds each sequence's state after its own
+        last step."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        x = F._tensor(input, type(self).__name__)
         self._check_input(x)
         batched = x.ndim == 3
         if not batched:
             x = x.unsqueeze(1)
         elif self.batch_first:
             x = x.transpose(0, 1)
-        state = self._initial_state(hx, x, batched)
-        output, finals = self._layers(x, state)
+        state = self._initial_state(hx, x.shape[1], x.dtype, batched)
+        outputs, finals = self._layers([x[t] for t in range(x.shape[0])], state)
+        output = stack(outputs)
         if not batched:
             output, finals = output.squeeze(1), tuple(f.squeeze(1) for f in finals)
         elif self.batch_first:
             output = output.transpose(0, 1)
         return output, (finals if self.mode == "LSTM" else finals[0])
 
-    def _layers(self, x: Tensor, state: State) -> tuple[Tensor, State]:
-        """Every layer and direction over time-major ``x``; the last layer's output and the
-        final states stacked as ``(num_layers * directions, N, H)``."""
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple[PackedSequence, Any]:
+        """``forward`` for a packed sequence: the steps of ``packed.data`` as the layers'
+        input, the initial and final states in the caller's order."""
+        name = type(self).__name__
+        data = F._tensor(packed.data, name)
+        if data.ndim != 2 or data.shape[-1] != self.input_size:
+            raise RuntimeError(
+                f"{name}: a PackedSequence's data must have shape (steps, {self.input_size}), "
+                f"got {tuple(data.shape)}"
+            )
+        _check_dtype(data, self.weight_ih_l0, name)
+        sizes = [int(n) for n in packed.batch_sizes.tolist()]
+        state = self._initial_state(hx, sizes[0], data.dtype, batched=True)
+        if packed.sorted_indices is not None:
+            state = tuple(s[:, packed.sorted_indices.numpy()] for s in state)
+        starts = np.cumsum([0, *sizes])
+        xs = [data[starts[t] : starts[t + 1]] for t in range(len(sizes))]
+        outputs, finals = self._layers(xs, state, sizes)
+        if packed.unsorted_indices is not None:
+            finals = tuple(f[:, packed.unsorted_indices.numpy()] for f in finals)
+        output = PackedSequence(cat(outputs, dim=0), *packed[1:])
+        return output, (finals if self.mode == "LSTM" else finals[0])
+
+    def _layers(
+        self, xs: list[Tensor], state: State, batch_sizes: list[int] | None = None
+    ) -> tuple[list[Tensor], State]:
+        """Every layer and direction over the time steps ``xs``; the last layer's steps and
+        the final states stacked as ``(num_layers * directions, N, H)``."""
         step = _STEPS[self.mode]
         finals: list[State] = []
-        xs = [x[t] for t in range(x.shape[0])]  # layers pass on lists of steps
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self._directions):
                 k = layer * self._directions + direction
                 start = tuple(s[k] for s in state)
                 weights = self._weights(layer, direction)
-                out, final = _run_direction(step, xs, start, weights, reverse=direction == 1)
+                reverse = direction == 1
+                out, final = _run_direction(step, xs, start, weights, reverse, batch_sizes)
                 outputs.append(out)
                 finals.append(final)
             xs = outputs[0] if len(outputs) == 1 else [cat(pair, dim=1) for pair in zip(*outputs)]
             if layer < self.num_layers - 1 and self.dropout > 0 and self.training:
                 xs = [F.dropout(x_t, self.dropout) for x_t in xs]
-        return stack(xs), tuple(stack([f[i] for f in finals]) for i in range(len(finals[0])))
+        return xs, tuple(stack([f[i] for f in finals]) for i in range(len(finals[0])))
 
     def _check_input(self, x: Tensor) -> None:
         name = type(self).__name__
@@ -313,11 +356,11 @@ class RNNBase(Module):
             shapes.append((layers, batch, self.hidden_size))
         return shapes
 
-    def _initial_state(self, hx: Any, x: Tensor, batched: bool) -> State:
+    def _initial_state(self, hx: Any, batch: int, dtype: Any, batched: bool) -> State:
         """The given initial state, as 3-D tensors, after checking it; zeros when ``None``."""
-        shapes = self._state_shapes(x.shape[1])
+        shapes = self._state_shapes(batch)
         if hx is None:
-            return tuple(zeros(shape, dtype=x.dtype) for shape in shapes)
+            return tuple(zeros(shape, dtype=dtype) for shape in shapes)
         name = type(self).__name__
         given = _state_tuple(hx, len(shapes), name)
         wanted_dims = 3 if batched else 2

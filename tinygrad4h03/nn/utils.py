@@ -5,6 +5,8 @@
 - ``clip_grad_value_``: clamp every gradient entry to ``[−clip_value, clip_value]``.
 - ``parameters_to_vector`` / ``vector_to_parameters``: all parameters as one flat vector,
   and back.
+- ``rnn`` (``tg.nn.utils.rnn``, the module ``nn/rnn.py``): padding and packing sequences of
+  different lengths for the recurrent layers.
 
 The clipping functions change ``p.grad`` in place and skip parameters without a gradient.
 """
@@ -18,8 +20,15 @@ import numpy as np
 
 from ..autograd import increment_version
 from ..tensor import Tensor, cat
+from . import rnn
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = [
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "parameters_to_vector",
+    "rnn",
+    "vector_to_parameters",
+]
 
 
 def _tensors(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
