@@ -1121,7 +1121,6 @@ def conv_gradients(weights: ConvWeights, X: np.ndarray, Y: np.ndarray) -> ConvWe
     delta5 = (f["v5"] > 0) * (delta @ Wo)
     e2 = (delta5 @ W5).reshape(f["y2"].shape)
     delta1 = (f["v1"] > 0) * _unpool(e2, f["v1"].shape)
-    # the filter gradient correlates each input map with each δ1 map over the batch
     windows = _windows(X, W1.shape[-1])
     dW1 = np.tensordot(delta1, windows, axes=([0, 2, 3], [0, 2, 3]))  # (C, C_in, k, k)
     return -dW1 / n, -(delta5.T @ f["y4"]) / n, -(delta.T @ f["y5"]) / n

@@ -324,9 +324,9 @@ class NaiveCheck:
         (True, (5,))
     """
 
-    autograd: np.ndarray  # −∂ℰ/∂v^(L) by the engine (tg.grad through the Softmax module)
-    jacobian: np.ndarray  # J(v)ᵀ ε, tg.deltarule.output_delta
-    naive: np.ndarray  # s(1 − s) ⊙ ε, tg.deltarule.naive_output_delta: wrong
+    autograd: np.ndarray
+    jacobian: np.ndarray
+    naive: np.ndarray
 
 
 def naive_softmax_check(

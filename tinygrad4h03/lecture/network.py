@@ -62,7 +62,7 @@ _MODULES: dict[str, Callable[[], nn.Module]] = {
 
 @dataclass(frozen=True)
 class Architecture:
-    """One network's activations and loss: φ of the hidden layers, φ of the output layer, and E.
+    """One network's activations and loss: φ of the hidden layers, φ of the output layer, and ℰ.
 
     The names are ``tg.deltarule``'s (`deltarule.HIDDEN`, `deltarule.OUTPUTS`,
     `deltarule.LOSSES`); `LECTURE` is the default, the book's ``DeepReLU.m``.

@@ -384,11 +384,11 @@ class DigitsRun:
 
     weights: Weights
     biases: Biases
-    X: np.ndarray  # the five training digits, (5, 25), unpacked in ``order``
-    labels: np.ndarray  # their classes 0 … 4
-    probabilities: np.ndarray  # y^(L) of each digit, (5, 5)
-    losses: list[tuple[int, float]]  # (epoch, mean loss over the digits), epoch 0 = untrained
-    seconds: float  # wall time of the training loop
+    X: np.ndarray
+    labels: np.ndarray
+    probabilities: np.ndarray
+    losses: list[tuple[int, float]]
+    seconds: float
     trainer: Trainer = field(repr=False)
 
     def accuracy(self, X: np.ndarray, labels: np.ndarray) -> float:
