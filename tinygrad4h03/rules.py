@@ -77,7 +77,7 @@ the forward raises instead of using the new values.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -106,6 +106,9 @@ class Rule(NamedTuple):
             (both by default); a backward raises if one of them was changed in place since.
         view: the forward may return a view of its first input (``reshape``, ``index``, ...):
             the result then shares the input's version counter.
+        split: for a variadic rule, ``split(xp, g, out, inputs, **attrs)`` gives every
+            input's gradient in one call (``inputs`` a sequence): the sweep uses it, so a
+            backward through ``cat`` of n inputs costs O(n), not O(n²).
 
     Examples:
         >>> x = np.array([0.5]); out = TANH.forward(x)
@@ -122,6 +125,7 @@ class Rule(NamedTuple):
     saves: bool = False
     reads: str = "io"
     view: bool = False
+    split: Callable[..., list[Array]] | None = None
 
     def __repr__(self) -> str:
         return "<" + "".join(part.capitalize() for part in self.name.split("_")) + "Backward>"
@@ -222,10 +226,36 @@ def _unreduce(
 # Rules longer than one expression, each right above the table entry that uses it.
 
 
+def _sum_forward(a: np.ndarray, *, axis: tuple[int, ...] | None, keepdims: bool) -> np.ndarray:
+    # NumPy adds pairwise (accurately) only along one contiguous run; across rows it adds a
+    # row at a time, and a float32 sum(0) over 10^6 rows drifts by ~1 %. Such reductions of
+    # float32 accumulate in float64 and round once; float16 always does (PyTorch accumulates
+    # it in float32: a count past 65,504 stays finite).
+    size = a.dtype.itemsize if a.dtype.kind == "f" else 8
+    pairwise = a.flags.c_contiguous and (axis is None or axis == (a.ndim - 1,))
+    if size == 2 or (size == 4 and not pairwise):
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float64).astype(a.dtype)
+    return np.sum(a, axis=axis, keepdims=keepdims)
+
+
+def _pow_base_vjp(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
+    # ∂(a^b)/∂a = b · a^(b−1), taken as 0 where a = b = 0 (PyTorch): 0 · 0^(−1) would be NaN.
+    # Masked only there, so the mixed second derivative at b = 0, a ≠ 0 stays a^(−1).
+    return xp.where((a == 0) & (b == 0), 0.0, g * b * a ** (b - 1))
+
+
 def _pow_exponent_vjp(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
-    # ∂(a^b)/∂b = a^b · ln a, taken as 0 where a = 0 (PyTorch's convention: the limit for b > 0).
-    at_zero = a == 0
+    # ∂(a^b)/∂b = a^b · ln a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention: the
+    # limit for b > 0); for a = 0 and b < 0 it is ∞ · (−∞) = −∞, as PyTorch.
+    at_zero = (a == 0) & (b >= 0)
     return g * xp.where(at_zero, 0.0, out * xp.log(xp.where(at_zero, 1.0, a)))
+
+
+def _pow_scalar_vjp(xp: Any, g: Array, out: Array, a: Array, *, exponent: float) -> Array:
+    # ∂(a^p)/∂a = p · a^(p−1); for p = 0 it is 0 everywhere, also at a = 0 (PyTorch).
+    if exponent == 0:
+        return g * 0.0
+    return g * exponent * a ** (exponent - 1)
 
 
 def _rpow_scalar_vjp(xp: Any, g: Array, out: Array, a: Array, *, base: float) -> Array:
@@ -298,6 +328,19 @@ def _stack_vjp(xp: Any, g: Array, out: Array, *inputs: Array, axis: int, positio
     return g[_slice_along(axis, position)]
 
 
+def _cat_split(xp: Any, g: Array, out: Array, inputs: Sequence[Array], *, axis: int) -> list[Array]:
+    # every input's slice of g in one pass: linear in the number of inputs (the per-input
+    # VJP above sums the sizes before it, and each call is handed all the inputs)
+    ends = np.cumsum([x.shape[axis] for x in inputs]).tolist()
+    return [g[_slice_along(axis, end - x.shape[axis], end)] for x, end in zip(inputs, ends)]
+
+
+def _stack_split(
+    xp: Any, g: Array, out: Array, inputs: Sequence[Array], *, axis: int
+) -> list[Array]:
+    return [g[_slice_along(axis, i)] for i in range(len(inputs))]
+
+
 def _linear_vjp_weight(xp: Any, g: Array, out: Array, x: Array, w: Array, *bias: Array) -> Array:
     # out = x Wᵀ + b  ⇒  ∂ℰ/∂W = Σ_rows gᵀ x: the lecture's δ (y^(l−1))ᵀ, summed over samples.
     return g.reshape(-1, g.shape[-1]).mT @ x.reshape(-1, x.shape[-1])
@@ -343,11 +386,15 @@ def _sigmoid_forward(a: np.ndarray) -> np.ndarray:
 
 
 def _softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
+    if a.size == 0:  # nothing to normalise: an empty result, as PyTorch (np.max would raise)
+        return a.copy()
     e = np.exp(a - a.max(axis=axis, keepdims=True))  # shifting by the max keeps exp finite
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax_forward(a: np.ndarray, *, axis: int) -> np.ndarray:
+    if a.size == 0:
+        return a.copy()
     shifted = a - a.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -395,12 +442,9 @@ DIV = Rule(
     "div", np.true_divide, (lambda xp, g, out, a, b: g / b, lambda xp, g, out, a, b: -g * out / b)
 )
 NEG = Rule("neg", np.negative, (lambda xp, g, out, a: -g,), reads="")
-POW = Rule("pow", np.power, (lambda xp, g, out, a, b: g * b * a ** (b - 1), _pow_exponent_vjp))
+POW = Rule("pow", np.power, (_pow_base_vjp, _pow_exponent_vjp))
 POW_SCALAR = Rule(
-    "pow_scalar",
-    lambda a, *, exponent: np.power(a, exponent),
-    (lambda xp, g, out, a, *, exponent: g * exponent * a ** (exponent - 1),),
-    reads="i",
+    "pow_scalar", lambda a, *, exponent: np.power(a, exponent), (_pow_scalar_vjp,), reads="i"
 )
 RPOW_SCALAR = Rule("rpow_scalar", lambda a, *, base: np.power(base, a), (_rpow_scalar_vjp,))
 MATMUL = Rule("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b), reads="i")
@@ -424,7 +468,7 @@ WHERE = Rule(
 
 SUM = Rule(
     "sum",
-    lambda a, *, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
+    _sum_forward,
     (
         lambda xp, g, out, a, *, axis, keepdims: xp.broadcast_to(
             _unreduce(g, a.shape, axis, keepdims), a.shape
@@ -505,10 +549,20 @@ ARGMIN = Rule(
 ALIAS = Rule("alias", lambda a: a, (), view=True)
 CAST = Rule("cast", lambda a, *, dtype: a.astype(dtype), ())  # to a non-floating dtype
 CAT = Rule(
-    "cat", lambda *xs, axis: np.concatenate(xs, axis=axis), (_cat_vjp,), variadic=True, reads=""
+    "cat",
+    lambda *xs, axis: np.concatenate(xs, axis=axis),
+    (_cat_vjp,),
+    variadic=True,
+    reads="",
+    split=_cat_split,
 )
 STACK = Rule(
-    "stack", lambda *xs, axis: np.stack(xs, axis=axis), (_stack_vjp,), variadic=True, reads=""
+    "stack",
+    lambda *xs, axis: np.stack(xs, axis=axis),
+    (_stack_vjp,),
+    variadic=True,
+    reads="",
+    split=_stack_split,
 )
 
 

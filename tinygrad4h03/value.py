@@ -61,7 +61,9 @@ def _pow(a: float, b: float) -> float:
     try:
         result = a**b
     except OverflowError:
-        return math.inf if a > 0 or (float(b).is_integer() and b % 2 == 0) else -math.inf
+        if a > 0 or (float(b).is_integer() and b % 2 == 0):
+            return math.inf
+        return -math.inf if float(b).is_integer() else math.nan  # (−10)^400.5 is not real
     except ZeroDivisionError:
         return math.inf
     return math.nan if isinstance(result, complex) else result
@@ -181,14 +183,15 @@ class Value:
         if isinstance(other, Value):
             return _value_pow(self, other)
         p = _number(other, "**")
-        # d(a^p)/da = p · a^(p−1)
-        return Value._result(_pow(self.data, p), (self,), (p * _pow(self.data, p - 1),))
+        # d(a^p)/da = p · a^(p−1), and 0 for p = 0 even at a = 0 (PyTorch; not 0 · ∞)
+        local = 0.0 if p == 0 else p * _pow(self.data, p - 1)
+        return Value._result(_pow(self.data, p), (self,), (local,))
 
     def __rpow__(self, other: Number) -> Value:
         base = _number(other, "**")
         out = _pow(base, self.data)
-        # d(c^a)/da = c^a · ln c
-        return Value._result(out, (self,), (out * _log(base) if out != 0.0 else 0.0,))
+        # d(c^a)/da = c^a · ln c; for c = 0 taken as 0 where a >= 0 and −∞ below (PyTorch)
+        return Value._result(out, (self,), (_pow_exponent_local(base, self.data, out),))
 
     def __neg__(self) -> Value:
         return Value._result(-self.data, (self,), (-1.0,))
@@ -302,6 +305,8 @@ class Value:
             >>> y.data, x.grad
             (0.0, 0.0)
         """
+        if math.isnan(self.data):  # NaN passes through, with its gradient (PyTorch)
+            return Value._result(self.data, (self,), (1.0,))
         positive = self.data > 0.0
         return Value._result(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,))
 
@@ -369,13 +374,20 @@ class Value:
 def _value_pow(base: Value, exponent: Value) -> Value:
     """a^b with both sides in the graph: ∂/∂a = b·a^(b−1), ∂/∂b = a^b · ln a.
 
-    As in PyTorch, ∂/∂b is taken as 0 where a = 0 (the limit of a^b ln a for b > 0).
+    As in PyTorch, ∂/∂b is taken as 0 where a = 0 and b >= 0 (the limit of a^b ln a for
+    b > 0) and is −∞ where a = 0 and b < 0; ∂/∂a is 0 where b = 0, also at a = 0.
     """
     a, b = base.data, exponent.data
     out = _pow(a, b)
-    d_base = b * _pow(a, b - 1)
-    d_exponent = 0.0 if a == 0.0 else out * _log(a)
-    return Value._result(out, (base, exponent), (d_base, d_exponent))
+    d_base = 0.0 if b == 0 else b * _pow(a, b - 1)
+    return Value._result(out, (base, exponent), (d_base, _pow_exponent_local(a, b, out)))
+
+
+def _pow_exponent_local(a: float, b: float, out: float) -> float:
+    """∂(a^b)/∂b = a^b · ln a; 0 where a = 0 and b >= 0, and ∞ · (−∞) = −∞ for b < 0."""
+    if a == 0.0 and b >= 0:
+        return 0.0
+    return out * _log(a)
 
 
 def _number(other: object, op: str) -> float:

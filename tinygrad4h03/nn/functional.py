@@ -420,6 +420,8 @@ def _gathered_loss(
             class_sum = rows @ (np.ones(classes, logp.dtype) if weights is None else weights)
             smooth_coeff = (-(smoothing / classes) * scale) * keep.astype(logp.dtype)
             loss = loss + _weighted(class_sum, smooth_coeff, reduction)
+    if reduction == "mean" and not flat.size:
+        loss = loss * math.nan  # the mean of no samples (a dot product of nothing is 0)
     return loss.reshape(targets.shape) if reduction == "none" else loss
 
 
@@ -436,15 +438,18 @@ def _soft_cross_entropy(
     cdim = _class_dim(x)
     classes = x.shape[cdim]
     probs = target if isinstance(target, Tensor) else np.asarray(target)
-    if smoothing:
+    if smoothing and classes:
         probs = probs * (1 - smoothing) + smoothing / classes
     weights = _class_weights(weight, classes, x.dtype, "cross_entropy")
     if weights is not None:
         probs = probs * weights.reshape((classes,) + (1,) * (x.ndim - cdim - 1))
-    count = x.numel() // classes if classes else 0
-    scale = -1.0 / count if reduction == "mean" else -1.0
+    count = math.prod(n for d, n in enumerate(x.shape) if d != cdim)  # samples (× positions)
+    scale = -1.0 / count if reduction == "mean" and count else -1.0
     products = x.log_softmax(dim=cdim) * (probs * scale)
-    return products.sum(dim=cdim) if reduction == "none" else products.sum()
+    if reduction == "none":
+        return products.sum(dim=cdim)
+    empty = reduction == "mean" and not (count and classes)
+    return products.sum() * math.nan if empty else products.sum()  # no mean of nothing: NaN
 
 
 # --------------------------------------------------------------------------- validation
