@@ -445,3 +445,153 @@ def test_parameters_follow_to_double_and_all_weights_lists_them_per_layer() -> N
     assert len(lstm.all_weights) == 4 and all(len(ws) == 4 for ws in lstm.all_weights)
     assert lstm.all_weights[1][0] is lstm.weight_ih_l0_reverse
     lstm.flatten_parameters()  # PyTorch code calls it; nothing to do
+
+
+# --------------------------------------------------------------------------- packed sequences
+
+
+@st.composite
+def lengths_and_order(draw: st.DrawFn) -> tuple[list[int], bool]:
+    lengths = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+    enforce_sorted = draw(st.booleans())
+    return (sorted(lengths, reverse=True) if enforce_sorted else lengths), enforce_sorted
+
+
+@settings(max_examples=25)
+@given(
+    options=layer_settings(),
+    lengths_sorted=lengths_and_order(),
+    with_state=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_packed_sequences_through_layers_match_pytorch(
+    options: dict[str, Any], lengths_sorted: tuple[list[int], bool], with_state: bool, seed: int
+) -> None:
+    torch = pytest.importorskip("torch")
+    rnn_utils = torch.nn.utils.rnn
+    lengths, enforce_sorted = lengths_sorted
+    kind = options.pop("kind")
+    theirs, ours = _pair(torch, kind, **options)
+    rng = np.random.default_rng(seed)
+    shape = (len(lengths), max(lengths)) if theirs.batch_first else (max(lengths), len(lengths))
+    x_theirs = torch.tensor(rng.standard_normal((*shape, theirs.input_size)), requires_grad=True)
+    x_ours = tg.tensor(x_theirs.detach().numpy(), requires_grad=True)
+    pack = {"batch_first": theirs.batch_first, "enforce_sorted": enforce_sorted}
+    args_theirs = [rnn_utils.pack_padded_sequence(x_theirs, lengths, **pack)]
+    args_ours = [nn.utils.rnn.pack_padded_sequence(x_ours, lengths, **pack)]
+    np.testing.assert_array_equal(args_ours[0].data.numpy(), args_theirs[0].data.detach())
+    assert args_ours[0].batch_sizes.tolist() == args_theirs[0].batch_sizes.tolist()
+    if with_state:
+        state = _initial_state(torch, theirs, len(lengths), rng)
+        state_ours = [tg.tensor(h.detach().numpy(), requires_grad=True) for h in state]
+        args_theirs.append(tuple(state) if kind == "LSTM" else state[0])
+        args_ours.append(tuple(state_ours) if kind == "LSTM" else state_ours[0])
+    packed_theirs, final_theirs = theirs(*args_theirs)
+    packed_ours, final_ours = ours(*args_ours)
+    padded_theirs, lengths_theirs = rnn_utils.pad_packed_sequence(packed_theirs, theirs.batch_first)
+    padded_ours, lengths_ours = nn.utils.rnn.pad_packed_sequence(packed_ours, theirs.batch_first)
+    assert lengths_ours.tolist() == lengths_theirs.tolist() == lengths
+    results_ours, results_theirs = [padded_ours, final_ours], [padded_theirs, final_theirs]
+    _contract_and_backward(torch, _flat(results_ours), _flat(results_theirs), seed)
+    _assert_same_gradients(ours, theirs)
+    np.testing.assert_allclose(x_ours.grad.numpy(), x_theirs.grad.numpy(), **TOL)
+    if with_state:
+        for h_ours, h_theirs in zip(state_ours, state):
+            np.testing.assert_allclose(h_ours.grad.numpy(), h_theirs.grad.numpy(), **TOL)
+
+
+@settings(max_examples=20)
+@given(
+    lengths=st.lists(st.integers(0, 4), min_size=1, max_size=4),
+    batch_first=st.booleans(),
+    padding_side=st.sampled_from(["right", "left"]),
+    padding_value=st.sampled_from([0.0, -1.5]),
+)
+def test_pad_sequence_matches_pytorch_and_passes_gradients(
+    lengths: list[int], batch_first: bool, padding_side: str, padding_value: float
+) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(len(lengths))
+    arrays = [rng.standard_normal((n, 2)) for n in lengths]
+    ours = [tg.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    settings_ = {"batch_first": batch_first, "padding_value": padding_value}
+    padded_ours = nn.utils.rnn.pad_sequence(ours, padding_side=padding_side, **settings_)
+    padded_theirs = torch.nn.utils.rnn.pad_sequence(theirs, padding_side=padding_side, **settings_)
+    _contract_and_backward(torch, [padded_ours], [padded_theirs], seed=1)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+
+
+def test_pack_sequence_sorts_and_unsorts_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    arrays = [np.full((n, 1), float(n)) for n in (2, 4, 1, 4)]
+    ours = nn.utils.rnn.pack_sequence([tg.tensor(a) for a in arrays], enforce_sorted=False)
+    theirs = torch.nn.utils.rnn.pack_sequence([torch.tensor(a) for a in arrays], False)
+    for field in ("data", "batch_sizes", "sorted_indices", "unsorted_indices"):
+        assert getattr(ours, field).tolist() == getattr(theirs, field).tolist(), field
+    padded, lengths = nn.utils.rnn.pad_packed_sequence(ours, total_length=6)
+    assert padded.shape == (6, 4, 1) and lengths.tolist() == [2, 4, 1, 4]
+    assert padded.numpy()[:, :, 0].T.tolist()[0] == [2.0, 2.0, 0, 0, 0, 0]
+
+
+def test_a_packed_layer_gives_each_sequence_its_own_last_state() -> None:
+    tg.manual_seed(0)
+    gru = nn.GRU(2, 3, dtype=tg.float64)
+    x = tg.randn(5, 3, 2, dtype=tg.float64)
+    packed = nn.utils.rnn.pack_padded_sequence(x, [2, 5, 3], enforce_sorted=False)
+    _, h_n = gru(packed)
+    for b, n in enumerate([2, 5, 3]):
+        _, alone = gru(x[:n, b : b + 1])  # the sequence by itself, without padding
+        np.testing.assert_allclose(h_n.numpy()[:, b], alone.numpy()[:, 0], rtol=1e-12)
+
+
+def test_packed_layer_passes_gradcheck() -> None:
+    tg.manual_seed(0)
+    lstm = nn.LSTM(2, 2, bidirectional=True, dtype=tg.float64)
+
+    def run(x: tg.Tensor) -> list[tg.Tensor]:
+        packed = nn.utils.rnn.pack_padded_sequence(x, [1, 3], enforce_sorted=False)
+        output, (h_n, c_n) = lstm(packed)
+        return [nn.utils.rnn.pad_packed_sequence(output)[0], h_n, c_n]
+
+    x = tg.tensor(np.random.default_rng(0).standard_normal((3, 2, 2)), requires_grad=True)
+    assert tg.gradcheck(run, [x])
+    assert tg.gradgradcheck(run, [x])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: nn.utils.rnn.pack_padded_sequence(tg.zeros(4, 2, 1), [2, 3]),
+            RuntimeError,
+            "sorted in decreasing order",
+        ),
+        (
+            lambda: nn.utils.rnn.pack_padded_sequence(tg.zeros(4, 2, 1), [3, 0]),
+            RuntimeError,
+            r"pack_padded_sequence.*\[1, 4\].*\(4, 2, 1\)",
+        ),
+        (
+            lambda: nn.utils.rnn.pack_padded_sequence(tg.zeros(4, 2, 1), [3]),
+            RuntimeError,
+            "pack_padded_sequence: expected 2 lengths",
+        ),
+        (
+            lambda: nn.utils.rnn.pad_sequence([tg.zeros(2, 1), tg.zeros(2, 3)]),
+            RuntimeError,
+            r"pad_sequence.*\[\(2, 1\), \(2, 3\)\]",
+        ),
+        (
+            lambda: nn.GRU(3, 2)(nn.utils.rnn.pack_sequence([tg.zeros(2, 4)])),
+            RuntimeError,
+            r"GRU.*\(steps, 3\), got \(2, 4\)",
+        ),
+    ],
+)
+def test_bad_packing_names_the_function_and_the_shapes(
+    call: Any, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        call()
