@@ -176,10 +176,9 @@ REFUSED = {
     "attention": "checks its mask's values with .all() outside the recorded rules",
     "diagonals": "builds a tensor outside apply (tensor.py), which the trace cannot follow",
 }
-# Reads an array directly for a value it then uses as a constant (logsumexp's shift: np.max
-# of the input in tensor.py), which a trace cannot see: the replay is right only to rounding.
+# Reads an array directly for a value it then uses as a constant, which a trace cannot see:
+# the replay is right only to rounding.
 UNSEEN = {
-    "logsumexp": "tensor.py computes logsumexp's shift with NumPy on the array",
     "prod_cumprod": "tensor.py handles zeros of prod/cumprod with NumPy on the array",
 }
 

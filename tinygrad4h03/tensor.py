@@ -149,6 +149,8 @@ def _is_basic_index(index: Any) -> bool:
 
 
 def _index_array(index: Any, shape: tuple[int, ...]) -> Any:
+    if not isinstance(index, (tuple, list, np.ndarray, Tensor)):
+        return index  # an int, a slice, None or ...: nothing to copy or check
     items = [_index_item(i) for i in (index if isinstance(index, tuple) else (index,))]
     _check_masks(items, shape)
     if not isinstance(index, tuple):
@@ -296,8 +298,17 @@ def _result_array(rule: Rule, data: Any, arrays: Sequence[Any]) -> np.ndarray:
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     if data.dtype is _F64 and rule is not rules.TO and not _has_float64(arrays):
-        return data.astype(np.float32)
+        return data.astype(_float_dtype(arrays))
     return data
+
+
+def _float_dtype(arrays: Sequence[Any]) -> type:
+    """The floating dtype of a result that no operand makes float64: float16 where the
+    floating operands are float16 (``float16 + int64`` stays float16, as PyTorch), else
+    float32 (``int / int``, ``int ⊕ Python float``)."""
+    floats = [x for x in arrays if isinstance(x, np.ndarray) and x.dtype.kind == "f"]
+    floats = [x for x in floats if x.ndim] or floats
+    return np.float16 if floats and all(x.dtype == np.float16 for x in floats) else np.float32
 
 
 def _record(
@@ -2126,8 +2137,12 @@ class Tensor:
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         """log Σ exp(x) over ``dim``, computed stably (shifted by the maximum)."""
         axes = _normalize_dims(dim, self.ndim, "logsumexp")
-        shift = np.max(self._data, axis=axes, keepdims=True) if self._data.size else 0.0
-        shift = np.where(np.isfinite(shift), shift, 0.0)
+        # the shift is a constant of the graph (detached), computed by tensor operations so
+        # that a trace (tg.compile) replays it; an infinite maximum shifts by 0
+        shift: Any = 0.0
+        if self._data.size:
+            peak = self.detach().amax(axes, keepdim=True)
+            shift = where(peak.isfinite(), peak, 0.0)
         total = (self - shift).exp().sum(axes, keepdim=True).log() + shift
         return total if keepdim else total.squeeze(axes if axes is not None else None)
 
@@ -2488,7 +2503,7 @@ class Tensor:
         rows, cols = _diagonal_places(n, n, k)
         flat = rows * n + cols
         # each element of self goes to one place of the zero matrix: a gather from [0, self]
-        padded = cat([Tensor._wrap(np.zeros(1, self._data.dtype)), self])
+        padded = _padded(self, 0, (1, 0), 0)
         where_from = np.zeros(n * n, dtype=np.int64)
         where_from[flat] = np.arange(1, self.shape[0] + 1)
         return padded[where_from].reshape(n, n)
@@ -2600,11 +2615,10 @@ class Tensor:
         if not self.ndim:
             return source.clone()
         axis = _normalize_dim(dim, self.ndim, "cumprod")
-        out, n, shift = source, self.shape[axis], 1
+        out, n, shift = source.clone(), self.shape[axis], 1
         while shift < n:
-            ones = Tensor._wrap(np.ones(_with_size(out.shape, axis, shift), out._data.dtype))
             head = out[(slice(None),) * axis + (slice(0, n - shift),)]
-            out = out * cat([ones, head], axis)
+            out = out * _padded(head, axis, (shift, 0), 1)  # [1, …, 1, out[0], …]
             shift *= 2
         return out
 
@@ -2813,21 +2827,23 @@ def _diagonal_places(rows: int, cols: int, offset: int) -> tuple[np.ndarray, np.
     return steps + below, steps + above
 
 
-def _with_size(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
-    return (*shape[:axis], size, *shape[axis + 1 :])
-
-
 def _product_along(t: Tensor, axis: int) -> Tensor:
     """The product over ``axis`` (kept, of size 1): halves multiplied pairwise until one is left."""
-    if t.shape[axis] == 0:
-        return Tensor._wrap(np.ones(_with_size(t.shape, axis, 1), t._data.dtype))
+    if t.shape[axis] <= 1:  # a new tensor in the graph (never t itself); 1 for no elements
+        return _padded(t, axis, (0, 1 - t.shape[axis]), 1) if t.shape[axis] == 0 else t.clone()
     lead = (slice(None),) * axis
     while t.shape[axis] > 1:
+        if t.shape[axis] % 2:
+            t = _padded(t, axis, (0, 1), 1)
         half = t.shape[axis] // 2
-        paired = t[(*lead, slice(0, half))] * t[(*lead, slice(half, 2 * half))]
-        odd = t.shape[axis] % 2
-        t = cat([paired, t[(*lead, slice(2 * half, None))]], axis) if odd else paired
+        t = t[(*lead, slice(0, half))] * t[(*lead, slice(half, None))]
     return t
+
+
+def _padded(t: Tensor, axis: int, before_after: tuple[int, int], value: float) -> Tensor:
+    """``t`` padded with ``value`` along ``axis`` (``rules.PAD``: differentiable, traceable)."""
+    widths = tuple(before_after if d == axis else (0, 0) for d in range(t.ndim))
+    return apply(rules.PAD, t, pad_width=widths, value=value)
 
 
 def _placed(out: Tensor, device: Any, requires_grad: bool) -> Tensor:
