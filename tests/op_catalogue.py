@@ -819,3 +819,155 @@ OPS.update(
         "pieces": _pieces(),
     }
 )
+
+
+# --------------------------------------------------------------------------- the next layer
+# Diagonals, gathers along a dim, exact products (zeros included), grids and tg.nn.functional's
+# similarity and attention functions (tests/test_surface_more.py checks their values, dtypes
+# and errors against PyTorch).
+
+
+def _with_zeros(draw: st.DrawFn, x: np.ndarray) -> np.ndarray:
+    """``x`` with some entries set to exactly 0 (products must stay exact there)."""
+    flags = draw(st.lists(st.booleans(), min_size=x.size, max_size=x.size))
+    return np.where(np.asarray(flags, dtype=bool).reshape(x.shape), 0.0, x)
+
+
+@st.composite
+def _product(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    x = draw(away_from_zero(shape))  # PyTorch divides by tiny entries in its second order
+    x = _with_zeros(draw, x) if draw(st.booleans()) else x
+    if draw(st.booleans()):
+        dim = _dim(draw, len(shape))
+        fn = lambda xp, t: t.cumprod(dim)  # noqa: E731
+        return Example(fn, (x,), f"cumprod({dim}) {shape}")
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    keepdim = draw(st.booleans())
+    if dim is None:
+        fn = lambda xp, t: t.prod()  # noqa: E731
+    else:
+        fn = lambda xp, t: t.prod(dim, keepdim)  # noqa: E731
+    return Example(fn, (x,), f"prod({dim}, keepdim={keepdim}) {shape}")
+
+
+@st.composite
+def _diagonals(draw: st.DrawFn) -> Example:
+    how = draw(st.sampled_from(["diag1", "diag2", "diagonal", "trace"]))
+    k = draw(st.integers(-2, 2))
+    if how == "diag1":
+        shape: tuple[int, ...] = draw(shapes(min_dims=1, max_dims=1))
+        fn = lambda xp, t: t.diag(k)  # noqa: E731
+    elif how == "diag2":
+        shape = draw(shapes(min_dims=2, max_dims=2))
+        fn = lambda xp, t: xp.diag(t, k)  # noqa: E731
+    elif how == "diagonal":
+        shape = draw(shapes(min_dims=2))
+        d1, d2 = draw(st.lists(st.integers(0, len(shape) - 1), min_size=2, max_size=2, unique=True))
+        fn = lambda xp, t: t.diagonal(k, d1, d2 - len(shape))  # noqa: E731
+    else:
+        shape = draw(shapes(min_dims=2, max_dims=2))
+        fn = lambda xp, t: t.trace()  # noqa: E731
+    return Example(fn, (draw(arrays(shape)),), f"{how}({k}) {shape}")
+
+
+@st.composite
+def _selections(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    how = draw(st.sampled_from(["index_select", "repeat_interleave", "roll", "tile", "masked"]))
+    if how == "index_select":
+        picks = _indices(draw, shape[dim], draw(st.integers(1, 4))) % shape[dim]
+        fn = lambda xp, t: t.index_select(dim, xp.tensor(picks))  # noqa: E731
+        detail: Any = picks.tolist()
+    elif how == "repeat_interleave":
+        detail = draw(st.integers(1, 3))
+        flat = draw(st.booleans())
+        fn = lambda xp, t: t.repeat_interleave(detail, None if flat else dim)  # noqa: E731
+    elif how == "roll":
+        detail = draw(st.integers(-4, 4))
+        weights = np.arange(1.0, math.prod(shape) + 1).reshape(shape)  # tells places apart
+        fn = lambda xp, t: t.roll(detail, dim) * xp.tensor(weights, dtype=t.dtype)  # noqa: E731
+    elif how == "tile":
+        detail = tuple(draw(st.integers(1, 2)) for _ in range(draw(st.integers(1, len(shape) + 1))))
+        fn = lambda xp, t: t.tile(detail)  # noqa: E731
+    else:
+        detail = draw(arrays(shape[1:])) > 0
+        fn = lambda xp, t: t.masked_select(xp.tensor(detail))  # noqa: E731
+    return Example(fn, (draw(arrays(shape)),), f"{how}({detail}, {dim}) {shape}")
+
+
+@st.composite
+def _grids(draw: st.DrawFn) -> Example:
+    a_shape, b_shape = draw(broadcastable_pairs())
+    a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
+    if draw(st.booleans()):
+        def fn(xp: Any, x: Any, y: Any) -> Any:
+            u, v = xp.broadcast_tensors(x, y)
+            return u * v.broadcast_to(v.shape) + u
+        return Example(fn, (a, b), f"broadcast_tensors {a_shape} {b_shape}")
+    indexing = draw(st.sampled_from(["ij", "xy"]))
+    a, b = a.reshape(-1), b.reshape(-1)
+
+    def grid(xp: Any, x: Any, y: Any) -> Any:
+        u, v = xp.meshgrid(x, y, indexing=indexing)
+        return u * v + u
+    return Example(grid, (a, b), f"meshgrid({indexing}) {a.shape} {b.shape}")
+
+
+@st.composite
+def _similarity(draw: st.DrawFn) -> Example:
+    how = draw(st.sampled_from(["normalize", "cosine_similarity", "pairwise_distance"]))
+    a_shape, b_shape = draw(broadcastable_pairs())
+    a_shape, b_shape = (*a_shape, 2), (*b_shape, 2)  # a last dim of 2 in both
+    a, b = draw(away_from_zero(a_shape)), draw(away_from_zero(b_shape))
+    if how == "normalize":
+        p = draw(st.sampled_from([1.0, 2.0, 3.0]))
+        dim = draw(st.integers(-len(a_shape), len(a_shape) - 1))
+        fn = lambda xp, x: xp.nn.functional.normalize(x, p=p, dim=dim)  # noqa: E731
+        return Example(fn, (a,), f"normalize(p={p}, dim={dim}) {a_shape}")
+    if how == "cosine_similarity":
+        fn2 = lambda xp, x, y: xp.nn.functional.cosine_similarity(x, y, dim=-1)  # noqa: E731
+        return Example(fn2, (a, b), f"cosine_similarity {a_shape} {b_shape}")
+    keepdim = draw(st.booleans())
+    b = b + 0.5  # x1 − x2 away from 0, where the 2-norm has a kink
+    fn3 = lambda xp, x, y: xp.nn.functional.pairwise_distance(x, y, keepdim=keepdim)  # noqa: E731
+    return Example(fn3, (a, b), f"pairwise_distance(keepdim={keepdim}) {a_shape} {b_shape}")
+
+
+@st.composite
+def _attention(draw: st.DrawFn) -> Example:
+    batch = draw(shapes(max_dims=1, max_side=2))
+    length, source, e, ev = (draw(st.integers(1, 3)) for _ in range(4))
+    q = draw(arrays((*batch, length, e), -1, 1))
+    k = draw(arrays((*batch, source, e), -1, 1))
+    v = draw(arrays((*batch, source, ev), -1, 1))
+    how = draw(st.sampled_from(["plain", "causal", "bool mask", "float mask", "scale"]))
+    mask: Any = None
+    if how == "bool mask":
+        mask = draw(arrays((length, source))) > -1.0
+    elif how == "float mask":
+        mask = draw(arrays((length, source)))
+
+    def fn(xp: Any, *qkv: Any) -> Any:
+        given = None if mask is None else xp.tensor(mask)
+        if mask is not None and mask.dtype != bool:
+            given = given.to(qkv[0].dtype)  # PyTorch wants the query's dtype
+        return xp.nn.functional.scaled_dot_product_attention(
+            *qkv, attn_mask=given, is_causal=how == "causal", scale=0.7 if how == "scale" else None
+        )
+
+    return Example(fn, (q, k, v), f"sdpa({how}) q {q.shape} k {k.shape} v {v.shape}")
+
+
+OPS.update(
+    {
+        "erf": _function("erf"),
+        "prod_cumprod": _product(),
+        "diagonals": _diagonals(),
+        "selections": _selections(),
+        "grids": _grids(),
+        "similarity": _similarity(),
+        "attention": _attention(),
+    }
+)

@@ -139,6 +139,11 @@ def _masked_scores(scores: Tensor, attn_mask: Any, is_causal: bool) -> Tensor:
     if attn_mask is None:
         return scores
     mask = attn_mask if isinstance(attn_mask, Tensor) else Tensor(attn_mask)
+    if mask.dtype != np.bool_ and mask.dtype != scores.dtype:
+        raise RuntimeError(
+            f"scaled_dot_product_attention: expected attn_mask dtype to be bool or to match the "
+            f"query's dtype {scores.dtype}, got {mask.dtype}"
+        )
     if mask.dtype == np.bool_:
         hidden = np.broadcast_to(~mask.numpy(), np.broadcast_shapes(mask.shape, scores.shape))
         return scores.expand(hidden.shape).masked_fill(Tensor(hidden), -math.inf)
