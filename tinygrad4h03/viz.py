@@ -116,7 +116,9 @@ def _run_dot(text: str, fmt: str, path: Path) -> None:
             "Graphviz viewer."
         )
     result = subprocess.run(
-        [program, f"-T{fmt}", "-o", str(path)], input=text.encode(), capture_output=True,
+        [program, f"-T{fmt}", "-o", str(path)],
+        input=text.encode(),
+        capture_output=True,
         check=False,
     )
     if result.returncode != 0:
@@ -140,7 +142,8 @@ def _graph_nodes(root: Node) -> list[Node]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node._parents))
+        parents: tuple[Node, ...] = node._parents
+        stack.extend((parent, False) for parent in reversed(parents))
     return order
 
 
