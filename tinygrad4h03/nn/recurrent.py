@@ -447,17 +447,18 @@ class RNN(RNNBase):
         batch_first: input and output as ``(N, L, H)`` instead of ``(L, N, H)``.
         dropout: dropout probability on the outputs of every layer but the last (training).
         bidirectional: also run each layer backwards in time (D = 2).
-        device, dtype: as ``Linear``'s.
+        device: only the CPU (``None``, ``"cpu"``), as ``Linear``'s.
+        dtype: the parameters' floating dtype (the default dtype when ``None``).
 
     Shapes:
         input ``(L, N, H_in)`` (``(N, L, H_in)`` with ``batch_first``) or ``(L, H_in)``;
         h_0 ``(D·num_layers, N, H_out)`` or ``(D·num_layers, H_out)``, zeros when omitted;
         output ``(L, N, D·H_out)`` (the last layer's h_t for every t); h_n like h_0.
 
-    Parameters (per layer k, with suffix ``_reverse`` for the backward direction):
-        ``weight_ih_lk`` ``(H_out, H_in)`` (``(H_out, D·H_out)`` for k > 0),
-        ``weight_hh_lk`` ``(H_out, H_out)``, ``bias_ih_lk``, ``bias_hh_lk`` ``(H_out,)``;
-        all ~ U(−1/√H_out, 1/√H_out).
+    The weights of layer k (suffix ``_reverse`` for the backward direction):
+    ``weight_ih_lk`` ``(H_out, H_in)`` (``(H_out, D·H_out)`` for k > 0), ``weight_hh_lk``
+    ``(H_out, H_out)``, ``bias_ih_lk`` and ``bias_hh_lk`` ``(H_out,)``; all drawn from
+    U(−1/√H_out, 1/√H_out).
 
     Examples:
         >>> rnn = nn.RNN(3, 5, num_layers=2, batch_first=True)
@@ -494,9 +495,9 @@ class LSTM(RNNBase):
     c_t = σ(f) ⊙ c_(t−1) + σ(i) ⊙ tanh(g); h_t = σ(o) ⊙ tanh(c_t) (then h_t W_hrᵀ when
     ``proj_size > 0``).
 
+    The arguments are ``RNN``'s (but ``nonlinearity``), and:
+
     Args:
-        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-        device, dtype: as ``RNN``'s.
         proj_size: when positive, project h_t to this size with ``weight_hr_lk``
             ``(proj_size, hidden_size)``; H_out is then proj_size.
 
@@ -505,10 +506,9 @@ class LSTM(RNNBase):
         ``(D·num_layers, N, hidden_size)`` (no N for unbatched input), zeros when omitted;
         returns ``output, (h_n, c_n)``, output ``(L, N, D·H_out)``.
 
-    Parameters:
-        ``weight_ih_lk`` ``(4·hidden_size, H_in)``, ``weight_hh_lk`` ``(4·hidden_size,
-        H_out)``, ``bias_ih_lk``, ``bias_hh_lk`` ``(4·hidden_size,)``: the rows of the four
-        gates stacked in the order i, f, g, o.
+    The weights: ``weight_ih_lk`` ``(4·hidden_size, H_in)``, ``weight_hh_lk``
+    ``(4·hidden_size, H_out)``, ``bias_ih_lk`` and ``bias_hh_lk`` ``(4·hidden_size,)``, the
+    rows of the four gates stacked in the order i, f, g, o.
 
     Examples:
         >>> lstm = nn.LSTM(3, 6, batch_first=True)
@@ -545,16 +545,12 @@ class GRU(RNNBase):
     n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn)), h_t = (1 − z) ⊙ n + z ⊙ h_(t−1)
     (r multiplies the hidden term with its bias, as PyTorch and cuDNN do).
 
-    Args:
-        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-        device, dtype: as ``RNN``'s.
+    The arguments are ``RNN``'s (but ``nonlinearity``). The weights: ``weight_ih_lk``
+    ``(3·hidden_size, H_in)``, ``weight_hh_lk`` ``(3·hidden_size, hidden_size)``, the
+    biases ``(3·hidden_size,)``, the rows stacked in the order r, z, n.
 
     Shapes:
         as ``RNN``'s: returns ``output, h_n``.
-
-    Parameters:
-        ``weight_ih_lk`` ``(3·hidden_size, H_in)``, ``weight_hh_lk`` ``(3·hidden_size,
-        hidden_size)``, biases ``(3·hidden_size,)``: rows stacked in the order r, z, n.
 
     Examples:
         >>> gru = nn.GRU(3, 4, bidirectional=True)
@@ -691,8 +687,8 @@ class RNNCellBase(Module):
 class RNNCell(RNNCellBase):
     """One step of ``RNN``: h' = φ(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh), φ = tanh or relu.
 
-    Args:
-        input_size, hidden_size, bias, nonlinearity, device, dtype: as ``RNN``'s.
+    The arguments ``input_size``, ``hidden_size``, ``bias``, ``nonlinearity``, ``device``
+    and ``dtype`` are ``RNN``'s.
 
     Shapes:
         input ``(N, H_in)`` or ``(H_in,)``; hx ``(N, H_out)`` or ``(H_out,)``, zeros when
@@ -728,8 +724,8 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One step of ``LSTM`` (gate order i, f, g, o): returns ``(h', c')``.
 
-    Args:
-        input_size, hidden_size, bias, device, dtype: as ``LSTM``'s.
+    The arguments ``input_size``, ``hidden_size``, ``bias``, ``device`` and ``dtype`` are
+    ``LSTM``'s.
 
     Shapes:
         input ``(N, H_in)`` or ``(H_in,)``; hx = (h, c), each ``(N, hidden_size)`` or
@@ -762,8 +758,8 @@ class LSTMCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One step of ``GRU`` (gate order r, z, n; r multiplies h W_hnᵀ + b_hn).
 
-    Args:
-        input_size, hidden_size, bias, device, dtype: as ``GRU``'s.
+    The arguments ``input_size``, ``hidden_size``, ``bias``, ``device`` and ``dtype`` are
+    ``GRU``'s.
 
     Shapes:
         input ``(N, H_in)`` or ``(H_in,)``; hx ``(N, hidden_size)`` or ``(hidden_size,)``,
