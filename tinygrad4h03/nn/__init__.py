@@ -14,13 +14,42 @@ files:
   ``GRUCell``: loops over time steps composed from the tensor operations.
 - ``loss.py``: ``MSELoss``, ``SSELoss`` (the lecture's ℰ), ``CrossEntropyLoss``, ``NLLLoss``,
   ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``BCELoss``, ``BCEWithLogitsLoss``.
+- ``extra_layers.py``: ``SiLU``, ``ReLU6``, ``PReLU``, ``SELU``, ``Hardtanh``, ``Mish``,
+  ``Softsign``, ``Hardswish``, ``Hardsigmoid``, ``Tanhshrink``, ``LogSigmoid``, ``Softmin``,
+  ``Conv1d``, ``MaxPool1d``, ``AvgPool1d``, ``AdaptiveMaxPool2d``, ``GroupNorm``,
+  ``Unflatten``, ``Upsample``, ``ParameterList``, ``ParameterDict``, ``MultiheadAttention``;
+  their functions are in ``functional_more.py``, re-exported by ``tg.nn.functional``.
 - ``utils.py`` (``tg.nn.utils``): gradient clipping, parameters as one vector.
 - ``functional.py`` (``tg.nn.functional``, ``F``): the same operations as functions, with
   the loss formulas.
 - ``init.py`` (``tg.nn.init``): in-place weight initialisations, PyTorch's and the lecture's.
 """
 
-from . import functional, init, utils
+from . import functional, functional_more, init, utils
+from .extra_layers import (
+    SELU,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    Conv1d,
+    GroupNorm,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LogSigmoid,
+    MaxPool1d,
+    Mish,
+    MultiheadAttention,
+    ParameterDict,
+    ParameterList,
+    PReLU,
+    ReLU6,
+    SiLU,
+    Softmin,
+    Softsign,
+    Tanhshrink,
+    Unflatten,
+    Upsample,
+)
 from .layers import (
     ELU,
     GELU,
@@ -61,18 +90,28 @@ from .loss import (
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
+# tg.nn.functional holds functional_more's functions too (F.silu, F.conv1d, F.interpolate, ...)
+for _name in functional_more.__all__:
+    setattr(functional, _name, getattr(functional_more, _name))
+functional.__all__ = sorted({*functional.__all__, *functional_more.__all__})
+del _name
+
 __all__ = [
     "ELU",
     "GELU",
     "GRU",
     "LSTM",
     "RNN",
+    "SELU",
     "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
     "Conv2d",
     "CrossEntropyLoss",
     "Dense",
@@ -81,6 +120,10 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GroupNorm",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
     "HuberLoss",
     "Identity",
     "IncompatibleKeys",
@@ -90,25 +133,39 @@ __all__ = [
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool1d",
     "MaxPool2d",
+    "Mish",
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
+    "PReLU",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",
     "ReLU",
+    "ReLU6",
     "SSELoss",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "SmoothL1Loss",
     "Softmax",
+    "Softmin",
     "Softplus",
+    "Softsign",
     "Tanh",
+    "Tanhshrink",
+    "Unflatten",
+    "Upsample",
     "functional",
     "init",
     "utils",
