@@ -211,3 +211,35 @@ def test_s3_forward_hooks_as_pytorch() -> None:
         np.testing.assert_allclose(got, want, rtol=1e-12)
     for got, want in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# §2 dtypes: a float tensor keeps its dtype against an integer tensor, float16 included
+@pytest.mark.parametrize("floating", ["float16", "float32", "float64"])
+@pytest.mark.parametrize(
+    ("integer", "op"),
+    [  # (PyTorch cannot differentiate x ** bool)
+        (integer, op)
+        for integer in ("int32", "int64", "bool")
+        for op in ("add", "mul", "truediv", "pow")
+        if (integer, op) != ("bool", "pow")
+    ],
+)
+def test_s2_float_and_integer_tensors_promote_as_pytorch(
+    floating: str, integer: str, op: str
+) -> None:
+    torch = _torch()
+    import operator
+
+    apply = getattr(operator, op)
+    results = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.5, 2.0], dtype=getattr(lib, floating), requires_grad=True)
+        n = lib.tensor([1, 2], dtype=getattr(lib, integer))
+        out = apply(x, n) if op != "truediv" else apply(n, x)
+        out.sum().backward()
+        results.append((str(out.dtype).removeprefix("torch."), _values(out), x.grad))
+    (ours, ours_values, ours_grad), (theirs, theirs_values, theirs_grad) = results
+    assert ours == theirs == floating
+    np.testing.assert_allclose(ours_values, theirs_values, rtol=1e-3)
+    assert str(ours_grad.dtype) == floating
+    np.testing.assert_allclose(_values(ours_grad), _values(theirs_grad), rtol=1e-3)
