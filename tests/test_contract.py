@@ -243,3 +243,81 @@ def test_s2_float_and_integer_tensors_promote_as_pytorch(
     np.testing.assert_allclose(ours_values, theirs_values, rtol=1e-3)
     assert str(ours_grad.dtype) == floating
     np.testing.assert_allclose(_values(ours_grad), _values(theirs_grad), rtol=1e-3)
+
+
+# §2 autograd: a custom operation with a hand-written backward, as torch.autograd.Function
+def _scaled_cube(lib: Any) -> Any:
+    class ScaledCube(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any, w: Any, k: float) -> Any:
+            ctx.save_for_backward(x, w)
+            ctx.k = k
+            return (x**3) * w * k
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            x, w = ctx.saved_tensors
+            return 3 * x**2 * w * ctx.k * grad, (x**3 * ctx.k * grad).sum(0), None
+
+    return ScaledCube
+
+
+@given(
+    hnp.arrays(np.float64, (3, 2), elements=st.floats(-2, 2)),
+    hnp.arrays(np.float64, (2,), elements=st.floats(-2, 2)),
+)
+def test_s2_autograd_function_as_pytorch(x: np.ndarray, w: np.ndarray) -> None:
+    torch = _torch()
+    grads = []
+    for lib in (tg, torch):
+        a, b = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        out = _scaled_cube(lib).apply(a, b, 1.5)
+        (out * out).sum().backward()
+        grads.append((_values(out), _values(a.grad), _values(b.grad)))
+    for ours, theirs in zip(*grads, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_s2_autograd_function_three_ways() -> None:
+    function = _scaled_cube(tg)
+    x = tg.tensor([[0.5, -1.0], [1.5, 2.0]], dtype=tg.float64, requires_grad=True)
+    w = tg.tensor([0.3, -0.7], dtype=tg.float64, requires_grad=True)
+    assert tg.gradcheck(lambda a, b: function.apply(a, b, 2.0), [x, w])
+    assert tg.gradgradcheck(lambda a, b: function.apply(a, b, 2.0), [x, w])
+
+
+def test_s2_autograd_function_setup_context_and_errors() -> None:
+    class Square(tg.autograd.Function):
+        @staticmethod
+        def forward(x: Any) -> Any:
+            return x * x
+
+        @staticmethod
+        def setup_context(ctx: Any, inputs: Any, output: Any) -> None:
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad, None  # one gradient too many
+
+    x = tg.tensor([3.0], requires_grad=True)
+    assert Square.apply(x).tolist() == [9.0]
+    with pytest.raises(RuntimeError, match=r"SquareBackward.*expected 1, got 2"):
+        Square.apply(x).sum().backward()
+    with tg.no_grad():
+        assert not Square.apply(x).requires_grad
+    w = tg.tensor([1.0], requires_grad=True)
+    y = _scaled_cube(tg).apply(x, w, 1.0)
+    with tg.no_grad():
+        x.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_s2_autograd_function_is_refused_by_compile() -> None:
+    square = _scaled_cube(tg)
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    step = tg.compile(lambda x: square.apply(x, w, 1.0).sum())
+    with pytest.raises(tg.CompileError, match="ScaledCube"):
+        step(tg.ones(3, 2))

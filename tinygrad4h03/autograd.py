@@ -19,6 +19,7 @@ import numpy as np
 from . import engine
 from .creation import Variable as Variable  # PyTorch's old spelling, tg.autograd.Variable
 from .creation import from_numpy
+from .custom_function import Function as Function
 from .engine import detect_anomaly as detect_anomaly
 from .tensor import Tensor, backward_seeds, increment_version
 
