@@ -51,8 +51,10 @@ def gradcheck(
     number L = Σ_k Σ (w_k ⊙ y_k). For every input x with ``requires_grad=True`` the analytic
     ∂L/∂x from ``tg.grad`` is compared, entry by entry, with the central difference
     (L(x + eps·e_i) − L(x − eps·e_i)) / (2 eps); the other inputs are held constant.
-    Returns ``True``; raises ``GradcheckError`` naming the input, the index and both values
-    at the first disagreement ``|analytic − numeric| > atol + rtol · |numeric|``.
+    Returns ``True``; at the first disagreement ``|analytic − numeric| > atol + rtol · |numeric|``
+    raises ``GradcheckError`` naming the input and the index, and the values of your own
+    derivative there: the first Jacobian entry ∂y_k[j]/∂x[index] that disagrees (autograd
+    beside finite differences), not the randomly weighted sum.
 
     Args:
         fn: a function of the inputs returning a tensor or a tuple of tensors.
