@@ -481,7 +481,7 @@ def add_grad_hook(node: Any, hook: Callable[[Any], Any]) -> RemovableHandle:
     entry = _GRAD_HOOKS.get(id(node))
     if entry is None or entry[0]() is not node:
         key = id(node)
-        entry = (weakref.ref(node, lambda _: _GRAD_HOOKS.pop(key, None)), {})
+        entry = (weakref.ref(node, lambda _, table=_GRAD_HOOKS: table.pop(key, None)), {})
         _GRAD_HOOKS[key] = entry
     hooks, key = entry[1], next(_HOOK_IDS)
     hooks[key] = hook

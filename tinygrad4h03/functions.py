@@ -360,10 +360,13 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing not in ("ij", "xy"):
-        raise ValueError(f'meshgrid: indexing must be "ij" or "xy", got {indexing!r}')
+        raise RuntimeError(f'meshgrid: indexing must be "ij" or "xy", got {indexing!r}')
     for t in tensors:  # (``all`` is tg.all in this module)
         if not isinstance(t, Tensor) or t.ndim > 1:
             raise RuntimeError(f"meshgrid: expects 0-D or 1-D tensors, got {t!r}")
+    dtypes = [t.dtype for t in tensors]
+    if len(set(dtypes)) > 1:
+        raise RuntimeError(f"meshgrid: expects all tensors to have the same dtype, got {dtypes}")
     flat = [t.reshape(-1) for t in tensors]
     axes = list(range(len(flat)))
     if indexing == "xy" and len(flat) > 1:

@@ -2483,8 +2483,6 @@ class Tensor:
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The diagonal of the 2-D planes spanned by ``dim1`` and ``dim2``, as the last dim
         (``offset`` > 0 above the main diagonal, < 0 below)."""
-        if self.ndim < 2:
-            raise RuntimeError(f"diagonal: expects at least 2 dimensions, got shape {self.shape}")
         d1 = _normalize_dim(dim1, self.ndim, "diagonal")
         d2 = _normalize_dim(dim2, self.ndim, "diagonal")
         if d1 == d2:
@@ -2650,28 +2648,31 @@ class Tensor:
         return _placed(out, device, requires_grad)
 
     def new_full(
-        self, size: Any, fill_value: Any, *, dtype: DType | None = None, device: Any = None,
+        self,
+        size: Any,
+        fill_value: Any,
+        *,
+        dtype: DType | None = None,
+        device: Any = None,
         requires_grad: bool = False,
     ) -> Tensor:
         """A tensor of ``size`` filled with ``fill_value``, ``self``'s dtype by default."""
         kind = self._data.dtype if dtype is None else dtypes.as_dtype(dtype, "new_full")
-        out = Tensor._wrap(np.full(_shape_args((size,)), fill_value, dtype=kind))
-        return _placed(out, device, requires_grad)
+        shape = _shape_args(tuple(size) if isinstance(size, (tuple, list)) else (size,))
+        return _placed(Tensor._wrap(np.full(shape, fill_value, dtype=kind)), device, requires_grad)
 
-    def new_zeros(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                  requires_grad: bool = False) -> Tensor:
-        """A tensor of zeros of ``size``, ``self``'s dtype by default."""
-        return self.new_full(size, 0, dtype=dtype, device=device, requires_grad=requires_grad)
+    def new_zeros(self, *size: Any, **options: Any) -> Tensor:
+        """A tensor of zeros of ``size`` (``dtype=``, ``device=``, ``requires_grad=`` as
+        ``new_full``), ``self``'s dtype by default."""
+        return self.new_full(_shape_args(size), 0, **options)
 
-    def new_ones(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                 requires_grad: bool = False) -> Tensor:
+    def new_ones(self, *size: Any, **options: Any) -> Tensor:
         """A tensor of ones of ``size``, ``self``'s dtype by default."""
-        return self.new_full(size, 1, dtype=dtype, device=device, requires_grad=requires_grad)
+        return self.new_full(_shape_args(size), 1, **options)
 
-    def new_empty(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                  requires_grad: bool = False) -> Tensor:
+    def new_empty(self, *size: Any, **options: Any) -> Tensor:
         """An uninitialised tensor of ``size`` (zeros here), ``self``'s dtype by default."""
-        return self.new_full(size, 0, dtype=dtype, device=device, requires_grad=requires_grad)
+        return self.new_full(_shape_args(size), 0, **options)
 
     def clamp_min(self, min: Any) -> Tensor:
         """``clamp(min=min)``."""
