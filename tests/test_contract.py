@@ -321,3 +321,27 @@ def test_s2_autograd_function_is_refused_by_compile() -> None:
     step = tg.compile(lambda x: square.apply(x, w, 1.0).sum())
     with pytest.raises(tg.CompileError, match="ScaledCube"):
         step(tg.ones(3, 2))
+
+
+# §2 "`.requires_grad` (settable on leaves only ...)": the setter refuses any change on a
+# computed tensor, while requires_grad_() on one that already requires grad is a no-op
+REQUIRES_GRAD_CHANGES: dict[str, Callable[[Any], Any]] = {
+    "method True": lambda y: y.requires_grad_(),
+    "setter True": lambda y: setattr(y, "requires_grad", True),
+    "method False": lambda y: y.requires_grad_(False),
+    "setter False": lambda y: setattr(y, "requires_grad", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRES_GRAD_CHANGES))
+def test_s2_requires_grad_of_a_computed_tensor(name: str) -> None:
+    torch = _torch()
+    outcomes = []
+    for lib in (tg, torch):
+        y = lib.ones(2, requires_grad=True) * 2
+        try:
+            REQUIRES_GRAD_CHANGES[name](y)
+            outcomes.append(("ok", y.requires_grad))
+        except RuntimeError as error:
+            outcomes.append(("RuntimeError", "leaf" in str(error)))
+    assert outcomes[0] == outcomes[1]

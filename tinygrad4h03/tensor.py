@@ -789,15 +789,16 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).requires_grad_()
             tensor([1., 2.], requires_grad=True)
         """
-        self.requires_grad = requires_grad
+        if not (requires_grad and self._parents):  # a non-leaf already requires grad
+            self.requires_grad = requires_grad
         return self
 
     @property
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded, so that gradients flow back to it.
 
-        Settable as in PyTorch: to ``True`` on floating tensors only, and to ``False`` on
-        leaves only (a computed tensor leaves the graph with ``detach()``).
+        Settable as in PyTorch: on leaves only (a computed tensor leaves the graph with
+        ``detach()``), and to ``True`` on floating tensors only.
 
         Examples:
             >>> t = tg.zeros(2); t.requires_grad = True; t.requires_grad
@@ -814,7 +815,7 @@ class Tensor:
                 "only Tensors of floating point dtype can require gradients, "
                 f"got dtype {self._data.dtype}"
             )
-        if self._parents and not flag:
+        if self._parents:
             raise RuntimeError(
                 "requires_grad: you can only change requires_grad flags of leaf variables; "
                 "use var_no_grad = var.detach() for a computed tensor outside the graph"
