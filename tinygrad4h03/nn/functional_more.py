@@ -127,7 +127,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
     Examples:
         >>> F.hardswish(tg.tensor([-4.0, 0.0, 1.0, 4.0]))
-        tensor([-0.    ,  0.    ,  0.6667,  4.    ])
+        tensor([0.    , 0.    , 0.6667, 4.    ])
     """
     x = F._tensor(input, "hardswish")
     middle = x * (x + 3) * (1 / 6)

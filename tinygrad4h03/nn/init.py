@@ -17,6 +17,8 @@ Fans: for a weight of shape ``(out, in, *kernel)``, ``fan_in = in · prod(kernel
 | `kaiming_uniform_(t, a, mode)` | U(−b, b)      | b = gain · √(3 / fan)                       |
 | `kaiming_normal_(t, a, mode)`  | N(0, σ²)      | σ = gain / √fan                             |
 | `lecture_uniform_(t)`          | U(−1, 1)      | the lecture's MATLAB `W = 2*rand(m, n) - 1` |
+| `orthogonal_(t, gain)`         | orthogonal    | gain · Q, Q of the QR of a normal matrix    |
+| `trunc_normal_(t, mean, std, a, b)` | N(mean, std²) on [a, b] | redrawn outside [a, b]       |
 
 The Kaiming functions take gain = ``calculate_gain(nonlinearity, a)`` and fan = ``fan_in``
 or ``fan_out`` by ``mode``. A uniform U(−a, a) has variance a²/3, so both Xavier functions
@@ -41,6 +43,8 @@ __all__ = [
     "lecture_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
+    "trunc_normal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
@@ -308,3 +312,66 @@ def lecture_uniform_(tensor: Tensor, *, generator: np.random.Generator | None = 
         ((20, 25), True)
     """
     return _fill(tensor, 2.0 * _rng(generator).random(_shape_of(tensor)) - 1.0)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, *,
+                generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2014); returns ``tensor``.
+
+    The tensor is seen as a matrix of ``shape[0]`` rows (the other dims flattened); its rows
+    (or its columns, whichever are fewer) are orthonormal. As PyTorch: Q of the QR
+    decomposition of a standard normal matrix, with each column's sign fixed by R's diagonal,
+    so that Q is uniformly distributed.
+
+    Raises:
+        ValueError: a tensor with fewer than 2 dims.
+
+    Examples:
+        >>> w = nn.init.orthogonal_(tg.zeros(3, 5))
+        >>> np.allclose(w.numpy() @ w.numpy().T, np.eye(3), atol=1e-6)
+        True
+    """
+    shape = _shape_of(tensor)
+    if len(shape) < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported "
+                         f"(orthogonal_ got shape {shape})")
+    rows = shape[0]
+    cols = math.prod(shape) // rows if rows else 0
+    if rows == 0 or cols == 0:
+        return tensor
+    flat = _rng(generator).standard_normal((rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (q * gain).reshape(shape))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, *, generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with N(mean, std²) truncated to [a, b] (values outside are redrawn); returns
+    ``tensor``.
+
+    ``a`` and ``b`` are absolute bounds, not multiples of ``std``, as PyTorch's. Warns when
+    ``mean`` is more than 2 std outside [a, b], where the draw is inexact in PyTorch too.
+
+    Examples:
+        >>> w = nn.init.trunc_normal_(tg.zeros(1000), std=0.02, a=-0.04, b=0.04)
+        >>> bool(np.abs(w.numpy()).max() <= 0.04)
+        True
+    """
+    shape = _shape_of(tensor)
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    rng = _rng(generator)
+    values = rng.normal(mean, std, size=shape)
+    outside = (values < a) | (values > b)
+    for _ in range(1000):  # each round keeps the accepted share; far tails give up below
+        if not outside.any():
+            break
+        values[outside] = rng.normal(mean, std, size=int(outside.sum()))
+        outside = (values < a) | (values > b)
+    return _fill(tensor, np.clip(values, a, b))

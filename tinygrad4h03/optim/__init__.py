@@ -7,7 +7,8 @@ steps. The files, as in PyTorch:
 
 - ``optimizer.py``: the base class ``Optimizer`` (groups, state, ``zero_grad``, state dicts);
 - ``sgd.py``, ``adam.py`` (``Adam``, ``AdamW``), ``rmsprop.py``, ``adagrad.py``,
-  ``adadelta.py``: one optimiser each, with its update as a function on NumPy arrays;
+  ``adadelta.py``, ``adamax.py``, ``nadam.py``, ``radam.py``: one optimiser each, with its
+  update as a function on NumPy arrays;
 - ``lr_scheduler.py``: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
   ``LambdaLR``, ``ReduceLROnPlateau``.
 
@@ -25,7 +26,10 @@ from . import lr_scheduler
 from .adadelta import Adadelta, adadelta_update
 from .adagrad import Adagrad, adagrad_update
 from .adam import Adam, AdamW, adam_update
+from .adamax import Adamax, adamax_update
+from .nadam import NAdam, nadam_update
 from .optimizer import Optimizer
+from .radam import RAdam, radam_update
 from .rmsprop import RMSprop, rmsprop_update
 from .sgd import SGD, sgd_update
 
@@ -35,12 +39,18 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "Adamax",
+    "NAdam",
     "Optimizer",
+    "RAdam",
     "RMSprop",
     "adadelta_update",
     "adagrad_update",
     "adam_update",
+    "adamax_update",
     "lr_scheduler",
+    "nadam_update",
+    "radam_update",
     "rmsprop_update",
     "sgd_update",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
@@ -1222,3 +1223,7 @@ def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
             )
         return list(value)
     return [value] * groups
+
+
+# CyclicLR lives in cyclic.py (it subclasses LRScheduler), re-exported here as in PyTorch
+from .cyclic import CyclicLR  # noqa: E402
