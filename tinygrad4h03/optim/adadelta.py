@@ -1,4 +1,9 @@
-"""adadelta.py: ``Adadelta`` (Zeiler, 2012), as ``torch.optim.Adadelta``."""
+"""adadelta.py: ``Adadelta`` (Zeiler, 2012), as ``torch.optim.Adadelta``.
+
+Each coordinate's step is scaled by running averages of its squared gradients and of its
+squared updates. ``adadelta_update`` is the step on one NumPy array; the class applies it to
+every parameter.
+"""
 
 from __future__ import annotations
 

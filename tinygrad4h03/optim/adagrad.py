@@ -1,4 +1,8 @@
-"""adagrad.py: ``Adagrad`` (Duchi, Hazan & Singer, 2011), as ``torch.optim.Adagrad``."""
+"""adagrad.py: ``Adagrad`` (Duchi, Hazan & Singer, 2011), as ``torch.optim.Adagrad``.
+
+Each coordinate's step is divided by the root of the sum of its squared gradients so far.
+``adagrad_update`` is the step on one NumPy array; the class applies it to every parameter.
+"""
 
 from __future__ import annotations
 

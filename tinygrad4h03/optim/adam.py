@@ -1,4 +1,8 @@
-"""adam.py: ``Adam`` and ``AdamW``, as ``torch.optim.Adam`` and ``torch.optim.AdamW``."""
+"""adam.py: ``Adam`` and ``AdamW``, as ``torch.optim.Adam`` and ``torch.optim.AdamW``.
+
+Steps from bias-corrected running averages of the gradient and of its square; ``AdamW``
+decays the weights directly. ``adam_update`` is the step on one NumPy array.
+"""
 
 from __future__ import annotations
 

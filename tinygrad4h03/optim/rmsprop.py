@@ -1,4 +1,9 @@
-"""rmsprop.py: ``RMSprop`` (Hinton's lecture 6e), as ``torch.optim.RMSprop``."""
+"""rmsprop.py: ``RMSprop`` (Hinton's lecture 6e), as ``torch.optim.RMSprop``.
+
+Each coordinate's step is divided by the root of a running average of its squared
+gradients. ``rmsprop_update`` is the step on one NumPy array; the class applies it to every
+parameter.
+"""
 
 from __future__ import annotations
 
