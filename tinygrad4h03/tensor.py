@@ -3072,8 +3072,12 @@ def increment_version(tensors: Tensor | Iterable[Tensor]) -> None:
         >>> t = tg.zeros(2)
         >>> tg.autograd.graph.increment_version(t)
     """
+    # one clock tick for the whole batch (the optimisers bump every parameter of a step)
+    tick = _CLOCK[0] = next(_TICKS)
     for t in [tensors] if isinstance(tensors, Tensor) else tensors:
-        t._bump_version()
+        counter = t._vc if t._vc is not None else _counter(t)
+        counter[0] += 1
+        counter[1] = tick
 
 
 def where(condition: Any, x: Any = None, y: Any = None) -> Any:
