@@ -19,7 +19,8 @@ files:
   ``Conv1d``, ``MaxPool1d``, ``AvgPool1d``, ``AdaptiveMaxPool2d``, ``GroupNorm``,
   ``Unflatten``, ``Upsample``, ``ParameterList``, ``ParameterDict``, ``MultiheadAttention``;
   their functions are in ``functional_more.py``, re-exported by ``tg.nn.functional``.
-- ``utils.py`` (``tg.nn.utils``): gradient clipping, parameters as one vector.
+- ``utils/`` (``tg.nn.utils``): gradient clipping, parameters as one vector; ``utils.rnn``
+  pads and packs sequences of different lengths.
 - ``functional.py`` (``tg.nn.functional``, ``F``): the same operations as functions, with
   the loss formulas.
 - ``init.py`` (``tg.nn.init``): in-place weight initialisations, PyTorch's and the lecture's.

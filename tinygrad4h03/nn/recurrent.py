@@ -31,7 +31,7 @@ from . import functional as F
 from . import init
 from .layers import _float_dtype
 from .module import Module, Parameter
-from .rnn import PackedSequence
+from .utils.rnn import PackedSequence
 
 State = tuple[Tensor, ...]
 # (weight_hh, bias_hh or None, weight_hr or None): what one step needs besides its input

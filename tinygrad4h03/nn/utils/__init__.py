@@ -1,11 +1,11 @@
-"""utils.py: ``tg.nn.utils``, gradient clipping and parameters as one vector (as PyTorch's).
+"""utils: ``tg.nn.utils``, gradient clipping and parameters as one vector (as PyTorch's).
 
 - ``clip_grad_norm_``: scale all gradients together so that their joint norm is at most
   ``max_norm``; returns the norm before clipping.
 - ``clip_grad_value_``: clamp every gradient entry to ``[−clip_value, clip_value]``.
 - ``parameters_to_vector`` / ``vector_to_parameters``: all parameters as one flat vector,
   and back.
-- ``rnn`` (``tg.nn.utils.rnn``, the module ``nn/rnn.py``): padding and packing sequences of
+- ``rnn`` (``tg.nn.utils.rnn``): padding and packing sequences of
   different lengths for the recurrent layers.
 
 The clipping functions change ``p.grad`` in place and skip parameters without a gradient.
@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import increment_version
-from ..tensor import Tensor, cat
+from ...autograd import increment_version
+from ...tensor import Tensor, cat
 from . import rnn
 
 __all__ = [

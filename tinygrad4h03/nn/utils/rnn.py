@@ -1,4 +1,4 @@
-"""rnn.py (``tg.nn.utils.rnn``): sequences of different lengths for the recurrent layers.
+"""rnn (``tg.nn.utils.rnn``): sequences of different lengths for the recurrent layers.
 
 As PyTorch's ``torch.nn.utils.rnn``: ``pad_sequence`` stacks sequences of different lengths
 into one zero-padded tensor; ``pack_padded_sequence`` and ``pack_sequence`` make a
@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..creation import full
-from ..tensor import Tensor, cat, stack
-from . import functional as F
+from ...creation import full
+from ...tensor import Tensor, cat, stack
+from .. import functional as F
 
 __all__ = [
     "PackedSequence",
