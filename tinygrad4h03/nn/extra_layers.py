@@ -791,8 +791,12 @@ class MultiheadAttention(Module):
         num_heads: H.
         dropout: dropout on the attention weights, in training.
         bias: biases on the input and output projections.
-        add_bias_kv, add_zero_attn: only ``False``.
-        kdim, vdim: the keys' and values' feature sizes (E by default).
+        add_bias_kv: only ``False``.
+        add_zero_attn: only ``False``.
+        kdim: the keys' feature size (E by default).
+        vdim: the values' feature size (E by default).
+        device: only the CPU (``None``, ``"cpu"``).
+        dtype: the parameters' floating dtype (the default dtype when ``None``).
         batch_first: inputs and outputs ``(N, L, E)`` instead of ``(L, N, E)``.
 
     Shapes:

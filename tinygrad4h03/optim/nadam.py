@@ -40,7 +40,8 @@ def nadam_update(
             filled on the first call.
         work: a scratch array of ``param``'s shape and dtype.
         lr: γ.
-        beta1, beta2: the moments' decay rates.
+        beta1: β1, the first moment's decay rate.
+        beta2: β2, the second moment's decay rate.
         eps: ε.
         weight_decay: λ.
         momentum_decay: ψ, the momentum schedule's decay.

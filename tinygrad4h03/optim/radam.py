@@ -38,7 +38,8 @@ def radam_update(
             first call.
         work: a scratch array of ``param``'s shape and dtype.
         lr: γ.
-        beta1, beta2: the moments' decay rates.
+        beta1: β1, the first moment's decay rate.
+        beta2: β2, the second moment's decay rate.
         eps: ε.
         weight_decay: λ.
         decoupled: decay θ directly (as AdamW) instead of adding λ θ to g.
