@@ -517,6 +517,11 @@ def test_multihead_attention_init_gradchecks_dropout_and_errors() -> None:
     y = tg.randn(5, 2, 4)
     _, weights = dropping.eval()(y, y, y)
     np.testing.assert_allclose(weights.numpy().sum(-1), 1.0, rtol=1e-5)
+    tg.manual_seed(1)
+    _, dropped = dropping.train()(y, y, y)  # PyTorch returns the weights after dropout
+    kept = dropped.numpy() != 0
+    assert 0.2 < 1 - kept.mean() < 0.8
+    np.testing.assert_allclose(dropped.numpy()[kept], 2 * weights.numpy()[kept], rtol=1e-5)
     with pytest.raises(AssertionError, match="divisible"):
         nn.MultiheadAttention(6, 4)
     with pytest.raises(AssertionError, match="embedding dimension"):

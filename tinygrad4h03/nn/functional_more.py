@@ -304,7 +304,7 @@ def max_pool1d(
         ceil_mode,
         return_indices,
     )
-    if return_indices:
+    if isinstance(result, tuple):
         out, indices = result
         return out.squeeze(-2), indices.squeeze(-2)
     return result.squeeze(-2)
@@ -599,7 +599,8 @@ def multi_head_attention_forward(
     out = F.linear(joined, out_proj_weight, out_proj_bias)
     if not need_weights:
         return out, None
-    return out, attention.mean(dim=1) if average_attn_weights else attention
+    # the weights returned are the ones used: after dropout, as PyTorch's
+    return out, dropped.mean(dim=1) if average_attn_weights else dropped
 
 
 def _attention_mask(
