@@ -117,7 +117,9 @@ def test_requires_grad_follows_pytorchs_rules_at_assignment() -> None:
     h = tg.tensor([1.0], requires_grad=True) * 2
     with pytest.raises(RuntimeError, match="leaf"):
         h.requires_grad = False
-    h.requires_grad = True  # allowed: it already requires grad
+    with pytest.raises(RuntimeError, match="leaf"):
+        h.requires_grad = True  # the setter changes leaves only, as PyTorch's
+    assert h.requires_grad_() is h  # the method is a no-op: it already requires grad
     leaf = tg.tensor([1.0])
     leaf.requires_grad = True
     assert leaf.requires_grad and leaf.is_leaf
