@@ -27,7 +27,7 @@ import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, Protocol, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -434,6 +434,10 @@ _GRAD_HOOKS: dict[int, tuple[weakref.ref[Any], dict[int, Callable[[Any], Any]]]]
 _HOOK_IDS = itertools.count()
 
 
+def _forget(table: dict[int, Any], key: int, _: object) -> None:
+    table.pop(key, None)  # the table itself is bound: safe while the interpreter exits
+
+
 def _run_hooks(node: Any, grad: Any) -> Any:
     ref, hooks = _GRAD_HOOKS[id(node)]
     if ref() is node:
@@ -481,7 +485,7 @@ def add_grad_hook(node: Any, hook: Callable[[Any], Any]) -> RemovableHandle:
     entry = _GRAD_HOOKS.get(id(node))
     if entry is None or entry[0]() is not node:
         key = id(node)
-        entry = (weakref.ref(node, lambda _, table=_GRAD_HOOKS: table.pop(key, None)), {})
+        entry = (weakref.ref(node, partial(_forget, _GRAD_HOOKS, key)), {})
         _GRAD_HOOKS[key] = entry
     hooks, key = entry[1], next(_HOOK_IDS)
     hooks[key] = hook

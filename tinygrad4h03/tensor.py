@@ -2468,11 +2468,11 @@ class Tensor:
         """The error function, elementwise (``rules.ERF``: d erf x / dx = 2/√π · e^(−x²))."""
         return apply(rules.ERF, self if self.is_floating_point() else self.float())
 
-    def is_floating_point(self) -> bool:
+    def is_floating_point(self) -> builtins.bool:
         """Whether the dtype is a floating one."""
         return self._data.dtype.kind == "f"
 
-    def index_select(self, dim: int, index: Any) -> Tensor:
+    def index_select(self, dim: builtins.int, index: Any) -> Tensor:
         """The entries at ``index`` (1-D integers) along ``dim``, in that order (repeats allowed;
         their gradients add up, as for ``t[index]``)."""
         axis = _normalize_dim(dim, self.ndim, "index_select")
@@ -2481,7 +2481,9 @@ class Tensor:
         shape = (*self.shape[:axis], len(picks), *self.shape[axis + 1 :]) if self.ndim else ()
         return source[(slice(None),) * axis + (picks,)].reshape(shape)
 
-    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    def diagonal(
+        self, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1
+    ) -> Tensor:
         """The diagonal of the 2-D planes spanned by ``dim1`` and ``dim2``, as the last dim
         (``offset`` > 0 above the main diagonal, < 0 below)."""
         d1 = _normalize_dim(dim1, self.ndim, "diagonal")
@@ -2492,7 +2494,7 @@ class Tensor:
         rows, cols = _diagonal_places(self.shape[d1], self.shape[d2], int(offset))
         return self.permute(*rest, d1, d2)[(..., rows, cols)]
 
-    def diag(self, diagonal: int = 0) -> Tensor:
+    def diag(self, diagonal: builtins.int = 0) -> Tensor:
         """A 1-D tensor → the square matrix with it on the ``diagonal``-th diagonal; a 2-D one →
         that diagonal (``diagonal`` > 0 above the main one, < 0 below)."""
         k = int(diagonal)
@@ -2516,7 +2518,11 @@ class Tensor:
         return self.diagonal().sum()
 
     def repeat_interleave(
-        self, repeats: Any, dim: int | None = None, *, output_size: int | None = None
+        self,
+        repeats: Any,
+        dim: builtins.int | None = None,
+        *,
+        output_size: builtins.int | None = None,
     ) -> Tensor:
         """Each element repeated ``repeats`` times along ``dim`` (the flattened tensor when
         ``dim`` is None); ``repeats`` is an int or a 1-D tensor with one count per element."""
@@ -2587,7 +2593,9 @@ class Tensor:
         reps = _shape_args(dims)
         return self.repeat(*((1,) * (self.ndim - len(reps)) + reps))
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: DType | None = None) -> Tensor:
+    def prod(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
+    ) -> Tensor:
         """The product of the elements (along ``dim``); integers and bools multiply in int64.
 
         Multiplied pairwise in a tree of ⌈log₂ n⌉ ``*`` operations, so the gradient is the exact
@@ -2604,7 +2612,7 @@ class Tensor:
         out = _product_along(source, axis)
         return out if keepdim else out.squeeze(axis)
 
-    def cumprod(self, dim: int, *, dtype: DType | None = None) -> Tensor:
+    def cumprod(self, dim: builtins.int, *, dtype: DType | None = None) -> Tensor:
         """Running products along ``dim`` (integers in int64).
 
         A scan of ⌈log₂ n⌉ steps, each multiplying by the result shifted 1, 2, 4, … places, so
@@ -2623,7 +2631,7 @@ class Tensor:
             shift *= 2
         return out
 
-    def nonzero(self, *, as_tuple: bool = False) -> Any:
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
         """The indices of the nonzero elements: an int64 tensor of shape (count, ndim), or with
         ``as_tuple`` one 1-D tensor per dim."""
         values = self._data.reshape(1) if as_tuple and not self.ndim else self._data
@@ -2641,7 +2649,7 @@ class Tensor:
 
     def new_tensor(
         self, data: Any, *, dtype: DType | None = None, device: Any = None,
-        requires_grad: bool = False,
+        requires_grad: builtins.bool = False,
     ) -> Tensor:
         """A new tensor of ``data`` (copied), with ``self``'s dtype unless ``dtype`` is given."""
         values = data.numpy() if isinstance(data, Tensor) else data
@@ -2655,7 +2663,7 @@ class Tensor:
         *,
         dtype: DType | None = None,
         device: Any = None,
-        requires_grad: bool = False,
+        requires_grad: builtins.bool = False,
     ) -> Tensor:
         """A tensor of ``size`` filled with ``fill_value``, ``self``'s dtype by default."""
         kind = self._data.dtype if dtype is None else dtypes.as_dtype(dtype, "new_full")
@@ -2840,7 +2848,8 @@ def _product_along(t: Tensor, axis: int) -> Tensor:
         if t.shape[axis] % 2:
             t = _padded(t, axis, (0, 1), 1)
         half = t.shape[axis] // 2
-        t = t[(*lead, slice(0, half))] * t[(*lead, slice(half, None))]
+        low, high = (*lead, slice(0, half)), (*lead, slice(half, None))
+        t = t[low] * t[high]
     return t
 
 
