@@ -345,3 +345,37 @@ def test_s2_requires_grad_of_a_computed_tensor(name: str) -> None:
         except RuntimeError as error:
             outcomes.append(("RuntimeError", "leaf" in str(error)))
     assert outcomes[0] == outcomes[1]
+
+
+# §2 "max()/min()": with a tensor in place of dim, PyTorch's elementwise maximum/minimum
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, a, b: lib.max(a, b),
+        lambda lib, a, b: lib.min(a, b),
+        lambda lib, a, b: a.max(b),
+        lambda lib, a, b: a.min(other=b) if lib is not tg else a.min(b),
+    ],
+)
+@given(
+    hnp.arrays(np.float64, (2, 3), elements=st.sampled_from([-1.0, 0.0, 0.5, 2.0])),
+    hnp.arrays(np.float64, (3,), elements=st.sampled_from([-1.0, 0.0, 0.5, 2.0])),
+)
+def test_s2_max_of_two_tensors_is_elementwise(call: Any, x: np.ndarray, y: np.ndarray) -> None:
+    torch = _torch()
+    results = []
+    for lib in (tg, torch):
+        a, b = lib.tensor(x, requires_grad=True), lib.tensor(y, requires_grad=True)
+        out = call(lib, a, b)
+        (out * lib.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+        results.append([_values(out), _values(a.grad), _values(b.grad)])
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_s3_functional_relu_accepts_inplace() -> None:
+    torch = _torch()
+    data = np.array([-1.0, 0.0, 2.0])
+    ours = tg.nn.functional.relu(tg.tensor(data), inplace=True)
+    theirs = torch.nn.functional.relu(torch.tensor(data), inplace=True)
+    np.testing.assert_array_equal(_values(ours), _values(theirs))

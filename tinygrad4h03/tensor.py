@@ -1720,6 +1720,8 @@ class Tensor:
 
     def _extreme(self, dim: Any, keepdim: Any, axis: Any, keepdims: Any, op: str) -> Any:
         dim = _pick("dim", dim, "axis", axis, None)
+        if isinstance(dim, Tensor):  # t.max(other), tg.max(a, b): elementwise, as PyTorch
+            return self.maximum(dim) if op == "max" else self.minimum(dim)
         keep = bool(_pick("keepdim", keepdim, "keepdims", keepdims, False))
         if dim is None:
             if keep:

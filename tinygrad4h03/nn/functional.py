@@ -69,13 +69,15 @@ _REDUCTIONS = ("mean", "sum", "none")
 # --------------------------------------------------------------------------- activations
 
 
-def relu(input: Tensor) -> Tensor:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear unit, elementwise: ``y = max(x, 0)``.
 
     The derivative is 1 where ``x > 0`` and 0 elsewhere, also at ``x = 0`` (as PyTorch).
 
     Args:
         input: any tensor.
+        inplace: accepted for PyTorch code, no effect (the result is a new tensor, as
+            ``nn.ReLU(inplace=True)`` here).
 
     Returns:
         A tensor of ``input``'s shape and dtype.
