@@ -118,13 +118,10 @@ def scaled_dot_product_attention(
     factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query @ key.transpose(-2, -1)) * factor
     scores = _masked_scores(scores, attn_mask, is_causal)
-    # a row with every place hidden gets weights 0, as PyTorch (not the NaN of softmax(−inf))
-    dead = np.isneginf(scores.numpy()).all(-1, keepdims=True)
-    if dead.any():
-        scores = scores.masked_fill(Tensor(dead), 0.0)
-    weights = scores.softmax(-1)
-    if dead.any():
-        weights = weights.masked_fill(Tensor(dead), 0.0)
+    # a row with every place hidden gets weights 0, as PyTorch (not the NaN of softmax(−inf));
+    # found with tensor operations, so tg.compile sees them
+    dead = (scores == -math.inf).all(-1, keepdim=True)
+    weights = scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, training=True)
     return weights @ value
