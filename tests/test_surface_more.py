@@ -249,6 +249,23 @@ def test_a_removed_hook_runs_no_more_and_hooks_run_in_tg_grad() -> None:
     assert x.grad.tolist() == [4.0]
 
 
+def test_the_hook_table_empties_when_hooks_are_removed_or_their_tensors_die() -> None:
+    from tinygrad4h03 import engine
+
+    before = len(engine._GRAD_HOOKS)
+    x = tg.tensor([1.0], requires_grad=True)
+    first, second = x.register_hook(lambda g: g), x.register_hook(lambda g: g)
+    assert len(engine._GRAD_HOOKS) == before + 1
+    first.remove()
+    assert len(engine._GRAD_HOOKS) == before + 1  # one hook is left
+    second.remove()
+    assert len(engine._GRAD_HOOKS) == before
+    y = tg.tensor([1.0], requires_grad=True)
+    y.register_hook(lambda g: g)
+    del y
+    assert len(engine._GRAD_HOOKS) == before
+
+
 def test_a_hook_on_a_retained_gradient_changes_what_is_kept() -> None:
     for lib in (tg, torch):
         x = lib.tensor([1.0, 2.0], requires_grad=True)
