@@ -328,17 +328,13 @@ def topological_order(roots: Iterable[Node]) -> list[Node]:
         while stack:
             node, parents = stack[-1]
             for parent in parents:
-                if parent in visited:
-                    continue
-                # A node with parents always requires grad, so only a leaf's flag is read
-                # (a property on Tensor: W3 saves about 5 µs of ~330 µs per step).
-                if parent._parents:
+                if parent.requires_grad and parent not in visited:
                     visited.add(parent)
+                    if not parent._parents:  # a leaf is finished at once
+                        order.append(parent)
+                        continue
                     stack.append((parent, iter(parent._parents)))
                     break
-                if parent.requires_grad:  # a leaf is finished at once
-                    visited.add(parent)
-                    order.append(parent)
             else:  # every parent is in `order` already
                 stack.pop()
                 order.append(node)
