@@ -379,3 +379,13 @@ def test_s3_functional_relu_accepts_inplace() -> None:
     ours = tg.nn.functional.relu(tg.tensor(data), inplace=True)
     theirs = torch.nn.functional.relu(torch.tensor(data), inplace=True)
     np.testing.assert_array_equal(_values(ours), _values(theirs))
+
+
+# §3 losses: a floating target that is not class probabilities is PyTorch's RuntimeError
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_s3_class_targets_of_a_floating_dtype(loss: str) -> None:
+    torch = _torch()
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, loss)(torch.ones(2, 3), torch.tensor([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match=rf"{loss}: .*integer class indices.*float32"):
+        getattr(tg.nn.functional, loss)(tg.ones(2, 3), tg.tensor([0.0, 1.0]))

@@ -512,7 +512,7 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
     expected = () if x.ndim == 1 else (shape[0], *shape[2:])
     if targets.dtype.kind not in "iu":
         alternative = f" or class probabilities of shape {x.shape}" * (name == "cross_entropy")
-        raise TypeError(
+        raise RuntimeError(  # PyTorch's type for a target of the wrong dtype
             f"{name}: input of shape {x.shape} needs integer class indices of shape {expected}"
             f"{alternative}, got a target of dtype {targets.dtype} and shape {targets.shape}"
         )
