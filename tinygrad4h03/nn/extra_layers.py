@@ -103,6 +103,10 @@ class Hardswish(_Elementwise):
 
     _function = staticmethod(FM.hardswish)
 
+    def extra_repr(self) -> str:
+        """Nothing (PyTorch prints ``Hardswish()`` even with ``inplace=True``)."""
+        return ""
+
 
 class Hardsigmoid(_Elementwise):
     """``relu6(x + 3) / 6`` (``F.hardsigmoid``).
@@ -113,6 +117,10 @@ class Hardsigmoid(_Elementwise):
     """
 
     _function = staticmethod(FM.hardsigmoid)
+
+    def extra_repr(self) -> str:
+        """Nothing (PyTorch prints ``Hardsigmoid()`` even with ``inplace=True``)."""
+        return ""
 
 
 class SELU(_Elementwise):
@@ -605,13 +613,24 @@ def _as_parameter(value: Any) -> Any:
     return value
 
 
-def _describe(value: Any) -> str:
-    """PyTorch's one-line description of a container entry."""
+def _describe(value: Any, by_type: bool) -> str:
+    """PyTorch's one-line description of a container entry: the dtype as ``torch.float32``
+    (``ParameterList``) or the type name ``torch.FloatTensor`` (``ParameterDict``), as
+    ``Tensor.type()`` gives it, so that printed models read as PyTorch's."""
     if not isinstance(value, Tensor):
         return f"Object of type: {type(value).__name__}"
     kind = "Parameter containing" if isinstance(value, Parameter) else "Tensor"
     size = "x".join(str(n) for n in value.shape)
-    return f"{kind}: [tinygrad4h03.{value.dtype} of size {size}]"
+    dtype = value.type() if by_type else f"torch.{value.dtype}"
+    return f"{kind}: [{dtype} of size {size}]"
+
+
+def _container_repr(name: str, entries: list[tuple[Any, Any]], by_type: bool) -> str:
+    """``Name(`` then one line per entry, indented as PyTorch's, then ``)``."""
+    if not entries:
+        return f"{name}()"
+    lines = [f"    ({key}): {_describe(value, by_type)}" for key, value in entries]
+    return f"{name}(\n" + "\n".join(lines) + "\n)"
 
 
 class ParameterList(Module):
@@ -668,9 +687,8 @@ class ParameterList(Module):
     def __iadd__(self, values: Iterable[Any]) -> ParameterList:
         return self.extend(values)
 
-    def extra_repr(self) -> str:
-        """One line per entry, as PyTorch."""
-        return "\n".join(f"({i}): {_describe(v)}" for i, v in enumerate(self))
+    def __repr__(self) -> str:
+        return _container_repr("ParameterList", list(enumerate(self)), by_type=False)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
@@ -755,9 +773,8 @@ class ParameterDict(Module):
         for key, value in pairs:
             self[key] = value
 
-    def extra_repr(self) -> str:
-        """One line per entry, as PyTorch."""
-        return "\n".join(f"({k}): {_describe(v)}" for k, v in self.items())
+    def __repr__(self) -> str:
+        return _container_repr("ParameterDict", self.items(), by_type=True)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
