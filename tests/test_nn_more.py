@@ -259,6 +259,21 @@ def test_adaptive_max_pool2d_matches_pytorch(size: tuple[int, int], out: int) ->
     assert repr(nn.AdaptiveMaxPool2d(2)) == repr(torch.nn.AdaptiveMaxPool2d(2))
 
 
+def test_adaptive_max_pool2d_and_bilinear_resizing_gradcheck_to_second_order() -> None:
+    x = tg.tensor(np.random.default_rng(5).standard_normal((1, 2, 5, 4)), requires_grad=True)
+    assert tg.gradcheck(lambda t: F.adaptive_max_pool2d(t, (2, 3)), (x,))
+    assert tg.gradgradcheck(lambda t: F.adaptive_max_pool2d(t * t, (2, 3)), (x,))
+    for align in (False, True):
+
+        def resize(t: tg.Tensor, a: bool = align) -> tg.Tensor:
+            return F.interpolate(t * t, size=(7, 3), mode="bilinear", align_corners=a)
+
+        assert tg.gradcheck(resize, (x,))
+        assert tg.gradgradcheck(resize, (x,))
+    with pytest.raises(RuntimeError, match="positive"):
+        F.adaptive_max_pool2d(x, 0)
+
+
 # --------------------------------------------------------------------------- GroupNorm, shapes
 
 
@@ -309,6 +324,8 @@ def test_group_norm_gradchecks_and_errors() -> None:
         nn.GroupNorm(3, 4)
     with pytest.raises(RuntimeError, match="group_norm"):
         F.group_norm(tg.ones(2, 4), 3)
+    with pytest.raises(RuntimeError, match="weight of shape"):
+        nn.GroupNorm(2, 4)(tg.ones(2, 6))
 
 
 def test_unflatten_matches_pytorch() -> None:

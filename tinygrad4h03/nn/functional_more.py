@@ -415,6 +415,12 @@ def group_norm(
             f"group_norm: expected an input (N, C, *) with C divisible by num_groups="
             f"{num_groups}, got shape {x.shape}"
         )
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and tuple(value.shape) != (x.shape[1],):
+            raise RuntimeError(
+                f"group_norm: expected {name} of shape ({x.shape[1]},) for an input of shape "
+                f"{x.shape}, got {value.shape}"
+            )
     grouped = x.reshape(x.shape[0], num_groups, -1)
     centred = grouped - grouped.mean(dim=-1, keepdim=True)
     variance = (centred * centred).mean(dim=-1, keepdim=True)
