@@ -262,7 +262,9 @@ def _apply_pair(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
         raise _shape_error(rule, (x, y), error) from None
     if type(data) is not np.ndarray or data.dtype is _F64:
         data = _result_array(rule, data, (x, y))
-    out = Tensor._wrap(data)
+    # Tensor._wrap and _record inlined (W3: about 0.3 µs of ~3.3 µs per operation, ~6 %).
+    out = _new_tensor(Tensor)
+    out._data, out._grad, out._vc, out._retains_grad = data, None, None, False
     if state.anomaly:
         _check_forward(rule, (x, y), data, out)
     a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
@@ -270,8 +272,12 @@ def _apply_pair(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
         (a_is_tensor and a._requires_grad) or (b_is_tensor and b._requires_grad)  # type: ignore[union-attr]
     ):
         both = a_is_tensor and b_is_tensor
-        parents = (a, b) if both else ((a,) if a_is_tensor else (b,))
-        _record(out, rule, (a, b), _NO_ATTRS, parents)  # type: ignore[arg-type]
+        out._requires_grad, out._rule, out._attrs = True, rule, _NO_ATTRS
+        out._operands = (a, b)
+        out._parents = (a, b) if both else ((a,) if a_is_tensor else (b,))  # type: ignore[assignment]
+        out._stamp = _CLOCK[0]
+    else:
+        out._requires_grad, out._parents = False, ()
     if state.tracer is not None:
         state.tracer(rule, (a, b), _NO_ATTRS, out)
     return out
@@ -283,12 +289,16 @@ def _apply_one(rule: Rule, a: Tensor) -> Tensor:
     data = rule.forward(a._data)
     if type(data) is not np.ndarray or data.dtype is _F64:
         data = _result_array(rule, data, (a._data,))
-    out = Tensor._wrap(data)
+    out = _new_tensor(Tensor)  # Tensor._wrap and _record inlined, as in _apply_pair
+    out._data, out._grad, out._vc, out._retains_grad = data, None, None, False
     if state.anomaly:
         _check_forward(rule, (a._data,), data, out)
     if a._requires_grad and state.grad_enabled:
-        operands = (a,)
-        _record(out, rule, operands, _NO_ATTRS, operands)
+        out._requires_grad, out._rule, out._attrs = True, rule, _NO_ATTRS
+        out._operands = out._parents = (a,)
+        out._stamp = _CLOCK[0]
+    else:
+        out._requires_grad, out._parents = False, ()
     if state.tracer is not None:
         state.tracer(rule, (a,), _NO_ATTRS, out)
     return out
