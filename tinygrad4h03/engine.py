@@ -328,13 +328,17 @@ def topological_order(roots: Iterable[Node]) -> list[Node]:
         while stack:
             node, parents = stack[-1]
             for parent in parents:
-                if parent.requires_grad and parent not in visited:
+                if parent in visited:
+                    continue
+                # A node with parents always requires grad, so only a leaf's flag is read
+                # (a property on Tensor: W3 saves about 5 µs of ~330 µs per step).
+                if parent._parents:
                     visited.add(parent)
-                    if not parent._parents:  # a leaf is finished at once
-                        order.append(parent)
-                        continue
                     stack.append((parent, iter(parent._parents)))
                     break
+                if parent.requires_grad:  # a leaf is finished at once
+                    visited.add(parent)
+                    order.append(parent)
             else:  # every parent is in `order` already
                 stack.pop()
                 order.append(node)
@@ -457,13 +461,17 @@ class RemovableHandle:
         tensor([3.])
     """
 
-    def __init__(self, hooks: dict[int, Callable[[Any], Any]], key: int, node_key: int) -> None:
+    def __init__(
+        self, hooks: dict[int, Callable[..., Any]], key: int, node_key: int | None = None
+    ) -> None:
+        # hooks: the table the hook sits in (a tensor's, or a module's forward hooks);
+        # node_key: the tensor's key in the sweep's table, for a gradient hook
         self._hooks, self.id, self._node_key = hooks, key, node_key
 
     def remove(self) -> None:
         """Take the hook off (again: nothing happens)."""
         self._hooks.pop(self.id, None)
-        entry = _GRAD_HOOKS.get(self._node_key)
+        entry = None if self._node_key is None else _GRAD_HOOKS.get(self._node_key)
         if not self._hooks and entry is not None and entry[1] is self._hooks:
             del _GRAD_HOOKS[self._node_key]  # no hooks left: the sweep's table empties again
 
