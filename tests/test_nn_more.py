@@ -349,7 +349,7 @@ def test_unflatten_matches_pytorch() -> None:
     size=st.tuples(st.integers(1, 6), st.integers(1, 6)),
     target=st.tuples(st.integers(1, 9), st.integers(1, 9)) | st.none(),
     scale=st.sampled_from([2, 3, 0.5, 1.5, 2.5]),
-    mode=st.sampled_from(["nearest", "bilinear"]),
+    mode=st.sampled_from(["nearest", "nearest-exact", "area", "bilinear"]),
     align=st.booleans(),
 )
 def test_interpolate_matches_pytorch(

@@ -435,6 +435,8 @@ def group_norm(
 
 # --------------------------------------------------------------------------- interpolation
 
+_SAMPLING_MODES = ("nearest", "nearest-exact", "area")  # the modes without align_corners
+
 
 def _interpolation_sizes(
     x: Tensor, size: Any, scale_factor: Any, recompute: bool | None
@@ -464,12 +466,14 @@ def _interpolation_sizes(
     return sizes, [None] * dims if recompute else list(scales)
 
 
-def _nearest_matrix(size: int, out: int, scale: float | None, dtype: np.dtype) -> np.ndarray:
-    """``(out, size)``: row i picks source ⌊i · size/out⌋ (⌊i / scale_factor⌋ when given)."""
+def _nearest_matrix(
+    size: int, out: int, scale: float | None, dtype: np.dtype, exact: bool = False
+) -> np.ndarray:
+    """``(out, size)``: row i picks source ⌊i · size/out⌋ (⌊i / scale_factor⌋ when given), or
+    ⌊(i + ½) · size/out⌋ for ``"nearest-exact"``; in float32, as PyTorch computes it."""
     ratio = np.float32(size / out if scale is None else 1 / scale)
-    source = np.minimum(
-        np.floor(np.arange(out, dtype=np.float32) * ratio).astype(np.int64), size - 1
-    )
+    rows = np.arange(out, dtype=np.float32) + np.float32(0.5 if exact else 0.0)
+    source = np.minimum(np.floor(rows * ratio).astype(np.int64), size - 1)
     matrix = np.zeros((out, size), dtype)
     matrix[np.arange(out), source] = 1
     return matrix
@@ -504,12 +508,14 @@ def interpolate(
     antialias: bool = False,
 ) -> Tensor:
     """Resize ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)`` inputs to ``size`` or by
-    ``scale_factor``, with ``mode`` ``"nearest"``, ``"linear"`` (3-D) or ``"bilinear"`` (4-D).
+    ``scale_factor``, with ``mode`` ``"nearest"``, ``"nearest-exact"``, ``"area"``,
+    ``"linear"`` (3-D), ``"bilinear"`` (4-D) or ``"trilinear"`` (5-D).
 
     Each spatial dim is resized by a small matrix (a row per output sample: a one-hot row for
-    nearest, two weights for linear), applied as a matrix product, so the result is
-    vectorised and twice differentiable. Source positions follow PyTorch: nearest takes
-    ⌊i · in/out⌋; linear takes (i + ½) · in/out − ½ clamped at 0, or i · (in − 1)/(out − 1)
+    nearest, two weights for linear, a window's mean for area), applied as a matrix product,
+    so the result is vectorised and twice differentiable. Source positions follow PyTorch:
+    nearest takes ⌊i · in/out⌋, nearest-exact ⌊(i + ½) · in/out⌋, area averages the adaptive
+    pooling windows; linear takes (i + ½) · in/out − ½ clamped at 0, or i · (in − 1)/(out − 1)
     with ``align_corners=True``.
 
     Raises:
@@ -525,12 +531,12 @@ def interpolate(
     if x.ndim not in (3, 4, 5):
         raise ValueError(f"interpolate: expected a 3-D, 4-D or 5-D input, got shape {x.shape}")
     linear = {"linear": 3, "bilinear": 4, "trilinear": 5}
-    if (mode != "nearest" and mode not in linear) or antialias:
+    if (mode not in _SAMPLING_MODES and mode not in linear) or antialias:
         raise NotImplementedError(
             f"interpolate: mode {mode!r} (antialias={antialias}) is not implemented; "
-            "use 'nearest', 'linear', 'bilinear' or 'trilinear'"
+            "use 'nearest', 'nearest-exact', 'area', 'linear', 'bilinear' or 'trilinear'"
         )
-    if mode == "nearest" and align_corners is not None:
+    if mode in _SAMPLING_MODES and align_corners is not None:
         raise ValueError(
             "interpolate: align_corners option can only be set with the interpolating modes: "
             "linear | bilinear | bicubic | trilinear"
@@ -542,8 +548,10 @@ def interpolate(
     sizes, scales = _interpolation_sizes(x, size, scale_factor, recompute_scale_factor)
     out = x
     for axis, (n, target, scale) in enumerate(zip(x.shape[2:], sizes, scales), start=2):
-        if mode == "nearest":
-            matrix = _nearest_matrix(n, target, scale, x.dtype)
+        if mode == "area":
+            matrix = F._averaging_matrix(n, target, x.dtype)
+        elif mode in _SAMPLING_MODES:
+            matrix = _nearest_matrix(n, target, scale, x.dtype, exact=mode == "nearest-exact")
         else:
             matrix = _linear_matrix(n, target, scale, bool(align_corners), x.dtype)
         out = (out.transpose(axis, -1) @ Tensor(matrix.T.copy())).transpose(axis, -1)
