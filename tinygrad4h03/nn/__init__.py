@@ -91,12 +91,6 @@ from .loss import (
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
-# tg.nn.functional holds functional_more's functions too (F.silu, F.conv1d, F.interpolate, ...)
-for _name in functional_more.__all__:
-    setattr(functional, _name, getattr(functional_more, _name))
-functional.__all__ = sorted({*functional.__all__, *functional_more.__all__})
-del _name
-
 __all__ = [
     "ELU",
     "GELU",

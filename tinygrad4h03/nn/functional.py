@@ -1503,3 +1503,10 @@ from .similarity import (  # noqa: E402
 )
 
 __all__ += ["cosine_similarity", "normalize", "pairwise_distance", "scaled_dot_product_attention"]
+
+# F.silu, F.conv1d, F.interpolate, ...: the functions of functional_more.py (which builds on this
+# module, so it is imported last)
+from . import functional_more as _more  # noqa: E402
+
+globals().update({_name: getattr(_more, _name) for _name in _more.__all__})
+__all__ += _more.__all__
