@@ -79,8 +79,31 @@ class ThreadState(threading.local):
     """
 
     grad_enabled: bool = True
-    anomaly: bool = False
-    tracer: Callable[..., None] | None = None
+    # ``anomaly or tracer is not None``, kept by their setters: the hot paths of tensor.py
+    # read this one flag instead of two (a thread-local read costs ~35 ns; W3: -2 %).
+    watched: bool = False
+    _anomaly: bool = False
+    _tracer: Callable[..., None] | None = None
+
+    @property
+    def anomaly(self) -> bool:
+        """Whether results are checked for NaN/inf (``detect_anomaly``)."""
+        return self._anomaly
+
+    @anomaly.setter
+    def anomaly(self, on: bool) -> None:
+        self._anomaly = on
+        self.watched = bool(on) or self._tracer is not None
+
+    @property
+    def tracer(self) -> Callable[..., None] | None:
+        """The callable told of every operation, or ``None``."""
+        return self._tracer
+
+    @tracer.setter
+    def tracer(self, fn: Callable[..., None] | None) -> None:
+        self._tracer = fn
+        self.watched = fn is not None or bool(self._anomaly)
 
 
 state = ThreadState()
