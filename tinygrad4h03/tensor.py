@@ -653,6 +653,7 @@ class Tensor:
             inputs = [x._data if isinstance(x, Tensor) else x for x in operands]
         vjps, variadic = rule.vjps, rule.variadic
         every = None if rule.split is None else rule.split(xp, grad, out, inputs, **attrs)
+        checked = state.watched and state.anomaly  # read once per node, not per parent
         grads: list[Any] = []
         for position, x in enumerate(operands):
             if not isinstance(x, Tensor):
@@ -668,7 +669,7 @@ class Tensor:
                 g = vjps[position](xp, grad, out, *inputs, **attrs)
             if g.shape != x._data.shape:
                 g = self._unbroadcast(g, x, position)
-            if state.anomaly:
+            if checked:
                 self._check_backward(g, position)
             grads.append(g)
         return grads
