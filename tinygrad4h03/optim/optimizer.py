@@ -158,11 +158,15 @@ class Optimizer:
             True
         """
         for group in self.param_groups:
+            if set_to_none:  # the default, without reading .grad first (a property)
+                for param in group["params"]:
+                    param.grad = None
+                continue
             for param in group["params"]:
                 grad = param.grad
-                if set_to_none or grad is None:
-                    param.grad = None
-                elif grad.requires_grad:  # from create_graph=True: leave that graph intact
+                if grad is None:
+                    continue
+                if grad.requires_grad:  # from create_graph=True: leave that graph intact
                     param.grad = Tensor(np.zeros_like(grad.numpy()))
                 else:
                     grad.numpy()[...] = 0
