@@ -234,7 +234,9 @@ def apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     if rule.saves:  # (out, the residual its VJPs reuse)
         data, saved = data
         attrs = {**attrs, "saved": saved}
-    out = Tensor._wrap(_result_array(rule, data, arrays))
+    if type(data) is not np.ndarray or data.dtype is _F64:  # else no dtype to fix: no call
+        data = _result_array(rule, data, arrays)
+    out = Tensor._wrap(data)
     if rule.view:
         _share_version(out, operands[0])
     watched = state.watched  # anomaly or a tracer: one thread-local read for both
