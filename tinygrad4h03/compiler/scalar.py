@@ -489,7 +489,8 @@ _OPS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "__pow__": ("_pow({0}, {1})", ("{{g}} * ({1} * _pow({0}, {1} - 1))",)),
     "__rpow__": ("_pow({1}, {0})", ("{{g}} * ({out} * _log({1}) if {out} != 0.0 else 0.0)",)),
     "__neg__": ("-{0}", ("-{{g}}",)),
-    "relu": ("({0} if {0} > 0.0 else 0.0)", ("{{g}} * (1.0 if {0} > 0.0 else 0.0)",)),
+    # "not x <= 0" is true for NaN too: NaN passes through with its gradient, as Value.relu
+    "relu": ("({0} if not {0} <= 0.0 else 0.0)", ("{{g}} * (1.0 if not {0} <= 0.0 else 0.0)",)),
     "tanh": ("tanh({0})", ("{{g}} * (1.0 - {out} * {out})",)),
     "sigmoid": ("_sigmoid({0})", ("{{g}} * ({out} * (1.0 - {out}))",)),
     "exp": ("_exp({0})", ("{{g}} * {out}",)),
