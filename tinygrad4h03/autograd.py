@@ -73,7 +73,7 @@ def grad(
         ((tensor([ 6., 12., 18.]),), True)
     """
     one_output = isinstance(outputs, Tensor)
-    outputs = [outputs] if one_output else list(outputs)
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)

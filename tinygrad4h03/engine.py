@@ -46,9 +46,14 @@ class Node(Protocol):
         (True, [3.0])
     """
 
-    _parents: tuple[Node, ...]
-    requires_grad: bool
-    _retains_grad: bool
+    # Read-only members (properties), so that a node whose parents are of its own kind
+    # (``tuple[Value, ...]``) and whose requires_grad is a checked property still fits
+    @property
+    def _parents(self) -> tuple[Node, ...]: ...
+    @property
+    def requires_grad(self) -> bool: ...
+    @property
+    def _retains_grad(self) -> bool: ...
 
     def _backward(self, grad: Any, create_graph: bool) -> Sequence[Any]: ...
 
@@ -494,9 +499,10 @@ class RemovableHandle:
     def remove(self) -> None:
         """Take the hook off (again: nothing happens)."""
         self._hooks.pop(self.id, None)
-        entry = None if self._node_key is None else _GRAD_HOOKS.get(self._node_key)
-        if not self._hooks and entry is not None and entry[1] is self._hooks:
-            del _GRAD_HOOKS[self._node_key]  # no hooks left: the sweep's table empties again
+        key = self._node_key
+        entry = None if key is None else _GRAD_HOOKS.get(key)
+        if not self._hooks and key is not None and entry is not None and entry[1] is self._hooks:
+            del _GRAD_HOOKS[key]  # no hooks left: the sweep's table empties again
 
     def __enter__(self) -> RemovableHandle:
         return self

@@ -929,13 +929,13 @@ def _einsum_vjp(xp: Any, g: Array, out: Array, *xs: Array, subscripts: str, posi
 
 
 SIN = Rule("sin", np.sin, (lambda xp, g, out, a: g * xp.apply(COS, a),), reads="i")
-COS = Rule("cos", np.cos, (lambda xp, g, out, a: -g * xp.apply(SIN, a),), reads="i")
+COS: Rule = Rule("cos", np.cos, (lambda xp, g, out, a: -g * xp.apply(SIN, a),), reads="i")
 TAN = Rule("tan", np.tan, (lambda xp, g, out, a: g * (1 + out * out),), reads="o")
 ASIN = Rule("asin", np.arcsin, (lambda xp, g, out, a: g / xp.apply(SQRT, 1 - a * a),), reads="i")
 ACOS = Rule("acos", np.arccos, (lambda xp, g, out, a: -g / xp.apply(SQRT, 1 - a * a),), reads="i")
 ATAN = Rule("atan", np.arctan, (lambda xp, g, out, a: g / (1 + a * a),), reads="i")
 SINH = Rule("sinh", np.sinh, (lambda xp, g, out, a: g * xp.apply(COSH, a),), reads="i")
-COSH = Rule("cosh", np.cosh, (lambda xp, g, out, a: g * xp.apply(SINH, a),), reads="i")
+COSH: Rule = Rule("cosh", np.cosh, (lambda xp, g, out, a: g * xp.apply(SINH, a),), reads="i")
 EXPM1 = Rule("expm1", np.expm1, (lambda xp, g, out, a: g * (out + 1),), reads="o")
 LOG1P = Rule("log1p", np.log1p, (lambda xp, g, out, a: g / (1 + a),), reads="i")
 FLOOR = Rule("floor", np.floor, (_zero_vjp,), reads="")
@@ -970,7 +970,7 @@ REMAINDER = Rule(
 )
 FLOOR_DIVIDE = Rule("floor_divide", np.floor_divide, ())  # not differentiable, as PyTorch
 CUMSUM = Rule("cumsum", _cumsum_forward, (_cumsum_vjp,), reads="")
-FLIP = Rule(
+FLIP: Rule = Rule(
     "flip",
     lambda a, *, axes: np.flip(a, axes).copy(),  # a copy, as PyTorch's flip
     (lambda xp, g, out, a, *, axes: xp.apply(FLIP, g, axes=axes),),
@@ -986,17 +986,17 @@ GATHER = Rule(
     ),
     reads="",
 )
-SCATTER_ALONG = Rule(
+SCATTER_ALONG: Rule = Rule(
     "scatter_add",
     _scatter_along_forward,
     (lambda xp, g, out, a, *, index, axis, shape: xp.apply(GATHER, g, index=index, axis=axis),),
     reads="",
 )
-TRIL = Rule(
+TRIL: Rule = Rule(
     "tril", lambda a, *, k: np.tril(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIL, g, k=k),),
     reads="",
 )
-TRIU = Rule(
+TRIU: Rule = Rule(
     "triu", lambda a, *, k: np.triu(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIU, g, k=k),),
     reads="",
 )

@@ -1149,7 +1149,8 @@ class Tensor:
         return _apply_pair(rules.MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _operand(other, "@").__matmul__(self)  # type: ignore[union-attr]
+        # for a number, _operand gives the number, which has no __matmul__
+        return _operand(other, "@").__matmul__(self)  # type: ignore[operator]
 
     def __neg__(self) -> Tensor:
         return _apply_one(rules.NEG, self)
@@ -1269,7 +1270,7 @@ class Tensor:
         """
         return self.fill_(0)
 
-    def fill_(self, value: float) -> Tensor:
+    def fill_(self, value: builtins.float) -> Tensor:
         """Set every element to ``value`` in place (cast to this dtype); returns ``self``.
 
         Args:
@@ -1746,7 +1747,7 @@ class Tensor:
             return self.amax() if op == "max" else self.amin()
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{op}: dim must be an int, got {dim!r} (amax/amin take tuples)")
-        d = _normalize_dim(dim, self.ndim, op)
+        d = _normalize_dim(int(dim), self.ndim, op)
         _check_reduced_sizes(self, (d,), op)
         find = rules.ARGMAX if op == "max" else rules.ARGMIN
         indices = apply(find, self, axis=d if self.ndim else None, keepdims=bool(self.ndim))
@@ -2106,7 +2107,7 @@ class Tensor:
         unbiased: bool | None = None,
         keepdim: bool = False,
         *,
-        correction: float | None = None,
+        correction: builtins.float | None = None,
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
@@ -2131,7 +2132,7 @@ class Tensor:
         unbiased: bool | None = None,
         keepdim: bool = False,
         *,
-        correction: float | None = None,
+        correction: builtins.float | None = None,
         axis: Any = None,
         keepdims: bool | None = None,
     ) -> Tensor:
@@ -2174,8 +2175,8 @@ class Tensor:
 
     def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along each of ``dims`` (a copy, ``rules.FLIP``)."""
-        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        axes = tuple(_normalize_dim(d, self.ndim, "flip") for d in dims)
+        chosen = dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        axes = tuple(_normalize_dim(d, self.ndim, "flip") for d in chosen)
         return apply(rules.FLIP, self, axes=axes)
 
     def gather(self, dim: int, index: Any) -> Tensor:
@@ -2319,7 +2320,7 @@ class Tensor:
                 )
         starts = np.cumsum([0, *sections[:-1]])
         lead = (slice(None),) * axis
-        return tuple(self[(*lead, slice(s, s + n))] for s, n in zip(starts, sections))
+        return tuple(self[tuple([*lead, slice(s, s + n)])] for s, n in zip(starts, sections))
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` pieces along ``dim`` (the last may be smaller), as ``torch.chunk``."""
@@ -2388,7 +2389,7 @@ class Tensor:
         """The tensor as bool (nonzero is true)."""
         return self.to(np.dtype(np.bool_))
 
-    def equal(self, other: Tensor) -> bool:
+    def equal(self, other: Tensor) -> builtins.bool:
         """Whether ``other`` has the same shape and the same elements (a Python bool)."""
         return bool(np.array_equal(self._data, np.asarray(other)))
 
@@ -2446,7 +2447,7 @@ class Tensor:
     def __invert__(self) -> Tensor:
         return apply(rules.BITWISE_NOT, self)
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.size != 1 or self._data.dtype.kind not in "biu":
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index, got "
@@ -2466,14 +2467,18 @@ class Tensor:
             )
         return str(self)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    def normal_(
+        self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         """Fill in place with samples of N(mean, std²) from the package's generator."""
         from .random import resolve
 
         draws = resolve(generator, "normal_").normal(mean, std, self.shape)
         return self._in_place(rules.COPY_, draws.astype(self._data.dtype), "normal_")
 
-    def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator: Any = None) -> Tensor:
+    def uniform_(
+        self, from_: builtins.float = 0.0, to: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         """Fill in place with samples of U(from_, to) from the package's generator."""
         from .random import resolve
 
@@ -3214,7 +3219,7 @@ def _check_reduced_sizes(t: Tensor, axes: tuple[int, ...] | None, op: str) -> No
 
 def _along(shape: tuple[int, ...], dim: int, picked: np.ndarray) -> tuple[Any, ...]:
     """The index that takes ``picked[..]`` (keepdim-shaped) along ``dim``: take_along_axis."""
-    grids = list(np.indices(picked.shape, sparse=True))
+    grids: list[Any] = list(np.indices(picked.shape, sparse=True))
     grids[dim] = picked
     return tuple(grids)
 

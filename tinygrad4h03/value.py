@@ -19,12 +19,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from . import engine
 from .engine import state
 
 Number = int | float
-Operand = "Value | int | float"
+Operand: TypeAlias = "Value | int | float"
 
 
 def _exp(x: float) -> float:
@@ -107,6 +108,9 @@ class Value:
     """
 
     __slots__ = ("_local", "_parents", "data", "grad", "label")
+    data: float
+    grad: float
+    label: str
 
     requires_grad = True  # every Value takes part in the graph
     _retains_grad = True  # and keeps its gradient, as micrograd's do
