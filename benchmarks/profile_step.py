@@ -1,6 +1,6 @@
 """Profile one workload's tinygrad4h03 step with cProfile: where the Python time goes.
 
-    python benchmarks/profile_step.py W1 [steps]
+python benchmarks/profile_step.py W1 [steps]
 """
 
 from __future__ import annotations

@@ -81,8 +81,11 @@ def draw_digits(out: Path) -> list[Path]:
 def draw_performance(out: Path) -> list[Path]:
     path = out / "performance.png"
     plot = DOCS.parent / "benchmarks" / "plot.py"
-    subprocess.run([sys.executable, str(plot), str(REFERENCE_RUN), "--out", str(path)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(plot), str(REFERENCE_RUN), "--out", str(path)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return [path]
 
 
@@ -95,8 +98,18 @@ def _command_picture(out: Path, name: str, *arguments: str) -> list[Path]:
 
 
 def draw_dropout(out: Path) -> list[Path]:
-    return _command_picture(out, "dropout.png", "digits", "--hidden", "sigmoid", "--dropout",
-                            "0.2", "--method", "deltarule", "--quiet")
+    return _command_picture(
+        out,
+        "dropout.png",
+        "digits",
+        "--hidden",
+        "sigmoid",
+        "--dropout",
+        "0.2",
+        "--method",
+        "deltarule",
+        "--quiet",
+    )
 
 
 def draw_vanishing(out: Path) -> list[Path]:

@@ -28,7 +28,8 @@ def load_data(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     set's statistics: ``(x_train, x_test, y_train, y_test)``, x as float32."""
     digits = load_digits()
     x_train, x_test, y_train, y_test = train_test_split(
-        digits.data, digits.target, test_size=0.25, random_state=seed, stratify=digits.target)
+        digits.data, digits.target, test_size=0.25, random_state=seed, stratify=digits.target
+    )
     mean = x_train.mean(axis=0)
     scale = x_train.std(axis=0) + 0.1  # + 0.1: some border pixels are always 0
     x_train, x_test = (((x - mean) / scale).astype(np.float32) for x in (x_train, x_test))
@@ -40,8 +41,16 @@ def make_model() -> nn.Sequential:
     return nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
 
 
-def train(model: nn.Module, x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int,
-          lr: float, seed: int, progress: bool = True) -> None:
+def train(
+    model: nn.Module,
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    progress: bool = True,
+) -> None:
     """Mini-batch Adam on the cross-entropy (with label smoothing 0.1), in PyTorch's loop."""
     optimizer = tg.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
@@ -76,8 +85,16 @@ def main(argv: list[str] | None = None) -> float:
     tg.manual_seed(args.seed)
     x_train, x_test, y_train, y_test = load_data(args.seed)
     model = make_model()
-    train(model, x_train, y_train, args.epochs, args.batch_size, args.lr, args.seed,
-          progress=not args.quiet)
+    train(
+        model,
+        x_train,
+        y_train,
+        args.epochs,
+        args.batch_size,
+        args.lr,
+        args.seed,
+        progress=not args.quiet,
+    )
     result = accuracy(model, x_test, y_test)
     print(f"test accuracy: {result:.2%} on {len(y_test)} held-out images")
     if args.save:

@@ -77,8 +77,11 @@ def _dims(draw: st.DrawFn, ndim: int) -> Any:
 
 @st.composite
 def _binary(
-    draw: st.DrawFn, op: Callable[..., Any], name: str,
-    left: Callable[..., Any] = arrays, right: Callable[..., Any] = arrays,
+    draw: st.DrawFn,
+    op: Callable[..., Any],
+    name: str,
+    left: Callable[..., Any] = arrays,
+    right: Callable[..., Any] = arrays,
 ) -> Example:
     a_shape, b_shape = draw(broadcastable_pairs())
     a, b = draw(left(a_shape)), draw(right(b_shape))
@@ -86,8 +89,9 @@ def _binary(
 
 
 @st.composite
-def _unary(draw: st.DrawFn, op: Callable[..., Any], name: str,
-           domain: Callable[..., Any] = arrays) -> Example:
+def _unary(
+    draw: st.DrawFn, op: Callable[..., Any], name: str, domain: Callable[..., Any] = arrays
+) -> Example:
     shape = draw(shapes())
     return Example(lambda xp, x: op(x), (draw(domain(shape)),), f"{name} {shape}")
 
@@ -664,10 +668,17 @@ def _scan(draw: st.DrawFn, name: str) -> Example:
 def _gather(draw: st.DrawFn) -> Example:
     shape = draw(shapes(min_dims=1))
     dim = _dim(draw, len(shape))
-    index_shape = tuple(draw(st.integers(1, n + 1)) if d == dim % len(shape) else draw(st.integers(1, n))
-                        for d, n in enumerate(shape))
-    index = draw(st.lists(st.integers(0, shape[dim] - 1), min_size=int(np.prod(index_shape)),
-                          max_size=int(np.prod(index_shape))))
+    index_shape = tuple(
+        draw(st.integers(1, n + 1)) if d == dim % len(shape) else draw(st.integers(1, n))
+        for d, n in enumerate(shape)
+    )
+    index = draw(
+        st.lists(
+            st.integers(0, shape[dim] - 1),
+            min_size=int(np.prod(index_shape)),
+            max_size=int(np.prod(index_shape)),
+        )
+    )
     picks = np.array(index, dtype=np.int64).reshape(index_shape)
     fn = lambda xp, t: t.gather(dim, xp.tensor(picks))  # noqa: E731
     return Example(fn, (draw(arrays(shape)),), f"gather({dim}) {shape} index {index_shape}")
@@ -677,7 +688,9 @@ def _gather(draw: st.DrawFn) -> Example:
 def _triangle(draw: st.DrawFn, name: str) -> Example:
     shape = draw(shapes(min_dims=2))
     k = draw(st.integers(-2, 2))
-    return Example(lambda xp, t: getattr(t, name)(k), (draw(arrays(shape)),), f"{name}({k}) {shape}")
+    return Example(
+        lambda xp, t: getattr(t, name)(k), (draw(arrays(shape)),), f"{name}({k}) {shape}"
+    )
 
 
 @st.composite
@@ -752,8 +765,12 @@ def _einsum(draw: st.DrawFn) -> Example:
 @st.composite
 def _products(draw: st.DrawFn) -> Example:
     name = draw(st.sampled_from(["mm", "bmm", "dot", "outer"]))
-    a_shape, b_shape = {"mm": ((2, 3), (3, 2)), "bmm": ((2, 2, 3), (2, 3, 1)),
-                        "dot": ((3,), (3,)), "outer": ((2,), (3,))}[name]
+    a_shape, b_shape = {
+        "mm": ((2, 3), (3, 2)),
+        "bmm": ((2, 2, 3), (2, 3, 1)),
+        "dot": ((3,), (3,)),
+        "outer": ((2,), (3,)),
+    }[name]
     a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
     return Example(lambda xp, x, y: getattr(xp, name)(x, y), (a, b), f"{name} {a_shape} {b_shape}")
 
@@ -844,10 +861,7 @@ def _product(draw: st.DrawFn) -> Example:
         return Example(fn, (x,), f"cumprod({dim}) {shape}")
     dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
     keepdim = draw(st.booleans())
-    if dim is None:
-        fn = lambda xp, t: t.prod()  # noqa: E731
-    else:
-        fn = lambda xp, t: t.prod(dim, keepdim)  # noqa: E731
+    fn = lambda xp, t: t.prod() if dim is None else t.prod(dim, keepdim)  # noqa: E731
     return Example(fn, (x,), f"prod({dim}, keepdim={keepdim}) {shape}")
 
 
@@ -902,9 +916,11 @@ def _grids(draw: st.DrawFn) -> Example:
     a_shape, b_shape = draw(broadcastable_pairs())
     a, b = draw(arrays(a_shape)), draw(arrays(b_shape))
     if draw(st.booleans()):
+
         def fn(xp: Any, x: Any, y: Any) -> Any:
             u, v = xp.broadcast_tensors(x, y)
             return u * v.broadcast_to(v.shape) + u
+
         return Example(fn, (a, b), f"broadcast_tensors {a_shape} {b_shape}")
     indexing = draw(st.sampled_from(["ij", "xy"]))
     a, b = a.reshape(-1), b.reshape(-1)
@@ -912,6 +928,7 @@ def _grids(draw: st.DrawFn) -> Example:
     def grid(xp: Any, x: Any, y: Any) -> Any:
         u, v = xp.meshgrid(x, y, indexing=indexing)
         return u * v + u
+
     return Example(grid, (a, b), f"meshgrid({indexing}) {a.shape} {b.shape}")
 
 

@@ -27,8 +27,10 @@ def public_names(module: ModuleType) -> list[str]:
     if hasattr(module, "__all__"):
         return list(module.__all__)
     return [
-        name for name, obj in vars(module).items()
-        if not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isfunction(obj) or inspect.isclass(obj))
         and obj.__module__ == module.__name__
     ]
 
@@ -66,7 +68,8 @@ def documented_objects() -> dict[str, object]:
 OBJECTS = documented_objects()
 NEEDS_EXAMPLE = {
     # classes and module-level functions: what a reader meets first
-    name for name, obj in OBJECTS.items()
+    name
+    for name, obj in OBJECTS.items()
     if inspect.isclass(obj) or (inspect.isfunction(obj) and "." not in obj.__qualname__)
 }
 

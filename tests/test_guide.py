@@ -41,8 +41,11 @@ def referenced_images() -> dict[Path, list[str]]:
 
 def test_every_picture_shown_exists_and_every_picture_is_shown() -> None:
     shown = referenced_images()
-    missing = [f"{path.relative_to(DOCS)} (in {pages})" for path, pages in shown.items()
-               if not path.is_file()]
+    missing = [
+        f"{path.relative_to(DOCS)} (in {pages})"
+        for path, pages in shown.items()
+        if not path.is_file()
+    ]
     assert not missing, f"pages show pictures that do not exist: {missing}"
     pictures = {p.resolve() for p in (DOCS / "img").iterdir() if p.suffix in {".png", ".svg"}}
     assert pictures <= set(shown), f"pictures no page shows: {sorted(pictures - set(shown))}"
@@ -83,7 +86,9 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr

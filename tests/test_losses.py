@@ -37,8 +37,13 @@ def classification(draw: st.DrawFn, min_dims: int = 2, max_dims: int = 2) -> dic
     ignored.flat[0] = False  # keep at least one target, so "mean" is defined
     weight = draw(hnp.arrays(np.float64, (c,), elements=st.floats(0.2, 2.0)))
     raw = draw(hnp.arrays(np.float64, shape, elements=st.floats(0.05, 1.0)))
-    return {"logits": logits, "target": target, "with_ignored": np.where(ignored, IGNORE, target),
-            "weight": weight, "probs": raw / raw.sum(axis=1, keepdims=True)}
+    return {
+        "logits": logits,
+        "target": target,
+        "with_ignored": np.where(ignored, IGNORE, target),
+        "weight": weight,
+        "probs": raw / raw.sum(axis=1, keepdims=True),
+    }
 
 
 def _leaf(x: np.ndarray) -> tg.Tensor:
@@ -67,12 +72,15 @@ def _torch_scalar(torch: Any, loss: Any) -> Any:
 @FEW
 @given(case=classification(max_dims=3))
 def test_cross_entropy_gradients(reduction: str, case: dict[str, Any]) -> None:
-    for kwargs in ({"target": case["target"]},
-                   {"target": case["with_ignored"], "weight": case["weight"],
-                    "label_smoothing": 0.2},
-                   {"target": case["probs"], "weight": case["weight"], "label_smoothing": 0.1}):
-        assert tg.gradcheck(lambda x, kw=kwargs: F.cross_entropy(x, reduction=reduction, **kw),
-                            [_leaf(case["logits"])])
+    for kwargs in (
+        {"target": case["target"]},
+        {"target": case["with_ignored"], "weight": case["weight"], "label_smoothing": 0.2},
+        {"target": case["probs"], "weight": case["weight"], "label_smoothing": 0.1},
+    ):
+        assert tg.gradcheck(
+            lambda x, kw=kwargs: F.cross_entropy(x, reduction=reduction, **kw),
+            [_leaf(case["logits"])],
+        )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -80,19 +88,24 @@ def test_cross_entropy_gradients(reduction: str, case: dict[str, Any]) -> None:
 @given(case=classification())
 def test_nll_and_probability_target_gradients(reduction: str, case: dict[str, Any]) -> None:
     logp = np.log(case["probs"])
-    assert tg.gradcheck(lambda x: F.nll_loss(x, case["with_ignored"], weight=case["weight"],
-                                             reduction=reduction), [_leaf(logp)])
+    assert tg.gradcheck(
+        lambda x: F.nll_loss(x, case["with_ignored"], weight=case["weight"], reduction=reduction),
+        [_leaf(logp)],
+    )
     # gradients flow into class-probability targets too, as in PyTorch
-    assert tg.gradcheck(lambda x, p: F.cross_entropy(x, p, reduction=reduction),
-                        [_leaf(case["logits"]), _leaf(case["probs"])])
+    assert tg.gradcheck(
+        lambda x, p: F.cross_entropy(x, p, reduction=reduction),
+        [_leaf(case["logits"]), _leaf(case["probs"])],
+    )
 
 
 @pytest.mark.parametrize("loss", [F.mse_loss, F.sse_loss])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @FEW
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=3), seed=st.integers(0, 1000))
-def test_regression_loss_gradients(loss: Callable[..., tg.Tensor], reduction: str,
-                                   shape: tuple[int, ...], seed: int) -> None:
+def test_regression_loss_gradients(
+    loss: Callable[..., tg.Tensor], reduction: str, shape: tuple[int, ...], seed: int
+) -> None:
     rng = np.random.default_rng(seed)
     x, y = rng.standard_normal(shape), rng.standard_normal(shape)
     assert tg.gradcheck(lambda a, b: loss(a, b, reduction=reduction), [_leaf(x), _leaf(y)])
@@ -125,8 +138,9 @@ def test_cross_entropy_known_value_and_module_settings() -> None:
     expected = -np.log(0.5) - 3 * np.log(0.8)
     assert weighted(tg.tensor(logits), [0, 2]).item() == pytest.approx(expected)
     assert list(weighted.state_dict()) == ["weight"]  # a buffer, as in PyTorch
-    assert nn.NLLLoss(ignore_index=0)(tg.tensor(np.log([[0.5, 0.5], [0.2, 0.8]])), [0, 1]).item() \
-        == pytest.approx(-np.log(0.8))
+    assert nn.NLLLoss(ignore_index=0)(
+        tg.tensor(np.log([[0.5, 0.5], [0.2, 0.8]])), [0, 1]
+    ).item() == pytest.approx(-np.log(0.8))
 
 
 def test_all_targets_ignored_gives_nan_as_pytorch() -> None:
@@ -158,21 +172,27 @@ def test_cross_entropy_graph_is_small() -> None:
 
 def test_float32_stays_float32() -> None:
     x = tg.randn(3, 4, requires_grad=True)
-    for loss in (F.cross_entropy(x, [0, 1, 2]), F.cross_entropy(x, [0, 1, 2], label_smoothing=0.1),
-                 F.mse_loss(x, np.zeros((3, 4), np.float32)), F.nll_loss(x, [0, 1, 3])):
+    for loss in (
+        F.cross_entropy(x, [0, 1, 2]),
+        F.cross_entropy(x, [0, 1, 2], label_smoothing=0.1),
+        F.mse_loss(x, np.zeros((3, 4), np.float32)),
+        F.nll_loss(x, [0, 1, 3]),
+    ):
         assert loss.dtype == np.float32
 
 
 # --------------------------------------------------------------------------- the delta rule
 
 
-@pytest.mark.parametrize(("output", "loss_name"), [("softmax", "cross_entropy"),
-                                                   ("linear", "sse"), ("sigmoid", "sse")])
+@pytest.mark.parametrize(
+    ("output", "loss_name"), [("softmax", "cross_entropy"), ("linear", "sse"), ("sigmoid", "sse")]
+)
 def test_losses_match_the_delta_rule(output: str, loss_name: str) -> None:
     rng = np.random.default_rng(4)
     tg.manual_seed(4)
-    model = nn.Sequential(nn.Linear(5, 4, dtype=np.float64), nn.Tanh(),
-                          nn.Linear(4, 3, dtype=np.float64))
+    model = nn.Sequential(
+        nn.Linear(5, 4, dtype=np.float64), nn.Tanh(), nn.Linear(4, 3, dtype=np.float64)
+    )
     x, y = rng.standard_normal(5), np.array([0.0, 1.0, 0.0])
     logits = model(tg.tensor(x))
     if loss_name == "cross_entropy":
@@ -183,8 +203,9 @@ def test_losses_match_the_delta_rule(output: str, loss_name: str) -> None:
     loss.backward()
     weights = [model[0].weight.numpy(), model[2].weight.numpy()]
     biases = [model[0].bias.numpy(), model[2].bias.numpy()]
-    expected = deltarule.gradients(weights, biases, x, y, hidden="tanh", output=output,
-                                   loss=loss_name)
+    expected = deltarule.gradients(
+        weights, biases, x, y, hidden="tanh", output=output, loss=loss_name
+    )
     for layer, (d_weight, d_bias) in zip((model[0], model[2]), expected, strict=True):
         np.testing.assert_allclose(layer.weight.grad.numpy(), d_weight, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(layer.bias.grad.numpy(), d_bias, rtol=1e-10, atol=1e-12)
@@ -203,8 +224,11 @@ def test_wrong_target_length_names_the_loss_and_shapes() -> None:
 
 def test_bad_targets_and_settings() -> None:
     x = tg.randn(3, 5)
-    with pytest.raises(RuntimeError, match=r"integer class indices of shape \(3,\) or class "
-                                        r"probabilities of shape \(3, 5\)"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"integer class indices of shape \(3,\) or class "
+        r"probabilities of shape \(3, 5\)",
+    ):
         F.cross_entropy(x, np.zeros(3))
     with pytest.raises(IndexError, match="cross_entropy: target 7 is out of bounds for 5 classes"):
         F.cross_entropy(x, [0, 7, 1])
@@ -218,8 +242,11 @@ def test_bad_targets_and_settings() -> None:
         F.cross_entropy(x, [0, 1, 2], label_smoothing=1.5)
     with pytest.raises(ValueError, match="ignore_index is not supported"):
         F.cross_entropy(x, np.full((3, 5), 0.2), ignore_index=0)
-    with pytest.raises(tg.ShapeError, match=r"mse_loss: input of shape \(3, 5\) and target of "
-                                            r"shape \(4,\)"):
+    with pytest.raises(
+        tg.ShapeError,
+        match=r"mse_loss: input of shape \(3, 5\) and target of "
+        r"shape \(4,\)",
+    ):
         F.mse_loss(x, np.zeros(4))
     with pytest.warns(UserWarning, match="broadcast"):
         F.mse_loss(x, np.zeros(5, np.float32))
@@ -228,8 +255,14 @@ def test_bad_targets_and_settings() -> None:
 # --------------------------------------------------------------------------- PyTorch
 
 
-def _torch_pair(torch: Any, ours: Callable[..., tg.Tensor], theirs: Callable[..., Any],
-                x: np.ndarray, *args: Any, **kwargs: Any) -> None:
+def _torch_pair(
+    torch: Any,
+    ours: Callable[..., tg.Tensor],
+    theirs: Callable[..., Any],
+    x: np.ndarray,
+    *args: Any,
+    **kwargs: Any,
+) -> None:
     """The same loss in both frameworks: equal values and equal gradients."""
     ours_x, their_x = _leaf(x), torch.tensor(x, requires_grad=True)
     to_torch = lambda a: torch.tensor(a) if isinstance(a, (np.ndarray, np.generic)) else a  # noqa: E731
@@ -249,10 +282,15 @@ def test_classification_losses_match_pytorch(reduction: str, case: dict[str, Any
     tf = torch.nn.functional
     x, weight = case["logits"], case["weight"]
     for target in (case["target"], case["with_ignored"], case["probs"]):
-        for kwargs in ({}, {"weight": weight}, {"label_smoothing": 0.15},
-                       {"weight": weight, "label_smoothing": 0.3}):
-            _torch_pair(torch, F.cross_entropy, tf.cross_entropy, x, target, reduction=reduction,
-                        **kwargs)
+        for kwargs in (
+            {},
+            {"weight": weight},
+            {"label_smoothing": 0.15},
+            {"weight": weight, "label_smoothing": 0.3},
+        ):
+            _torch_pair(
+                torch, F.cross_entropy, tf.cross_entropy, x, target, reduction=reduction, **kwargs
+            )
     for target in (case["target"], case["with_ignored"]):
         _torch_pair(torch, F.nll_loss, tf.nll_loss, x, target, weight=weight, reduction=reduction)
 
@@ -273,17 +311,23 @@ def test_loss_modules_match_pytorch_modules() -> None:
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(6)
     x, t = rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
-    pairs = [(nn.CrossEntropyLoss(label_smoothing=0.1),
-              torch.nn.CrossEntropyLoss(label_smoothing=0.1)),
-             (nn.NLLLoss(reduction="sum"), torch.nn.NLLLoss(reduction="sum")),
-             (nn.CrossEntropyLoss(weight=np.array([1.0, 2.0, 3.0]), ignore_index=1),
-              torch.nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64),
-                                        ignore_index=1))]
+    pairs = [
+        (nn.CrossEntropyLoss(label_smoothing=0.1), torch.nn.CrossEntropyLoss(label_smoothing=0.1)),
+        (nn.NLLLoss(reduction="sum"), torch.nn.NLLLoss(reduction="sum")),
+        (
+            nn.CrossEntropyLoss(weight=np.array([1.0, 2.0, 3.0]), ignore_index=1),
+            torch.nn.CrossEntropyLoss(
+                weight=torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64), ignore_index=1
+            ),
+        ),
+    ]
     for ours, theirs in pairs:
         assert ours(tg.tensor(x), t).item() == pytest.approx(
-            theirs(torch.tensor(x), torch.tensor(t)).item(), rel=1e-12)
+            theirs(torch.tensor(x), torch.tensor(t)).item(), rel=1e-12
+        )
     assert nn.MSELoss()(tg.tensor(x), x * 2).item() == pytest.approx(
-        torch.nn.MSELoss()(torch.tensor(x), torch.tensor(x * 2)).item(), rel=1e-12)
+        torch.nn.MSELoss()(torch.tensor(x), torch.tensor(x * 2)).item(), rel=1e-12
+    )
 
 
 # ----------------------------------------------------------------- L1, smooth L1, Huber, BCE
@@ -307,9 +351,14 @@ def test_regression_loss_modules_match_pytorch(reduction: str) -> None:
     x = rng.standard_normal((4, 5)).astype(np.float32) * 3
     y = rng.standard_normal((4, 5)).astype(np.float32)
     y[0, :2] = x[0, :2]  # differences of exactly 0: the gradient there is 0 in both
-    for name, kwargs in [("L1Loss", {}), ("SmoothL1Loss", {}), ("SmoothL1Loss", {"beta": 0.3}),
-                         ("SmoothL1Loss", {"beta": 0.0}), ("HuberLoss", {}),
-                         ("HuberLoss", {"delta": 2.5})]:
+    for name, kwargs in [
+        ("L1Loss", {}),
+        ("SmoothL1Loss", {}),
+        ("SmoothL1Loss", {"beta": 0.3}),
+        ("SmoothL1Loss", {"beta": 0.0}),
+        ("HuberLoss", {}),
+        ("HuberLoss", {"delta": 2.5}),
+    ]:
         ours = getattr(nn, name)(reduction=reduction, **kwargs)
         theirs = getattr(torch.nn, name)(reduction=reduction, **kwargs)
         _module_pair(torch, ours, theirs, x, y)
@@ -322,8 +371,11 @@ def test_smooth_l1_and_huber_known_answers() -> None:
     assert F.huber_loss(d, tg.zeros(2), reduction="none", delta=2.0).tolist() == [0.125, 4.0]
     # Huber is smooth L1 scaled by δ (β = δ)
     x, y = tg.randn(10), tg.randn(10)
-    np.testing.assert_allclose(F.huber_loss(x, y, delta=0.7).item(),
-                               0.7 * F.smooth_l1_loss(x, y, beta=0.7).item(), rtol=1e-6)
+    np.testing.assert_allclose(
+        F.huber_loss(x, y, delta=0.7).item(),
+        0.7 * F.smooth_l1_loss(x, y, beta=0.7).item(),
+        rtol=1e-6,
+    )
     with pytest.raises(RuntimeError, match="beta"):
         F.smooth_l1_loss(x, y, beta=-1.0)
     with pytest.raises(RuntimeError, match="delta"):
@@ -339,16 +391,32 @@ def test_bce_modules_match_pytorch_with_weights(reduction: str) -> None:
     y = rng.integers(0, 2, (6, 3)).astype(np.float32)
     weight = rng.uniform(0.5, 2.0, (6, 3)).astype(np.float32)
     pos = np.array([1.0, 3.0, 0.5], dtype=np.float32)
-    _module_pair(torch, nn.BCELoss(reduction=reduction), torch.nn.BCELoss(reduction=reduction),
-                 probs, y)
-    _module_pair(torch, nn.BCELoss(weight=weight, reduction=reduction),
-                 torch.nn.BCELoss(weight=torch.from_numpy(weight), reduction=reduction), probs, y)
-    _module_pair(torch, nn.BCEWithLogitsLoss(reduction=reduction),
-                 torch.nn.BCEWithLogitsLoss(reduction=reduction), logits, y)
-    _module_pair(torch, nn.BCEWithLogitsLoss(weight=weight, pos_weight=pos, reduction=reduction),
-                 torch.nn.BCEWithLogitsLoss(weight=torch.from_numpy(weight),
-                                            pos_weight=torch.from_numpy(pos),
-                                            reduction=reduction), logits, y)
+    _module_pair(
+        torch, nn.BCELoss(reduction=reduction), torch.nn.BCELoss(reduction=reduction), probs, y
+    )
+    _module_pair(
+        torch,
+        nn.BCELoss(weight=weight, reduction=reduction),
+        torch.nn.BCELoss(weight=torch.from_numpy(weight), reduction=reduction),
+        probs,
+        y,
+    )
+    _module_pair(
+        torch,
+        nn.BCEWithLogitsLoss(reduction=reduction),
+        torch.nn.BCEWithLogitsLoss(reduction=reduction),
+        logits,
+        y,
+    )
+    _module_pair(
+        torch,
+        nn.BCEWithLogitsLoss(weight=weight, pos_weight=pos, reduction=reduction),
+        torch.nn.BCEWithLogitsLoss(
+            weight=torch.from_numpy(weight), pos_weight=torch.from_numpy(pos), reduction=reduction
+        ),
+        logits,
+        y,
+    )
 
 
 def test_bce_at_zero_and_one_is_clamped_like_pytorch() -> None:

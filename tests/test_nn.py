@@ -39,8 +39,14 @@ class Block(nn.Module):
 
 
 def lecture_model(**kwargs: object) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(25, 20, **kwargs), nn.ReLU(), nn.Linear(20, 20, **kwargs),
-                         nn.ReLU(), nn.Linear(20, 5, **kwargs), nn.Softmax(dim=-1))
+    return nn.Sequential(
+        nn.Linear(25, 20, **kwargs),
+        nn.ReLU(),
+        nn.Linear(20, 20, **kwargs),
+        nn.ReLU(),
+        nn.Linear(20, 5, **kwargs),
+        nn.Softmax(dim=-1),
+    )
 
 
 # --------------------------------------------------------------------------- registration
@@ -49,11 +55,22 @@ def lecture_model(**kwargs: object) -> nn.Sequential:
 def test_attributes_register_in_order_with_dotted_names() -> None:
     block = Block()
     assert [name for name, _ in block.named_parameters()] == [
-        "scale", "body.0.weight", "body.0.bias", "heads.0.weight", "heads.0.bias",
+        "scale",
+        "body.0.weight",
+        "body.0.bias",
+        "heads.0.weight",
+        "heads.0.bias",
         "heads.1.weight",
     ]
     assert [name for name, _ in block.named_modules()] == [
-        "", "body", "body.0", "body.1", "heads", "heads.0", "heads.1"]
+        "",
+        "body",
+        "body.0",
+        "body.1",
+        "heads",
+        "heads.0",
+        "heads.1",
+    ]
     assert [name for name, _ in block.named_children()] == ["body", "heads"]
     assert [type(m) for m in block.children()] == [nn.Sequential, nn.ModuleList]
     assert len(list(block.modules())) == 7
@@ -65,7 +82,12 @@ def test_attributes_register_in_order_with_dotted_names() -> None:
 def test_state_dict_lists_parameters_then_buffers_then_children() -> None:
     block = Block()
     assert list(block.state_dict()) == [
-        "scale", "running", "body.0.weight", "body.0.bias", "heads.0.weight", "heads.0.bias",
+        "scale",
+        "running",
+        "body.0.weight",
+        "body.0.bias",
+        "heads.0.weight",
+        "heads.0.bias",
         "heads.1.weight",
     ]
 
@@ -79,7 +101,8 @@ def test_names_and_order_match_pytorch() -> None:
             self.scale = torch.nn.Parameter(torch.ones(3))
             self.body = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh())
             self.heads = torch.nn.ModuleList(
-                [torch.nn.Linear(3, 2), torch.nn.Linear(3, 2, bias=False)])
+                [torch.nn.Linear(3, 2), torch.nn.Linear(3, 2, bias=False)]
+            )
             self.register_buffer("running", torch.zeros(3))
 
     ours, theirs = Block(), TorchBlock()
@@ -232,7 +255,13 @@ def test_module_list() -> None:
     layers += [nn.Tanh()]
     layers.insert(0, nn.Identity())
     assert [type(m).__name__ for m in layers] == [
-        "Identity", "Linear", "Linear", "Linear", "ReLU", "Tanh"]
+        "Identity",
+        "Linear",
+        "Linear",
+        "Linear",
+        "ReLU",
+        "Tanh",
+    ]
     del layers[0]
     assert [n for n, _ in layers.named_children()] == ["0", "1", "2", "3", "4"]
     assert len(list(layers.parameters())) == 6
@@ -261,11 +290,22 @@ def test_repr_is_pytorch_like() -> None:
 
 def test_nested_repr_matches_pytorch() -> None:
     torch = pytest.importorskip("torch")
-    ours = nn.Sequential(nn.Sequential(nn.Linear(2, 3), nn.Tanh()), nn.Flatten(),
-                         nn.LogSoftmax(dim=1), nn.Identity(), nn.Sigmoid(), nn.MSELoss())
+    ours = nn.Sequential(
+        nn.Sequential(nn.Linear(2, 3), nn.Tanh()),
+        nn.Flatten(),
+        nn.LogSoftmax(dim=1),
+        nn.Identity(),
+        nn.Sigmoid(),
+        nn.MSELoss(),
+    )
     theirs = torch.nn.Sequential(
-        torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh()), torch.nn.Flatten(),
-        torch.nn.LogSoftmax(dim=1), torch.nn.Identity(), torch.nn.Sigmoid(), torch.nn.MSELoss())
+        torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh()),
+        torch.nn.Flatten(),
+        torch.nn.LogSoftmax(dim=1),
+        torch.nn.Identity(),
+        torch.nn.Sigmoid(),
+        torch.nn.MSELoss(),
+    )
     assert repr(ours) == repr(theirs)
 
 
@@ -279,7 +319,9 @@ def test_linear_shapes_forward_and_dense_alias() -> None:
     assert layer.weight.dtype == np.float32
     x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype(np.float32)
     out = layer(tg.tensor(x))
-    np.testing.assert_allclose(out.numpy(), x @ layer.weight.numpy().T + layer.bias.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        out.numpy(), x @ layer.weight.numpy().T + layer.bias.numpy(), rtol=1e-6
+    )
     assert out.shape == (2, 5, 3)
     assert nn.Linear(4, 3, dtype=np.float64).weight.dtype == np.float64
     with pytest.raises(tg.ShapeError, match=r"linear: input of shape \(2, 5\).*in_features = 4"):
@@ -331,10 +373,17 @@ def test_calculate_gain_matches_pytorch_table() -> None:
 
 def test_calculate_gain_agrees_with_torch() -> None:
     torch = pytest.importorskip("torch")
-    for name, param in [("linear", None), ("tanh", None), ("relu", None), ("leaky_relu", 0.2),
-                        ("selu", None), ("conv2d", None)]:
+    for name, param in [
+        ("linear", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", 0.2),
+        ("selu", None),
+        ("conv2d", None),
+    ]:
         assert init.calculate_gain(name, param) == pytest.approx(
-            torch.nn.init.calculate_gain(name, param))
+            torch.nn.init.calculate_gain(name, param)
+        )
 
 
 @pytest.mark.parametrize(
@@ -362,11 +411,17 @@ def test_uniform_bounds_and_lecture_range() -> None:
     init.kaiming_uniform_(w, a=math.sqrt(5))
     assert np.abs(w.numpy()).max() <= 1 / math.sqrt(50)
     init.lecture_uniform_(w)
-    assert w.numpy().min() >= -1 and w.numpy().max() < 1 and w.numpy().min() < -0.9 and w.numpy().max() > 0.9
+    assert (
+        w.numpy().min() >= -1
+        and w.numpy().max() < 1
+        and w.numpy().min() < -0.9
+        and w.numpy().max() > 0.9
+    )
     rng = np.random.default_rng(7)
     init.lecture_uniform_(w, generator=rng)
-    np.testing.assert_array_equal(w.numpy(), (2 * np.random.default_rng(7).random((50, 50)) - 1)
-                                  .astype(np.float32))
+    np.testing.assert_array_equal(
+        w.numpy(), (2 * np.random.default_rng(7).random((50, 50)) - 1).astype(np.float32)
+    )
 
 
 def test_constant_fills_and_fan_errors() -> None:
@@ -403,8 +458,13 @@ def test_activation_modules(module: nn.Module, fn: object) -> None:
 
 def test_functional_activations_match_methods() -> None:
     x = tg.randn(3, 4)
-    for fn, method in [(F.relu, "relu"), (F.sigmoid, "sigmoid"), (F.tanh, "tanh"),
-                       (F.softmax, "softmax"), (F.log_softmax, "log_softmax")]:
+    for fn, method in [
+        (F.relu, "relu"),
+        (F.sigmoid, "sigmoid"),
+        (F.tanh, "tanh"),
+        (F.softmax, "softmax"),
+        (F.log_softmax, "log_softmax"),
+    ]:
         np.testing.assert_array_equal(fn(x).numpy(), getattr(x, method)().numpy())
 
 
@@ -458,21 +518,28 @@ def test_state_dicts_move_to_pytorch_and_back() -> None:
     torch = pytest.importorskip("torch")
     ours = lecture_model()
     theirs = torch.nn.Sequential(
-        torch.nn.Linear(25, 20), torch.nn.ReLU(), torch.nn.Linear(20, 20), torch.nn.ReLU(),
-        torch.nn.Linear(20, 5), torch.nn.Softmax(dim=-1))
+        torch.nn.Linear(25, 20),
+        torch.nn.ReLU(),
+        torch.nn.Linear(20, 20),
+        torch.nn.ReLU(),
+        torch.nn.Linear(20, 5),
+        torch.nn.Softmax(dim=-1),
+    )
     theirs.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in ours.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((7, 25)).astype(np.float32)
     with torch.no_grad():  # the same outputs, up to float32 rounding in the two BLAS calls
-        np.testing.assert_allclose(theirs(torch.from_numpy(x)).numpy(), ours(tg.tensor(x)).numpy(),
-                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(
+            theirs(torch.from_numpy(x)).numpy(), ours(tg.tensor(x)).numpy(), rtol=1e-6, atol=1e-7
+        )
     torch.manual_seed(0)
     for layer in theirs:
         if isinstance(layer, torch.nn.Linear):
             layer.reset_parameters()
     ours.load_state_dict(theirs.state_dict())  # torch tensors are accepted as they are
     with torch.no_grad():
-        np.testing.assert_allclose(ours(tg.tensor(x)).numpy(), theirs(torch.from_numpy(x)).numpy(),
-                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(
+            ours(tg.tensor(x)).numpy(), theirs(torch.from_numpy(x)).numpy(), rtol=1e-6, atol=1e-7
+        )
 
 
 # --------------------------------------------------------------------------- the digits example
@@ -492,12 +559,21 @@ def test_apply_visits_modules_in_pytorchs_order() -> None:
     inner_b = nn.Sequential(nn.Sigmoid(), nn.Identity())
     visited: list[str] = []
     nn.Sequential(inner_a, inner_b).apply(lambda m: visited.append(type(m).__name__))
-    assert visited == ["ReLU", "Tanh", "Sequential", "Sigmoid", "Identity", "Sequential",
-                       "Sequential"]
+    assert visited == [
+        "ReLU",
+        "Tanh",
+        "Sequential",
+        "Sigmoid",
+        "Identity",
+        "Sequential",
+        "Sequential",
+    ]
 
 
-@pytest.mark.parametrize("initialiser", ["uniform_", "normal_", "xavier_uniform_",
-                                         "kaiming_normal_", "lecture_uniform_", "zeros_"])
+@pytest.mark.parametrize(
+    "initialiser",
+    ["uniform_", "normal_", "xavier_uniform_", "kaiming_normal_", "lecture_uniform_", "zeros_"],
+)
 def test_initialisers_refuse_a_non_tensor_with_a_type_error(initialiser: str) -> None:
     with pytest.raises(TypeError, match=r"expected a tg\.Tensor or a Parameter, got float"):
         getattr(nn.init, initialiser)(1.0)

@@ -24,4 +24,3 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     test_command = readme_commands()[1]
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines
-

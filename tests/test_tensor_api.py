@@ -94,8 +94,17 @@ def test_integer_tensors_cannot_require_grad(dtype: type) -> None:
 def test_numbers_and_numpy_scalars_never_upcast_float32() -> None:
     t = tg.ones(3)
     for other in (2, 2.5, np.float64(2.5), np.float32(2.5), np.int64(3)):
-        for result in (t + other, other + t, t * other, other * t, t / other, other / t,
-                       t - other, other - t, t**other):
+        for result in (
+            t + other,
+            other + t,
+            t * other,
+            other * t,
+            t / other,
+            other / t,
+            t - other,
+            other - t,
+            t**other,
+        ):
             assert result.dtype == np.float32, (other, result.dtype)
     half = tg.ones(2, dtype=tg.float16)
     assert (half * np.float64(2.5)).dtype == np.float16
@@ -136,8 +145,15 @@ def test_to_double_float_and_integer() -> None:
 
 def test_numpy_on_the_left_gives_a_tensor_in_the_graph() -> None:
     x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    results = [np.float64(2.0) * x, np.ones(3) * x, np.ones(3) + x, np.ones(3) - x,
-               np.ones(3) / x, np.ones(3) @ x, np.float32(3.0) - x]
+    results = [
+        np.float64(2.0) * x,
+        np.ones(3) * x,
+        np.ones(3) + x,
+        np.ones(3) - x,
+        np.ones(3) / x,
+        np.ones(3) @ x,
+        np.float32(3.0) - x,
+    ]
     for result in results:
         assert isinstance(result, tg.Tensor)
         assert result.requires_grad
@@ -520,6 +536,7 @@ def test_softmax_refuses_dim_and_axis_together(method: str) -> None:
     x = tg.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 1.0]])
     with pytest.raises(TypeError, match="got both dim= and axis="):
         getattr(x, method)(-1, axis=0)
-    np.testing.assert_allclose(getattr(x, method)(axis=0).numpy(),
-                               getattr(x, method)(dim=0).numpy())
+    np.testing.assert_allclose(
+        getattr(x, method)(axis=0).numpy(), getattr(x, method)(dim=0).numpy()
+    )
     np.testing.assert_allclose(getattr(x, method)().numpy(), getattr(x, method)(-1).numpy())

@@ -141,7 +141,8 @@ def _tensor(lib: Any, data: Any, dtype: str) -> Any:
 
 def _operand_pairs() -> list[tuple[str, str]]:
     pairs = [
-        (a, b) for a, b in itertools.product(_OPERANDS, repeat=2)
+        (a, b)
+        for a, b in itertools.product(_OPERANDS, repeat=2)
         if a.endswith("]") or b.endswith("]")  # at least one tensor
     ]
     scalars = ["int", "float", "np.float64", "np.float32"]  # (float16 ⊕ 0-d tensor differs)

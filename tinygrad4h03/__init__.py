@@ -118,6 +118,10 @@ __all__ = [
 from . import accelerator as accelerator
 from . import backends as backends
 from . import cuda as cuda
+
+# PyTorch's tensor functions (tg.sin, tg.matmul, tg.std, tg.einsum, tg.allclose, ...): each is
+# the tensor method of the same name, see functions.py
+from . import functions as _functions
 from . import nn as nn
 from . import optim as optim
 from . import random as random
@@ -148,8 +152,6 @@ from .creation import randperm as randperm
 from .devices import DeviceUnavailableError as DeviceUnavailableError
 from .devices import device as device
 from .devices import get_default_device as get_default_device
-from .engine import RemovableHandle as RemovableHandle
-from .engine import inference_mode as inference_mode
 from .devices import set_default_device as set_default_device
 from .dtypes import bool as bool
 from .dtypes import double as double
@@ -165,6 +167,8 @@ from .dtypes import long as long
 from .dtypes import set_default_dtype as set_default_dtype
 from .dtypes import short as short
 from .dtypes import uint8 as uint8
+from .engine import RemovableHandle as RemovableHandle
+from .engine import inference_mode as inference_mode
 from .random import Generator as Generator
 from .random import get_rng_state as get_rng_state
 from .random import initial_seed as initial_seed
@@ -173,9 +177,5 @@ from .random import set_rng_state as set_rng_state
 from .serialization import load as load
 from .serialization import save as save
 from .size import Size as Size
-
-# PyTorch's tensor functions (tg.sin, tg.matmul, tg.std, tg.einsum, tg.allclose, ...): each is
-# the tensor method of the same name, see functions.py
-from . import functions as _functions  # noqa: E402
 
 globals().update({_name: getattr(_functions, _name) for _name in _functions.__all__})

@@ -499,19 +499,25 @@ RESHAPE = Rule(
     "reshape",
     lambda a, *, shape: np.reshape(a, shape),
     (lambda xp, g, out, a, *, shape: g.reshape(a.shape),),
-    reads="", view=True)
+    reads="",
+    view=True,
+)
 PERMUTE = Rule(
     "permute",
     lambda a, *, axes: np.transpose(a, axes),
     (lambda xp, g, out, a, *, axes: xp.transpose(g, tuple(np.argsort(axes))),),
-    reads="", view=True)
+    reads="",
+    view=True,
+)
 # expand's VJP hands g back unchanged: sum_to_shape, applied to every rule's result, sums
 # the broadcast axes away.
 EXPAND = Rule(
     "expand",
     lambda a, *, shape: np.broadcast_to(a, shape),
     (lambda xp, g, out, a, *, shape: g,),
-    reads="", view=True)
+    reads="",
+    view=True,
+)
 INDEX = Rule("index", lambda a, *, index, basic: a[index], (_index_vjp,), reads="", view=True)
 SCATTER_ADD = Rule(
     "scatter_add",
@@ -993,11 +999,15 @@ SCATTER_ALONG: Rule = Rule(
     reads="",
 )
 TRIL: Rule = Rule(
-    "tril", lambda a, *, k: np.tril(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIL, g, k=k),),
+    "tril",
+    lambda a, *, k: np.tril(a, k),
+    (lambda xp, g, out, a, *, k: xp.apply(TRIL, g, k=k),),
     reads="",
 )
 TRIU: Rule = Rule(
-    "triu", lambda a, *, k: np.triu(a, k), (lambda xp, g, out, a, *, k: xp.apply(TRIU, g, k=k),),
+    "triu",
+    lambda a, *, k: np.triu(a, k),
+    (lambda xp, g, out, a, *, k: xp.apply(TRIU, g, k=k),),
     reads="",
 )
 CLONE = Rule("clone", np.copy, (lambda xp, g, out, a: g,), reads="")

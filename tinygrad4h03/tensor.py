@@ -2671,7 +2671,11 @@ class Tensor:
         return where(condition, self, other)
 
     def new_tensor(
-        self, data: Any, *, dtype: DType | None = None, device: Any = None,
+        self,
+        data: Any,
+        *,
+        dtype: DType | None = None,
+        device: Any = None,
         requires_grad: builtins.bool = False,
     ) -> Tensor:
         """A new tensor of ``data`` (copied), with ``self``'s dtype unless ``dtype`` is given."""

@@ -385,8 +385,13 @@ def _import_torch() -> Any:
 
 
 def _compare_with_torch(
-    torch: Any, fn: Callable[..., Any], reference: Callable[..., Any], args: Sequence[Any],
-    name: str, atol: float, rtol: float,
+    torch: Any,
+    fn: Callable[..., Any],
+    reference: Callable[..., Any],
+    args: Sequence[Any],
+    name: str,
+    atol: float,
+    rtol: float,
 ) -> None:
     """Run ``fn`` and ``reference`` (on torch tensors) in float64; compare values and gradients."""
     ours = [_float64_copy(x) for x in args]
@@ -406,10 +411,12 @@ def _compare_with_torch(
     ref_total = sum((r * torch.from_numpy(w)).sum() for o, r, w in pairs if o.requires_grad)
     ref_grads = torch.autograd.grad(ref_total, [theirs[i] for i in wanted], allow_unused=True)
     _assert_close(
-        name, "gradient",
+        name,
+        "gradient",
         [_grad_array(g, ours[i]) for g, i in zip(ours_grads, wanted, strict=True)],
         [_grad_array(r, ours[i]) for r, i in zip(ref_grads, wanted, strict=True)],
-        atol, rtol,
+        atol,
+        rtol,
     )
 
 
@@ -436,8 +443,12 @@ def _grad_array(g: Any, like: Tensor) -> np.ndarray:
 
 
 def _assert_close(
-    name: str, what: str, ours: Sequence[np.ndarray], theirs: Sequence[np.ndarray],
-    atol: float, rtol: float,
+    name: str,
+    what: str,
+    ours: Sequence[np.ndarray],
+    theirs: Sequence[np.ndarray],
+    atol: float,
+    rtol: float,
 ) -> None:
     if len(ours) != len(theirs):
         raise AssertionError(

@@ -26,7 +26,7 @@ files:
 - ``init.py`` (``tg.nn.init``): in-place weight initialisations, PyTorch's and the lecture's.
 """
 
-from . import functional, functional_more, init, utils
+from . import functional, init, utils
 from .extra_layers import (
     SELU,
     AdaptiveMaxPool2d,

@@ -1276,9 +1276,7 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce(_difference(input, target, reduction, "l1_loss").abs(), reduction)
 
 
-def kl_div(
-    input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False
-) -> Tensor:
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Kullback–Leibler divergence with ``input`` given as log-probabilities:
     ℓ_i = y_i (ln y_i − x_i) (0 where y_i = 0), or e^{y_i} (y_i − x_i) with ``log_target``.
 
@@ -1293,10 +1291,8 @@ def kl_div(
     if reduction not in ("mean", "batchmean", "sum", "none"):
         raise ValueError(f"kl_div: {reduction!r} is not a valid value for reduction")
     x, y = _tensor(input, "kl_div"), _tensor(target, "kl_div", "target")
-    if log_target:
-        pointwise = y.exp() * (y - x)
-    else:  # y ln y taken as 0 at y = 0 (xlogy), so a zero target contributes nothing
-        pointwise = y * where(y > 0, y, 1.0).log() - y * x
+    # y ln y taken as 0 at y = 0 (xlogy), so a zero target contributes nothing
+    pointwise = y.exp() * (y - x) if log_target else y * where(y > 0, y, 1.0).log() - y * x
     if reduction == "batchmean":
         return pointwise.sum() / (x.shape[0] if x.ndim else 1)
     return _reduce(pointwise, reduction)

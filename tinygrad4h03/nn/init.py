@@ -51,8 +51,17 @@ __all__ = [
     "zeros_",
 ]
 
-_UNIT_GAIN = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
-              "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
+_UNIT_GAIN = (
+    "linear",
+    "identity",
+    "sigmoid",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+)
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -101,8 +110,10 @@ def _fans(tensor: Tensor) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight of shape ``(out, in, *kernel)``."""
     shape = _shape_of(tensor)
     if len(shape) < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
-                         f"2 dimensions (got shape {shape})")
+        raise ValueError(
+            "Fan in and fan out can not be computed for tensor with fewer than "
+            f"2 dimensions (got shape {shape})"
+        )
     receptive = math.prod(shape[2:])
     return shape[1] * receptive, shape[0] * receptive
 
@@ -130,8 +141,9 @@ def _rng(generator: np.random.Generator | None) -> np.random.Generator:
     return creation.generator() if generator is None else generator
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, *,
-             generator: np.random.Generator | None = None) -> Tensor:
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, *, generator: np.random.Generator | None = None
+) -> Tensor:
     """Fill with samples of U(a, b), the uniform distribution on [a, b); returns ``tensor``.
 
     Args:
@@ -148,8 +160,13 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, *,
     return _fill(tensor, _rng(generator).uniform(a, b, size=_shape_of(tensor)))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, *,
-            generator: np.random.Generator | None = None) -> Tensor:
+def normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    *,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
     """Fill with samples of N(mean, std²), the normal distribution; returns ``tensor``.
 
     Args:
@@ -201,8 +218,9 @@ def ones_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 1.0)
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, *,
-                    generator: np.random.Generator | None = None) -> Tensor:
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, *, generator: np.random.Generator | None = None
+) -> Tensor:
     """Glorot & Bengio (2010): U(−a, a) with a = gain · √(6 / (fan_in + fan_out)).
 
     Then Var(W) = gain² · 2 / (fan_in + fan_out), which keeps the variance of the signals
@@ -223,8 +241,9 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, *,
     return uniform_(tensor, -bound, bound, generator=generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, *,
-                   generator: np.random.Generator | None = None) -> Tensor:
+def xavier_normal_(
+    tensor: Tensor, gain: float = 1.0, *, generator: np.random.Generator | None = None
+) -> Tensor:
     """Glorot & Bengio (2010): N(0, σ²) with σ = gain · √(2 / (fan_in + fan_out)).
 
     The normal twin of ``xavier_uniform_``, with the same variance.
@@ -243,9 +262,14 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, *,
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator=generator)
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu", *,
-                     generator: np.random.Generator | None = None) -> Tensor:
+def kaiming_uniform_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    *,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
     """He et al. (2015): U(−b, b) with b = gain · √(3 / fan).
 
     gain = ``calculate_gain(nonlinearity, a)``; ``nn.Linear`` uses ``a = √5``, which gives
@@ -272,9 +296,14 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     return uniform_(tensor, -bound, bound, generator=generator)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu", *,
-                    generator: np.random.Generator | None = None) -> Tensor:
+def kaiming_normal_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    *,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
     """He et al. (2015): N(0, σ²) with σ = gain / √fan, gain = calculate_gain(nonlinearity, a).
 
     The normal twin of ``kaiming_uniform_``, with the same variance gain² / fan; a tensor
@@ -314,8 +343,9 @@ def lecture_uniform_(tensor: Tensor, *, generator: np.random.Generator | None = 
     return _fill(tensor, 2.0 * _rng(generator).random(_shape_of(tensor)) - 1.0)
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1.0, *,
-                generator: np.random.Generator | None = None) -> Tensor:
+def orthogonal_(
+    tensor: Tensor, gain: float = 1.0, *, generator: np.random.Generator | None = None
+) -> Tensor:
     """Fill with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2014); returns ``tensor``.
 
     The tensor is seen as a matrix of ``shape[0]`` rows (the other dims flattened); its rows
@@ -333,8 +363,9 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, *,
     """
     shape = _shape_of(tensor)
     if len(shape) < 2:
-        raise ValueError("Only tensors with 2 or more dimensions are supported "
-                         f"(orthogonal_ got shape {shape})")
+        raise ValueError(
+            f"Only tensors with 2 or more dimensions are supported (orthogonal_ got shape {shape})"
+        )
     rows = shape[0]
     cols = math.prod(shape) // rows if rows else 0
     if rows == 0 or cols == 0:
@@ -349,8 +380,15 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, *,
     return _fill(tensor, (q * gain).reshape(shape))
 
 
-def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0, *, generator: np.random.Generator | None = None) -> Tensor:
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    *,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
     """Fill with N(mean, std²) truncated to [a, b] (values outside are redrawn); returns
     ``tensor``.
 
@@ -364,8 +402,11 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     """
     shape = _shape_of(tensor)
     if mean < a - 2 * std or mean > b + 2 * std:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
-                      "The distribution of values may be incorrect.", stacklevel=2)
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+            "The distribution of values may be incorrect.",
+            stacklevel=2,
+        )
     rng = _rng(generator)
     values = rng.normal(mean, std, size=shape)
     outside = (values < a) | (values > b)
