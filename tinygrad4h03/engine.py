@@ -49,11 +49,16 @@ class Node(Protocol):
     # Read-only members (properties), so that a node whose parents are of its own kind
     # (``tuple[Value, ...]``) and whose requires_grad is a checked property still fits
     @property
-    def _parents(self) -> tuple[Node, ...]: ...
+    def _parents(self) -> tuple[Node, ...]:
+        """The nodes this one was computed from."""
+
     @property
-    def requires_grad(self) -> bool: ...
+    def requires_grad(self) -> bool:
+        """Whether a gradient flows into this node."""
+
     @property
-    def _retains_grad(self) -> bool: ...
+    def _retains_grad(self) -> bool:
+        """Whether the sweep stores this node's gradient in ``.grad``."""
 
     def _backward(self, grad: Any, create_graph: bool) -> Sequence[Any]: ...
 

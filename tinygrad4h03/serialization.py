@@ -574,7 +574,8 @@ def _safetensors_numpy(action: str, path: PathLike) -> Any:
     except ImportError:
         raise ModuleNotFoundError(
             f"tg.{action}: {os.fspath(path)!r} is a .safetensors file, which needs the "
-            "safetensors package: pip install 'tinygrad4h03[safetensors]'"
+            "safetensors package: pip install 'tinygrad4h03[safetensors]'",
+            name="safetensors",
         ) from None
     return safetensors.numpy
 
