@@ -173,14 +173,11 @@ REFUSED = {
     "binary_cross_entropy": "checks that every input is in [0, 1] (a test of values)",
     "max_pool2d": "finds each window's maximum with NumPy outside the recorded rules",
     "embedding": "the mirror of its gradient disagrees with eager: refused, to be looked into",
-    "attention": "checks its mask's values with .all() outside the recorded rules",
     "diagonals": "builds a tensor outside apply (tensor.py), which the trace cannot follow",
 }
 # Reads an array directly for a value it then uses as a constant, which a trace cannot see:
 # the replay is right only to rounding.
-UNSEEN = {
-    "prod_cumprod": "tensor.py handles zeros of prod/cumprod with NumPy on the array",
-}
+UNSEEN: dict[str, str] = {}  # none today
 
 
 @pytest.mark.parametrize(

@@ -35,11 +35,7 @@ CACHE_DIR = Path(tempfile.gettempdir()) / "tinygrad4h03-pytorch-printouts"
 
 # What each program still needs from tinygrad4h03 (issue 12); an entry is dropped as soon as
 # the program runs and matches. strict=False: a helper may land the feature at any time.
-GAPS: dict[str, str] = {
-    "04_linear_regression_scratch.py": "f-string of a one-element tensor with dims "
-    "(f'{b}' for b of shape (1,)) prints a bare number; PyTorch formats only 0-d tensors "
-    "as numbers",
-}
+GAPS: dict[str, str] = {}  # program name -> the missing feature (none missing today)
 
 NUMBER = re.compile(
     r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w])|(?<![\w])-?(?:nan|inf)(?![\w])"
