@@ -31,7 +31,7 @@ def test_a_failure_in_the_main_run_stops_ci() -> None:
 def test_the_minimal_install_has_only_the_test_extra_and_its_paths_exist() -> None:
     installs = [c for c in _commands() if c.startswith("python -m pip install")]
     assert installs[-1] == 'python -m pip install ".[test]"'
-    subset = shlex.split(next(c for c in _commands() if c.startswith("python -m pytest -q -x")))
+    subset = shlex.split(next(c for c in _commands() if c.startswith("python -m pytest -x")))
     paths = [arg for arg in subset[3:] if not arg.startswith("-")]
     assert len(paths) >= 4
     missing = [p for p in paths if not (ROOT / p).exists()]
