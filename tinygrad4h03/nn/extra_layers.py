@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import functional_more as FM
 from . import init
-from .layers import Linear, _float_dtype
+from .layers import Linear, _float_dtype, _MaxPoolNd
 from .module import Module, Parameter
 
 __all__ = [
@@ -370,7 +370,7 @@ def _check_conv1d(in_channels: int, out_channels: int, groups: int, padding_mode
         raise NotImplementedError(f"Conv1d: only groups=1 is implemented, got groups={groups}")
 
 
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """1-D max pooling (``F.max_pool1d``).
 
     Examples:
@@ -381,39 +381,7 @@ class MaxPool1d(Module):
         tensor([[[3., 2.]]])
     """
 
-    def __init__(
-        self,
-        kernel_size: Any,
-        stride: Any = None,
-        padding: Any = 0,
-        dilation: Any = 1,
-        return_indices: bool = False,
-        ceil_mode: bool = False,
-    ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, x: Tensor) -> Any:
-        """``F.max_pool1d`` with this layer's settings."""
-        return FM.max_pool1d(
-            x,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-            self.return_indices,
-        )
-
-    def extra_repr(self) -> str:
-        """The settings, as PyTorch prints them."""
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
-        )
+    _pool = staticmethod(FM.max_pool1d)
 
 
 class AvgPool1d(Module):
