@@ -68,14 +68,95 @@ class Node(Protocol):
 # --------------------------------------------------------------------------- grad mode
 
 
+class Tracer:
+    """What a tracer (``tg.compile``'s, in ``compiler/``) is told while it is installed.
+
+    Install one as ``engine.state.tracer`` (per thread). The node kinds and the library call
+    these hooks at the few places where a traced function's effects happen; each default
+    changes nothing, so a tracer overrides only what it follows. The hooks are the one way a
+    tracer sees a computation: nothing patches ``Tensor``, ``Value`` or a module while tracing.
+    A plain callable assigned to ``state.tracer`` becomes a tracer of operations only.
+
+    Examples:
+        >>> class Names(Tracer):
+        ...     def __init__(self): self.seen = []
+        ...     def __call__(self, rule, operands, attrs, out): self.seen.append(rule.name)
+        >>> state.tracer = names = Names()
+        >>> _ = tg.tensor([1.0, 2.0]) * 2
+        >>> state.tracer = None
+        >>> names.seen
+        ['mul']
+    """
+
+    def __call__(self, rule: Any, operands: Sequence[Any], attrs: dict[str, Any], out: Any) -> None:
+        """A tensor operation ran (``tensor.apply``), recorded or not; or an in-place write,
+        then ``rule`` is an in-place rule (``rules.ADD_``...) and ``out is operands[0]``."""
+
+    def backward(
+        self,
+        sweep: Callable[..., list[Any] | None],
+        roots: Sequence[Any],
+        seeds: Sequence[Any],
+        create_graph: bool,
+        inputs: Sequence[Any] | None,
+    ) -> list[Any] | None:
+        """``engine.backward`` was called: ``sweep(roots, seeds, create_graph, inputs)`` runs
+        the eager sweep and returns what ``backward`` returns."""
+        return sweep(roots, seeds, create_graph, inputs)
+
+    def value_result(self, out: Any) -> None:
+        """A ``Value`` operation made ``out`` (``Value._result``; its caller is the operation)."""
+
+    def made(self, node: Any) -> None:
+        """A leaf was made from data: ``Value(x)``, ``Tensor(x)``, a factory (``tg.zeros``)."""
+
+    def grad_read(self, node: Any) -> None:
+        """Code read ``node.grad`` (a ``Tensor``'s; the sweep's own accumulation is not told)."""
+
+    def grad_written(self, node: Any, before: Any) -> None:
+        """Code assigned ``node.grad`` (now set; ``before`` is what it held)."""
+
+    def converted(self, node: Any, how: str) -> Any:
+        """A node becomes plain data: ``how`` is ``"item"``, ``"float"``, ``"int"``,
+        ``"bool"``, ``"tolist"``, ``"numpy"`` or ``"__array__"``. May raise; a result other
+        than ``None`` is returned instead of the node's array (``numpy``/``__array__``)."""
+        return None
+
+    def generator(self, generator: Any, op: str) -> Any:
+        """``op`` draws random numbers from ``generator`` (a NumPy generator): return the
+        generator to draw from."""
+        return generator
+
+    def optimizer_update(
+        self,
+        update: Callable[..., Any],
+        group: dict[str, Any],
+        args: Sequence[Any],
+        hyper: dict[str, Any],
+    ) -> Any:
+        """An optimiser applies ``update(*args, **hyper)`` (its per-parameter update, e.g.
+        ``adam_update``) for a parameter of ``group``: return what the call returns."""
+        return update(*args, **hyper)
+
+
+class _FunctionTracer(Tracer):
+    """A plain callable as a tracer: it is told of operations, the other hooks do nothing."""
+
+    def __init__(self, fn: Callable[..., None]) -> None:
+        self.fn = fn
+
+    def __call__(self, rule: Any, operands: Sequence[Any], attrs: dict[str, Any], out: Any) -> None:
+        self.fn(rule, operands, attrs, out)
+
+
 class ThreadState(threading.local):
     """Per-thread switches: recording the graph, checking results for NaN/inf, and a tracer.
 
-    ``tracer`` is ``None`` (the default: costs one attribute check per operation) or a
-    callable ``tracer(rule, operands, attrs, result)`` that ``tensor.apply`` calls after
-    every tensor operation, recorded or not, and the in-place helper after every in-place
-    update (then ``rule`` is an in-place rule such as ``rules.ADD_`` and ``result`` the
-    updated tensor). While a tracer is installed the backward sweep runs the VJPs on tensors
+    ``tracer`` is ``None`` (the default: costs one attribute check where a hook sits) or a
+    ``Tracer``; ``tensor.apply`` tells it ``(rule, operands, attrs, result)`` after every
+    tensor operation, recorded or not, and the in-place helper after every in-place update
+    (then ``rule`` is an in-place rule such as ``rules.ADD_`` and ``result`` the updated
+    tensor). While a tracer is installed the backward sweep runs the VJPs on tensors
     (without recording a graph unless ``create_graph``), so the tracer sees the backward
     pass too. ``tg.compile`` installs one to capture a step.
 
@@ -93,7 +174,7 @@ class ThreadState(threading.local):
     # read this one flag instead of two (a thread-local read costs ~35 ns; W3: -2 %).
     watched: bool = False
     _anomaly: bool = False
-    _tracer: Callable[..., None] | None = None
+    _tracer: Tracer | None = None
 
     @property
     def anomaly(self) -> bool:
@@ -106,14 +187,16 @@ class ThreadState(threading.local):
         self.watched = bool(on) or self._tracer is not None
 
     @property
-    def tracer(self) -> Callable[..., None] | None:
-        """The callable told of every operation, or ``None``."""
+    def tracer(self) -> Tracer | None:
+        """The ``Tracer`` told of what runs, or ``None``."""
         return self._tracer
 
     @tracer.setter
-    def tracer(self, fn: Callable[..., None] | None) -> None:
-        self._tracer = fn
-        self.watched = fn is not None or bool(self._anomaly)
+    def tracer(self, tracer: Tracer | Callable[..., None] | None) -> None:
+        if tracer is not None and not isinstance(tracer, Tracer):
+            tracer = _FunctionTracer(tracer)
+        self._tracer = tracer
+        self.watched = tracer is not None or bool(self._anomaly)
 
 
 state = ThreadState()
@@ -419,6 +502,19 @@ def backward(
         >>> backward([y], [1.0]); x.grad
         6.0
     """
+    tracer = state.tracer
+    if tracer is not None:  # tg.compile: the tracer mirrors the sweep, then runs it
+        return tracer.backward(_sweep, roots, seeds, create_graph, inputs)
+    return _sweep(roots, seeds, create_graph, inputs)
+
+
+def _sweep(
+    roots: Sequence[Node],
+    seeds: Sequence[Any],
+    create_graph: bool = False,
+    inputs: Sequence[Node] | None = None,
+) -> list[Any] | None:
+    """The sweep ``backward`` describes (a tracer's ``backward`` hook is handed this)."""
     order = topological_order(roots)
     grads: dict[Node, Any] = {}
     for root, seed in zip(roots, seeds):
