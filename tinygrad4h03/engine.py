@@ -107,8 +107,9 @@ class Tracer:
     def value_result(self, out: Any) -> None:
         """A ``Value`` operation made ``out`` (``Value._result``; its caller is the operation)."""
 
-    def made(self, node: Any) -> None:
-        """A leaf was made from data: ``Value(x)``, ``Tensor(x)``, a factory (``tg.zeros``)."""
+    def made(self, node: Any, data: Any = None) -> None:
+        """A leaf was made from data: ``Value(x)``, ``Tensor(x)``, a factory (``tg.zeros``);
+        ``data`` is what it was made from (``x``; ``None`` for a factory)."""
 
     def grad_read(self, node: Any) -> None:
         """Code read ``node.grad`` (a ``Tensor``'s; the sweep's own accumulation is not told)."""
