@@ -627,7 +627,7 @@ def _windows_forward(
     return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
 
 
-def _tap_slices(
+def tap_slices(
     kernel: tuple[int, int],
     stride: tuple[int, int],
     dilation: tuple[int, int],
@@ -662,7 +662,7 @@ def _add_windows(
     rows, cols = out.shape[-2:]
     rows = _window_count(rows, kernel[0], stride[0], dilation[0])
     cols = _window_count(cols, kernel[1], stride[1], dilation[1])
-    taps = _tap_slices(kernel, stride, dilation, rows, cols)
+    taps = tap_slices(kernel, stride, dilation, rows, cols)
     # windows that do not overlap (the kernel's extent within the stride, as pooling's usual
     # k = s): each entry is written once, so assigning is enough
     disjoint = all(d * (k - 1) < s for k, s, d in zip(kernel, stride, dilation))
@@ -696,7 +696,7 @@ def _pool_sum_forward(
     # over the windows' last axes is several times slower in NumPy).
     rows = _window_count(a.shape[-2], kernel[0], stride[0], dilation[0])
     cols = _window_count(a.shape[-1], kernel[1], stride[1], dilation[1])
-    first, *rest = _tap_slices(kernel, stride, dilation, rows, cols)
+    first, *rest = tap_slices(kernel, stride, dilation, rows, cols)
     out = a[first].copy()
     for where in rest:
         out += a[where]

@@ -1042,7 +1042,7 @@ def _argmax_positions(
     """
     rows = _output_size(padded.shape[-2], kernel[0], stride[0], dilation[0])
     cols = _output_size(padded.shape[-1], kernel[1], stride[1], dilation[1])
-    taps = rules._tap_slices(kernel, stride, dilation, rows, cols)
+    taps = rules.tap_slices(kernel, stride, dilation, rows, cols)
     best = padded[taps[0]]
     best_tap = np.zeros(best.shape, np.intp)
     for tap, window_tap in enumerate(taps[1:], start=1):
@@ -1101,7 +1101,7 @@ def avg_pool2d(
         out = sums / (kernel[0] * kernel[1])
     else:
         inside = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
-        counts = rules._pool_sum_forward(inside, kernel=kernel, stride=stride, dilation=dilation)
+        counts = rules.POOL_SUM.forward(inside, kernel=kernel, stride=stride, dilation=dilation)
         out = sums / Tensor(counts)
     return out.squeeze(0) if unbatched else out
 
