@@ -61,7 +61,7 @@ def _result(array: Any) -> Tensor:
 HELPERS: dict[str, Any] = {"np": np, "Retrace": Retrace, "_result": _result}
 
 
-class TensorTracer:
+class TensorTracer(engine.Tracer):
     """Mirrors one eager run of a function on traced arrays (see the module docstring)."""
 
     def __init__(self, program: Program, names: dict[int, str]) -> None:
@@ -79,7 +79,6 @@ class TensorTracer:
         self.swept = False  # whether a backward sweep has been mirrored
         self.input_names: set[str] = set()  # arrays the replay receives or loads first
         self.value_guards: set[str] = set()
-        self._saved_tracer: Any = None
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
@@ -292,7 +291,37 @@ class TensorTracer:
 
     # ---------------------------------------------------------------- backward
 
-    def backward(self, roots: Sequence[Tensor], seeds: Sequence[Any], inputs: Any) -> list[Any]:
+    def backward(
+        self,
+        sweep: Callable[..., list[Any] | None],
+        roots: Sequence[Any],
+        seeds: Sequence[Any],
+        create_graph: bool,
+        inputs: Sequence[Any] | None,
+    ) -> list[Any] | None:
+        """The engine's ``backward`` hook: mirror the sweep on tensor roots, then run it."""
+        if not roots or not isinstance(roots[0], Tensor):
+            return sweep(roots, seeds, create_graph, inputs)
+        if create_graph:
+            raise CompileError("tg.compile: backward(create_graph=True) cannot be compiled yet")
+        # with a tracer installed the engine hands seeds as tensors; the eager sweep below
+        # runs without it, on arrays
+        seeds = [x._data if isinstance(x, Tensor) and id(x) in self.born else x for x in seeds]
+        mirrored = self.mirror_backward(list(roots), list(seeds), inputs)
+        found = self._call(sweep, roots, seeds, create_graph, inputs)
+        if found is None:
+            self._check_grads()
+            return found
+        for traced, eager in zip(mirrored, found):
+            if eager is not None:
+                self._same(traced, eager, "backward")
+                self.arrays.named[id(eager)] = traced
+                self.keep.append(eager)
+        return found
+
+    def mirror_backward(
+        self, roots: Sequence[Tensor], seeds: Sequence[Any], inputs: Any
+    ) -> list[Any]:
         """Mirror ``engine.backward``; returns the traced gradients of ``inputs`` (if given)."""
         self.program.section = "backward"
         grads: dict[Tensor, TracedArray] = {}
@@ -533,35 +562,6 @@ class TensorTracer:
     def install(self) -> None:
         """Put the mirrors in place (undone by :meth:`remove`)."""
         tracer = self
-        self._saved_tracer = engine.state.tracer
-        engine.state.tracer = self.notified  # every apply and in-place write reports here
-        original_backward = engine.backward
-
-        def traced_backward(
-            roots: Any, seeds: Any, create_graph: bool = False, inputs: Any = None
-        ) -> Any:
-            if tracer.inside or not roots or not isinstance(roots[0], Tensor):
-                return original_backward(roots, seeds, create_graph, inputs)
-            if create_graph:
-                raise CompileError("tg.compile: backward(create_graph=True) cannot be compiled yet")
-            # with a tracer installed the engine hands seeds as tensors; the eager sweep below
-            # runs without it, on arrays
-            seeds = [
-                x._data if isinstance(x, Tensor) and id(x) in tracer.born else x for x in seeds
-            ]
-            mirrored = tracer.backward(list(roots), list(seeds), inputs)
-            found = tracer._call(original_backward, roots, seeds, create_graph, inputs)
-            if inputs is None:
-                tracer._check_grads()
-                return found
-            for traced, eager in zip(mirrored, found):
-                if eager is not None:
-                    tracer._same(traced, eager, "backward")
-                    tracer.arrays.named[id(eager)] = traced
-                    tracer.keep.append(eager)
-            return found
-
-        self._patch(engine, "backward", traced_backward)
         self._patch(Tensor, "grad", property(self._get_grad, self._set_grad))
         for name in ("item", "tolist", "__float__", "__bool__", "__int__", "numpy"):
             self._patch(Tensor, name, self._refusing(name))
@@ -642,7 +642,6 @@ class TensorTracer:
         setattr(owner, name, new)
 
     def remove(self) -> None:
-        engine.state.tracer = self._saved_tracer
         for owner, name, original in reversed(self._saved):
             setattr(owner, name, original)
         self._saved.clear()
@@ -657,12 +656,10 @@ class TensorTracer:
             engine.state.tracer = tracer
             self.inside -= 1
 
-    def notified(
+    def __call__(
         self, rule: rules.Rule, operands: Sequence[Any], attrs: dict[str, Any], out: Tensor
     ) -> None:
         """The engine's tracer hook: every ``apply`` and in-place write, after it ran."""
-        if self.inside:
-            return
         if operands and out is operands[0]:
             self.in_place(rule, operands, attrs, out)
         else:
