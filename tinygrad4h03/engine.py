@@ -132,11 +132,13 @@ class Tracer:
         self,
         update: Callable[..., Any],
         group: dict[str, Any],
+        param: Any,
         args: Sequence[Any],
         hyper: dict[str, Any],
     ) -> Any:
         """An optimiser applies ``update(*args, **hyper)`` (its per-parameter update, e.g.
-        ``adam_update``) for a parameter of ``group``: return what the call returns."""
+        ``adam_update``, on the arrays of ``param``, a parameter of ``group``; or, with
+        ``param`` ``None``, plain SGD on the whole group): return what the call returns."""
         return update(*args, **hyper)
 
 
