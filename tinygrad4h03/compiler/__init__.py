@@ -78,8 +78,8 @@ class _Tracers(engine.Tracer):
     def generator(self, generator: Any, op: str) -> Any:
         return self.tensors.generator(generator, op)
 
-    def optimizer_update(self, update: Any, group: Any, args: Any, hyper: Any) -> Any:
-        return self.tensors.optimizer_update(update, group, args, hyper)
+    def optimizer_update(self, update: Any, group: Any, param: Any, args: Any, hyper: Any) -> Any:
+        return self.tensors.optimizer_update(update, group, param, args, hyper)
 
 
 @dataclass
