@@ -116,15 +116,19 @@ class Value:
     _retains_grad = True  # and keeps its gradient, as micrograd's do
 
     def __init__(self, data: Number, label: str = "") -> None:
-        if isinstance(data, Value):
-            data = data.data
-        if not isinstance(data, numbers.Real):  # Python and NumPy real numbers only
-            raise TypeError(f"Value(data) needs a real number, got {type(data).__name__}: {data!r}")
-        self.data = float(data)
+        number = data.data if isinstance(data, Value) else data
+        if not isinstance(number, numbers.Real):  # Python and NumPy real numbers only
+            raise TypeError(
+                f"Value(data) needs a real number, got {type(number).__name__}: {number!r}"
+            )
+        self.data = float(number)
         self.grad = 0.0
         self.label = label
         self._parents: tuple[Value, ...] = ()
         self._local: tuple[float, ...] = ()
+        tracer = state.tracer
+        if tracer is not None:
+            tracer.made(self, data)
 
     # ---------------------------------------------------------------- graph plumbing
 
@@ -141,6 +145,10 @@ class Value:
         else:
             out._parents = ()
             out._local = ()
+        if state.watched:  # a tracer (tg.compile) follows this thread: W4 +0.0 % instructions
+            tracer = state.tracer
+            if tracer is not None:
+                tracer.value_result(out)
         return out
 
     def _backward(self, grad: float, create_graph: bool) -> Sequence[float]:
@@ -368,6 +376,9 @@ class Value:
     # ---------------------------------------------------------------- conversions
 
     def __float__(self) -> float:
+        tracer = state.tracer
+        if tracer is not None:  # tg.compile refuses: the replay would reuse this number
+            tracer.converted(self, "float")
         return self.data
 
     def __repr__(self) -> str:
