@@ -200,9 +200,17 @@ class ThreadState(threading.local):
             tracer = _FunctionTracer(tracer)
         self._tracer = tracer
         self.watched = tracer is not None or bool(self._anomaly)
+        if tracer is None:
+            tracing_threads.discard(threading.get_ident())
+        else:
+            tracing_threads.add(threading.get_ident())
 
 
 state = ThreadState()
+# The threads with a tracer installed (kept by ``state.tracer``'s setter). Value operations
+# test this process-wide set (~1 ns) before reading their thread's tracer (a thread-local
+# read, ~25 ns: +3.7 % instructions on W4 if done on every operation).
+tracing_threads: set[int] = set()
 _state = state  # the old private name, for code written before ``state`` was public
 
 
