@@ -168,14 +168,12 @@ class Compiled:
             else:
                 traced.append(scalar.input_float(x, params[-1]))
         args, kwargs = unflatten(tree, traced)
-        scalar.install()
-        tensors.install()
+        scalar.install(self.fn)
         previous, engine.state.tracer = engine.state.tracer, _Tracers(scalar, tensors)
         try:
             result = self.fn(*args, **kwargs)
         finally:
             engine.state.tracer = previous
-            tensors.remove()
             scalar.remove()
         scalar.finish()
         tensors.finish()
