@@ -507,7 +507,7 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
     """The target as an integer array of the input's shape without the class dim."""
     if x.ndim == 0:
         raise ShapeError(f"{name}: input must have a class dim, got a 0-d tensor")
-    targets = np.asarray(target)
+    targets = np.asanyarray(target)  # a tensor's through __array__: tg.compile follows it
     shape = x.numpy().shape  # a plain tuple: cheaper to index than tg.Size
     expected = () if x.ndim == 1 else (shape[0], *shape[2:])
     if targets.dtype.kind not in "iu":
