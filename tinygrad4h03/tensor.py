@@ -87,6 +87,12 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
     return np.array(array, dtype=wanted, copy=True)
 
 
+def _copy_of(x: Any, dtype: Any = None) -> np.ndarray:
+    """A new array of ``x``'s values (a mask, an index); a tensor's through ``__array__`` and
+    an array subclass kept, so that a tracer (``tg.compile``) can follow where they came from."""
+    return np.array(x, dtype=dtype, subok=isinstance(x, Tensor | np.ndarray))
+
+
 def _reject_non_numeric(data: Any) -> None:
     if isinstance(data, (str, bytes)):
         raise TypeError(f"Tensor: cannot make a tensor from a string: {data!r}")
@@ -162,10 +168,8 @@ def _index_array(index: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _index_item(item: Any) -> Any:
-    if isinstance(item, Tensor):
-        item = item._data
-    if isinstance(item, (list, np.ndarray)):
-        return np.array(item)  # a copy: the node keeps it, and the caller may change theirs
+    if isinstance(item, (Tensor, list, np.ndarray)):
+        return _copy_of(item)  # a copy: the node keeps it, and the caller may change theirs
     return item
 
 
@@ -548,6 +552,8 @@ class Tensor:
         self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+        if state.watched and state.tracer is not None:  # tg.compile: a leaf made from data
+            state.tracer.made(self, data)
 
     @classmethod
     def _wrap(cls, data: np.ndarray) -> Tensor:
@@ -851,17 +857,21 @@ class Tensor:
             >>> w.grad = tg.tensor([0.5, 0.5]); w.grad
             tensor([0.5, 0.5])
         """
+        if state.watched and state.tracer is not None:  # tg.compile follows .grad
+            state.tracer.grad_read(self)
         return self._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             _check_grad_value(self, value)
-        self._grad = value
+        before, self._grad = self._grad, value
+        if state.watched and state.tracer is not None:
+            state.tracer.grad_written(self, before)
 
     @grad.deleter
     def grad(self) -> None:
-        self._grad = None
+        self.grad = None
 
     def detach(self) -> Tensor:
         """The same data (shared, not copied) as a new leaf outside the graph.
@@ -956,6 +966,10 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).numpy()
             array([1., 2.], dtype=float32)
         """
+        if state.watched and state.tracer is not None:
+            found = state.tracer.converted(self, "numpy")
+            if found is not None:
+                return found  # type: ignore[no-any-return]  # the tracer's stand-in array
         return self._data
 
     def item(self) -> Scalar:
@@ -968,6 +982,8 @@ class Tensor:
             >>> tg.tensor([[2.5]]).item()
             2.5
         """
+        if state.watched and state.tracer is not None:
+            state.tracer.converted(self, "item")
         if self._data.size != 1:
             raise RuntimeError(
                 f"item: a Tensor with {self._data.size} elements cannot be converted to a scalar"
@@ -981,22 +997,34 @@ class Tensor:
             >>> tg.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
         """
+        if state.watched and state.tracer is not None:
+            state.tracer.converted(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if dtype is None or np.dtype(dtype) == self._data.dtype:
-            return self._data.copy() if copy else self._data
-        return self._data.astype(dtype)
+        data = self._data
+        if state.watched and state.tracer is not None:
+            found = state.tracer.converted(self, "__array__")
+            data = data if found is None else found
+        if dtype is None or np.dtype(dtype) == data.dtype:
+            return data.copy() if copy else data
+        return data.astype(dtype)
 
     def __float__(self) -> float:
+        if state.watched and state.tracer is not None:
+            state.tracer.converted(self, "float")
         _check_scalar(self, "float")
         return float(self.item())
 
     def __int__(self) -> int:
+        if state.watched and state.tracer is not None:
+            state.tracer.converted(self, "int")
         _check_scalar(self, "int")
         return int(self.item())
 
     def __bool__(self) -> bool:
+        if state.watched and state.tracer is not None:
+            state.tracer.converted(self, "bool")
         if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of a Tensor with {self._data.size} elements is ambiguous"
@@ -2573,7 +2601,7 @@ class Tensor:
     def masked_select(self, mask: Any) -> Tensor:
         """The elements where ``mask`` (a bool tensor broadcasting with ``self``) is true, as a
         1-D tensor in row-major order."""
-        condition = np.array(mask._data if isinstance(mask, Tensor) else mask)
+        condition = _copy_of(mask)
         if condition.dtype != np.bool_:
             raise RuntimeError(f"masked_select: expected a bool mask, got dtype {condition.dtype}")
         try:
@@ -2800,7 +2828,7 @@ def _bound(value: Any) -> Any:
 def _bool_mask(mask: Any, shape: tuple[int, ...], op: str) -> np.ndarray:
     """A copy of a bool mask that broadcasts to ``shape`` (the node keeps it: a copy, so the
     caller's later changes do not reach the gradient)."""
-    array = np.array(mask._data if isinstance(mask, Tensor) else mask)
+    array = _copy_of(mask)
     if array.dtype != np.bool_:
         raise RuntimeError(f"{op}: expected a bool mask, got dtype {array.dtype}")
     try:
@@ -2818,7 +2846,7 @@ def _bool_mask(mask: Any, shape: tuple[int, ...], op: str) -> np.ndarray:
 def _index_along(index: Any, source: Tensor, axis: int, op: str) -> np.ndarray:
     """A checked copy of ``gather``'s int64 index: same rank as ``source``, no larger than it
     outside ``axis``, every entry inside ``source.shape[axis]``."""
-    picks = np.array(index._data if isinstance(index, Tensor) else index)
+    picks = _copy_of(index)
     if picks.dtype != np.int64:
         raise RuntimeError(f"{op}(): expected dtype int64 for index, got {picks.dtype}")
     if picks.ndim != source.ndim:
@@ -2847,7 +2875,7 @@ def _check_ranks(op: str, rank: int, a: Tensor, b: Any) -> None:
 
 def _index_vector(index: Any, size: int, op: str) -> np.ndarray:
     """A checked copy of a 1-D (or 0-d) integer index into a dim of ``size``."""
-    picks = np.array(index._data if isinstance(index, Tensor) else index)
+    picks = _copy_of(index)
     if picks.dtype.kind not in "iu" or picks.ndim > 1:
         raise RuntimeError(
             f"{op}(): index must be a 1-D integer tensor, got dtype {picks.dtype} and shape "
@@ -3000,7 +3028,7 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
                 "`gradient=` with a tensor of the same shape."
             )
         return np.ones_like(t._data)
-    seed = np.array(gradient._data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
+    seed = _copy_of(gradient, t.dtype)
     if seed.shape != t.shape:
         raise ShapeError(
             f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}"
@@ -3143,7 +3171,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     if x is None or y is None:
         raise TypeError("where: give both x and y, or neither")
     # a copy: the node keeps it, and the caller may change its array afterwards
-    cond = np.array(condition._data if isinstance(condition, Tensor) else condition, dtype=bool)
+    cond = _copy_of(condition, bool)
     return apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
 
 

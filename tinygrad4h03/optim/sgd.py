@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import engine
 from ..autograd import increment_version
 from ..tensor import Tensor
 from .optimizer import Optimizer, ParamsT, _check_nonnegative
@@ -173,21 +174,28 @@ class SGD(Optimizer):
         for group in self.param_groups:
             settings = [group[k] for k in _SGD_SETTINGS]
             if not any(settings[1:]):  # plain SGD, θ ← θ − γ g: one in-place NumPy update
-                _plain_sgd(group["params"], settings[0])
+                tracer = engine.state.tracer
+                if tracer is None:
+                    _plain_sgd(group["params"], settings[0])
+                else:  # tg.compile: handed the whole group's update, as _update_each hands one
+                    args = (group["params"], settings[0])
+                    tracer.optimizer_update(_plain_sgd, group, None, args, {})
                 continue
             # plain SGD keeps no state, as in PyTorch
             hyper = dict(zip(_SGD_SETTINGS, settings, strict=True))
-            for param, grad, state, work in self._with_grads(group, bool(group["momentum"])):
-                sgd_update(param, grad, state, work, **hyper)
+            self._update_each(group, sgd_update, hyper, bool(group["momentum"]))
         return loss
 
 
 def _plain_sgd(params: list[Tensor], lr: float) -> None:
+    """θ ← θ − γ ∂ℰ/∂θ in place for each parameter with a gradient. It reads the attributes,
+    not the ``.grad`` property and ``.numpy()`` (which tell a tracer): W1's step 110k -> ?k
+    instructions."""
     updated = []
     for param in params:
-        grad = param.grad
+        grad = param._grad
         if grad is not None:
-            array = param.numpy()
-            array -= lr * grad.numpy()
+            array = param._data
+            array -= lr * grad._data
             updated.append(param)
     increment_version(updated)  # one call for all: a third of the cost of one per parameter
