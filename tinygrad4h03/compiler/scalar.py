@@ -23,10 +23,12 @@ names (through lists, tuples, dicts and objects' attributes), else from its firs
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
 import threading
+import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -342,9 +344,13 @@ class ScalarTracer(engine.Tracer):
 
     # ---------------------------------------------------------------- start / end
 
-    def install(self) -> None:
-        """Start following: the Values the function reaches from outside are captured now."""
+    def install(self, fn: Callable[..., Any] | None = None) -> None:
+        """Start following; the Values ``fn`` reaches from outside are captured now, so that
+        reading or writing their ``.data``/``.grad`` before any operation is followed too."""
         self.active = True
+        for v in _reachable_values(fn):
+            if v not in self.local:
+                self._capture(v)
 
     def remove(self) -> None:
         """End the trace: note the final symbols, then put plain floats back in every slot
@@ -378,6 +384,76 @@ class ScalarTracer(engine.Tracer):
                 return ref, (ref,)
         data, grad = self.final[x]
         return f"_value({data}, {grad})", names_in(data, grad)
+
+
+_WALK_LIMIT = 20_000  # objects looked at per trace: beyond, a Value is followed from first use
+_OPAQUE = (str, bytes, int, float, complex, type, types.ModuleType, types.BuiltinFunctionType)
+
+
+def _reachable_values(fn: Any) -> list[Value]:
+    """The ``Value``s that ``fn`` reaches through its closure, defaults and the globals its
+    code names, through lists, tuples, sets, dicts, other functions and objects' attributes
+    (not through modules, classes or the package's other objects)."""
+    found: list[Value] = []
+    seen: set[int] = set()
+    todo = [fn]
+    while todo and len(seen) < _WALK_LIMIT:
+        x = todo.pop()
+        if id(x) in seen or x is None or isinstance(x, _OPAQUE):
+            continue
+        seen.add(id(x))
+        if isinstance(x, Value):
+            found.append(x)
+        elif isinstance(x, types.FunctionType):
+            if not _foreign(x.__module__):
+                todo += _function_refs(x)
+        elif isinstance(x, types.MethodType):
+            todo += [x.__func__, x.__self__]
+        elif isinstance(x, list | tuple | set | frozenset):
+            todo += itertools.islice(x, _WALK_LIMIT)
+        elif isinstance(x, dict):
+            todo += itertools.islice(x.values(), _WALK_LIMIT)
+        elif not _foreign(type(x).__module__):
+            todo += _attributes(x)
+    return found
+
+
+def _foreign(module: str | None) -> bool:
+    """Objects of the package (but ``Value``), NumPy and PyTorch hold no user ``Value``."""
+    return (module or "").startswith(("tinygrad4h03", "numpy", "torch"))
+
+
+def _function_refs(fn: types.FunctionType) -> list[Any]:
+    """What a function refers to: closure cells, defaults, the globals its code names."""
+    refs: list[Any] = [*(fn.__defaults__ or ()), *(fn.__kwdefaults__ or {}).values()]
+    for cell in fn.__closure__ or ():
+        try:
+            refs.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled
+            continue
+    codes = [fn.__code__]
+    while codes:
+        code = codes.pop()
+        refs += [fn.__globals__[n] for n in code.co_names if n in fn.__globals__]
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    return refs
+
+
+def _attributes(x: Any) -> list[Any]:
+    """An object's attributes (its ``__dict__`` and slots) and its class's ``__call__``."""
+    try:
+        refs: list[Any] = list(object.__getattribute__(x, "__dict__").values())
+    except (AttributeError, TypeError):
+        refs = []
+    for cls in type(x).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            try:
+                refs.append(object.__getattribute__(x, name))
+            except (AttributeError, TypeError):
+                continue
+    call = type(x).__dict__.get("__call__")
+    return [*refs, call] if isinstance(call, types.FunctionType) else refs
 
 
 def _formula(name: str, arguments: tuple[Any, ...]) -> tuple[str, Sequence[str], tuple[Any, ...]]:
