@@ -12,6 +12,10 @@ Floating-point behaviour follows IEEE floats, never Python's ``OverflowError``:
 ``log`` of a non-positive number follows NumPy and PyTorch: ``log(0) = -inf`` and
 ``log(x < 0) = nan`` (with gradient ``1/x``), so a bad value shows up in the result instead
 of raising in the middle of a graph.
+
+While a tracer is installed (``tg.compile``), every operation's result, every ``Value(x)``
+and ``float(v)`` are told to ``engine.state.tracer``: the hooks a compiled step is followed
+through, so nothing on ``Value`` needs patching.
 """
 
 from __future__ import annotations
