@@ -158,7 +158,8 @@ class Optimizer:
             >>> opt.zero_grad(); w.grad is None
             True
         """
-        told = engine.state.tracer is not None  # tg.compile follows .grad through the property
+        # tg.compile follows .grad through the property (state.watched first: a plain attribute)
+        told = engine.state.watched and engine.state.tracer is not None
         for group in self.param_groups:
             if set_to_none and not told:  # the default: the attribute itself, W1 -3k per step
                 for param in group["params"]:
@@ -219,7 +220,7 @@ class Optimizer:
 
         The one place an optimiser updates a parameter: a tracer (``tg.compile``) is handed
         each call (``Tracer.optimizer_update``) and makes it."""
-        tracer = engine.state.tracer
+        tracer = engine.state.tracer if engine.state.watched else None
         for param, args in self._with_grads(group, keeps_state):
             if prepare is not None and not args[2]:
                 prepare(args[2], args[0], group)

@@ -174,7 +174,8 @@ class SGD(Optimizer):
         for group in self.param_groups:
             settings = [group[k] for k in _SGD_SETTINGS]
             if not any(settings[1:]):  # plain SGD, θ ← θ − γ g: one in-place NumPy update
-                tracer = engine.state.tracer
+                # state.watched (a plain attribute) first: .tracer is a property
+                tracer = engine.state.tracer if engine.state.watched else None
                 if tracer is None:
                     _plain_sgd(group["params"], settings[0])
                 else:  # tg.compile: handed the whole group's update, as _update_each hands one
@@ -189,8 +190,8 @@ class SGD(Optimizer):
 
 def _plain_sgd(params: list[Tensor], lr: float) -> None:
     """θ ← θ − γ ∂ℰ/∂θ in place for each parameter with a gradient. It reads the attributes,
-    not the ``.grad`` property and ``.numpy()`` (which tell a tracer): W1's step 110k -> ?k
-    instructions."""
+    not the ``.grad`` property and ``.numpy()`` (which tell a tracer): W1's step 110.7k ->
+    103.1k instructions (callgrind, with the tracer check in ``step``)."""
     updated = []
     for param in params:
         grad = param._grad
