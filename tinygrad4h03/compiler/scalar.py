@@ -30,7 +30,7 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .. import engine, value
 from ..value import Value
@@ -248,11 +248,12 @@ class ScalarTracer(engine.Tracer):
 
     def value_result(self, out: Any) -> None:
         """Record the ``Value`` operation that made ``out``: its caller's frame says which."""
-        frame = sys._getframe(1)
-        while frame.f_code is not _RESULT:
-            frame = frame.f_back  # type: ignore[assignment]  # Value._result is below
-        caller = frame.f_back
-        assert caller is not None
+        frame: types.FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code is not _RESULT:
+            frame = frame.f_back
+        caller = frame.f_back if frame is not None else None
+        if caller is None:
+            raise CompileError("tg.compile: a Value result made outside Value._result")
         code = caller.f_code
         local = caller.f_locals
         arguments = tuple(local[name] for name in code.co_varnames[: code.co_argcount])
@@ -317,7 +318,8 @@ class ScalarTracer(engine.Tracer):
             grads[root] = self._add(grads.get(root), self.symbol(seed), "g")
         wanted: dict[Value, str | None] = {} if inputs is None else dict.fromkeys(inputs)
         written: dict[Value, str] = {}
-        for node in reversed(engine.topological_order(roots)):
+        order = cast("list[Value]", engine.topological_order(roots))  # roots are Values
+        for node in reversed(order):
             g = grads.pop(node, None)
             if g is None:
                 continue
