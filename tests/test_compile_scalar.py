@@ -315,3 +315,23 @@ def test_values_made_from_traced_values_and_gradients_by_inputs_replay_exactly()
     for x in (1.0, -2.0, 0.25):
         (g, y), (g2, y2) = f(x), step(x)
         assert (g, y.data) == (g2, y2.data) and type(g2) is float
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "k"),
+    [(0.0, 0.0, 0.0), (0.0, -1.0, 2.0), (0.0, 2.0, -1.0), (-2.0, 3.0, 0.5), (0.5, 0.0, 0.0)],
+)
+def test_powers_at_zero_and_zero_exponents_replay_bit_for_bit(x: float, y: float, k: float) -> None:
+    def f(a: tg.Value, b: tg.Value, c: float) -> tg.Value:
+        terms = [a**b, a**c, c**a, 0.0**a, a**0, (a * 1.0) ** 0.0]
+        out = tg.Value.sum(t * (i + 1.0) for i, t in enumerate(terms))
+        out.backward()
+        return out
+
+    step = tg.compile(f)
+    step(tg.Value(0.25), tg.Value(0.75), 1.5)  # traced at ordinary values
+    a, b, a2, b2 = tg.Value(x), tg.Value(y), tg.Value(x), tg.Value(y)
+    eager, got = f(a, b, k), step(a2, b2, k)
+    assert [repr(v) for v in (got.data, a2.grad, b2.grad)] == [
+        repr(v) for v in (eager.data, a.grad, b.grad)
+    ]

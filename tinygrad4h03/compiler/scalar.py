@@ -23,13 +23,14 @@ names (through lists, tuples, dicts and objects' attributes), else from its firs
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import re
 import sys
 import threading
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from .. import engine, value
@@ -258,7 +259,7 @@ class ScalarTracer(engine.Tracer):
         local = caller.f_locals
         arguments = tuple(local[name] for name in code.co_varnames[: code.co_argcount])
         out._local = tuple(_plain(d) for d in out._local)
-        forward, templates, operands = _formula(code.co_name, arguments)
+        forward, templates, operands = _formula(code.co_name, arguments, local)
         self.result(out, forward, operands, templates if out._parents else ())
 
     def made(self, node: Any, data: Any = None) -> None:
@@ -398,9 +399,9 @@ def _reachable_values(fn: Any) -> list[Value]:
     (not through modules, classes or the package's other objects)."""
     found: list[Value] = []
     seen: set[int] = set()
-    todo = [fn]
+    todo = collections.deque([fn])  # breadth first: the names come in the code's order
     while todo and len(seen) < _WALK_LIMIT:
-        x = todo.pop()
+        x = todo.popleft()
         if id(x) in seen or x is None or isinstance(x, _OPAQUE):
             continue
         seen.add(id(x))
@@ -458,11 +459,13 @@ def _attributes(x: Any) -> list[Any]:
     return [*refs, call] if isinstance(call, types.FunctionType) else refs
 
 
-def _formula(name: str, arguments: tuple[Any, ...]) -> tuple[str, Sequence[str], tuple[Any, ...]]:
+def _formula(
+    name: str, arguments: tuple[Any, ...], local: Any
+) -> tuple[str, Sequence[str], tuple[Any, ...]]:
     """The forward template, the g-templates and the operands of the Value operation
-    ``name`` called with ``arguments`` (its parameters, read from its frame)."""
-    if name == "sum":
-        return _sum_formula(*arguments)
+    ``name`` called with ``arguments`` (its parameters; ``local``: its frame's variables)."""
+    if name == "sum":  # the nodes it found: ``values`` may have been a generator
+        return _sum_formula(local["nodes"], *arguments)
     if name == "dot":
         return _dot_formula(*arguments)
     if len(arguments) == 2 and isinstance(arguments[1], Value) and name in _VALUE_OPS:
@@ -475,9 +478,10 @@ def _formula(name: str, arguments: tuple[Any, ...]) -> tuple[str, Sequence[str],
     return forward, templates, arguments
 
 
-def _sum_formula(values: Sequence[Any], start: Any) -> tuple[str, Sequence[str], tuple[Any, ...]]:
+def _sum_formula(
+    nodes: Sequence[Value], values: Iterable[Any], start: Any
+) -> tuple[str, Sequence[str], tuple[Any, ...]]:
     """``Value.sum``: Σ nodes + Σ numbers + start, in that order (as Value.sum adds)."""
-    nodes = [v for v in values if isinstance(v, Value)]
     numbers = [v for v in values if not isinstance(v, Value)]
     operands = (*nodes, *numbers, start)
     places = [f"{{{i}}}, " for i in range(len(operands) - 1)]
