@@ -969,7 +969,7 @@ class Tensor:
         if state.watched and state.tracer is not None:
             found = state.tracer.converted(self, "numpy")
             if found is not None:
-                return found  # type: ignore[no-any-return]  # the tracer's stand-in array
+                return found  # the tracer's stand-in for the array
         return self._data
 
     def item(self) -> Scalar:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import FrameType
+from typing import Any, cast
 
 import numpy as np
 
@@ -329,7 +330,9 @@ class TensorTracer(engine.Tracer):
                 seed_traced = self.arrays.constant_result(np.asarray(seed))
             grads[root] = seed_traced if root not in grads else grads[root] + seed_traced
         wanted: dict[Tensor, Any] = {} if inputs is None else dict.fromkeys(inputs)
-        for node in reversed(engine.topological_order(roots)):
+        # tensor roots: every node of their graph is a tensor
+        order = cast("list[Tensor]", engine.topological_order(roots))
+        for node in reversed(order):
             g = grads.pop(node, None)
             if g is None:
                 continue
@@ -672,6 +675,7 @@ class TensorTracer(engine.Tracer):
 
 
 _MISSING = object()
+_COMPILER = "tinygrad4h03.compiler"
 _CALLS = {"float": "float()", "bool": "bool()", "int": "int()"}
 
 
@@ -840,9 +844,9 @@ def _identifier(path: str) -> str:
 def _called_from_package() -> bool:
     """Whether the code that called the converting ``Tensor`` method (``.numpy()``,
     ``__array__``) is this package's library code, not the user's function."""
-    frame = sys._getframe(1)
-    while frame.f_globals.get("__name__", "").startswith("tinygrad4h03.compiler"):
-        frame = frame.f_back  # type: ignore[assignment]  # the tracer's own frames first
-    caller = frame.f_back  # the frame past the Tensor method that told the tracer
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_COMPILER):
+        frame = frame.f_back  # the tracer's own frames first
+    caller = None if frame is None else frame.f_back  # past the Tensor method that told it
     name = "" if caller is None else caller.f_globals.get("__name__", "")
-    return name.startswith("tinygrad4h03.") and not name.startswith("tinygrad4h03.compiler")
+    return name.startswith("tinygrad4h03.") and not name.startswith(_COMPILER)
