@@ -43,11 +43,8 @@ class _Tracers(engine.Tracer):
     """The one ``engine.state.tracer`` a trace installs: it hands each hook to the scalar
     tracer (``Value`` nodes and roots) or to the tensor tracer (everything else)."""
 
-    def __init__(self, scalar: Any, tensors: TensorTracer) -> None:
-        # a scalar tracer that follows Values without the hooks gets the do-nothing defaults
-        self.scalar: engine.Tracer = (
-            scalar if isinstance(scalar, engine.Tracer) else engine.Tracer()
-        )
+    def __init__(self, scalar: ScalarTracer, tensors: TensorTracer) -> None:
+        self.scalar = scalar
         self.tensors = tensors
 
     def _side(self, node: Any) -> engine.Tracer:
