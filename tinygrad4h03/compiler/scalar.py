@@ -544,7 +544,7 @@ _OPS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "__mul__": ("{0} * {1}", None),
     "__truediv__": ("_div({0}, {1})", None),
     "__rtruediv__": ("_div({1}, {0})", ("{{g}} * -_div({out}, {0})",)),
-    "__pow__": ("_pow({0}, {1})", (_POW_BASE,)),
+    "__pow__": ("_pow({0}, {1})", None),
     "__rpow__": ("_pow({1}, {0})", ("{{g}} * _pow_exponent_local({1}, {0}, {out})",)),
     "__neg__": ("-{0}", ("-{{g}}",)),
     # "not x <= 0" is true for NaN too: NaN passes through with its gradient, as Value.relu
@@ -570,9 +570,17 @@ def _inverse(c: Any) -> tuple[str, ...]:
     return ("{{g}} * _div(1.0, {1})",)
 
 
+def _power(c: Any) -> tuple[str, ...]:
+    """``a ** c``: ∂/∂a = c · a^(c−1), and 0 for c = 0 (decided now when c is a number)."""
+    if isinstance(c, TracedFloat):
+        return (_POW_BASE,)
+    return ("{{g}} * 0.0",) if c == 0 else ("{{g}} * ({1} * _pow({0}, {1} - 1))",)
+
+
 _CONSTANT_LOCALS: dict[str, Callable[[Any], tuple[str, ...]]] = {
     "__mul__": _scaled,
     "__truediv__": _inverse,
+    "__pow__": _power,
 }
 
 
