@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -335,3 +336,39 @@ def test_powers_at_zero_and_zero_exponents_replay_bit_for_bit(x: float, y: float
     assert [repr(v) for v in (got.data, a2.grad, b2.grad)] == [
         repr(v) for v in (eager.data, a.grad, b.grad)
     ]
+
+
+class Fitter:
+    """A one-weight model whose step zeroes the gradient before the forward pass."""
+
+    def __init__(self) -> None:
+        self.w = tg.Value(1.5)
+
+    def step(self, x: float) -> tg.Value:
+        self.w.grad = 0.0
+        loss = (self.w * x - 1.0) ** 2
+        loss.backward()
+        self.w.data -= 0.1 * self.w.grad
+        return loss
+
+    __call__ = step
+
+
+def _fit(fitter: Fitter, x: float) -> tg.Value:
+    return fitter.step(x)
+
+
+@pytest.mark.parametrize("how", ["bound method", "callable object", "partial", "default"])
+def test_values_reached_through_methods_objects_partials_and_defaults_are_followed(
+    how: str,
+) -> None:
+    eager, fitter = Fitter(), Fitter()
+    compiled = {
+        "bound method": lambda: tg.compile(fitter.step),
+        "callable object": lambda: tg.compile(fitter),
+        "partial": lambda: tg.compile(functools.partial(_fit, fitter)),
+        "default": lambda: tg.compile(lambda x, f=fitter: _fit(f, x)),
+    }[how]()
+    for x in (1.0, 0.5, 2.0, 1.0):
+        assert compiled(x).data == eager.step(x).data
+        assert (fitter.w.data, fitter.w.grad) == (eager.w.data, eager.w.grad)

@@ -24,6 +24,7 @@ names (through lists, tuples, dicts and objects' attributes), else from its firs
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import math
 import re
@@ -241,6 +242,7 @@ class ScalarTracer(engine.Tracer):
         return self._slot(operand)
 
     def grad_symbol(self, v: Value) -> str:
+        """The symbol of a Value's ``.grad`` (captured on first sight)."""
         if v not in self.local:
             self._capture(v)
         return self._slot(v.grad)
@@ -268,6 +270,7 @@ class ScalarTracer(engine.Tracer):
             self._follow(node, self.symbol(data), "0.0", ())
 
     def converted(self, node: Any, how: str) -> Any:
+        """``float(v)`` of a ``Value`` while tracing: refused (the replay would reuse it)."""
         raise refusal(f"{how}()", "Value")
 
     def backward(
@@ -379,7 +382,8 @@ class ScalarTracer(engine.Tracer):
     def output(self, x: Any) -> tuple[str, tuple[str, ...]] | None:
         """The replay's expression for a returned ``x`` (``None``: not a scalar)."""
         if isinstance(x, TracedFloat):
-            return x.symbol, (x.symbol,)
+            symbol = self._slot(x)
+            return symbol, names_in(symbol)
         if not isinstance(x, Value) or x not in self.final:
             return None
         for v, ref, _, _ in self.loaded:
@@ -412,6 +416,8 @@ def _reachable_values(fn: Any) -> list[Value]:
                 todo += _function_refs(x)
         elif isinstance(x, types.MethodType):
             todo += [x.__func__, x.__self__]
+        elif isinstance(x, functools.partial):
+            todo += [x.func, *x.args, *x.keywords.values()]
         elif isinstance(x, list | tuple | set | frozenset):
             todo += itertools.islice(x, _WALK_LIMIT)
         elif isinstance(x, dict):
