@@ -634,7 +634,16 @@ def tap_slices(
     rows: int,
     cols: int,
 ) -> list[tuple[Any, ...]]:
-    """For each kernel offset (p, q), the strided slice of the input it reads in every window."""
+    """For each kernel offset (p, q), the strided slice of the input it reads in every window.
+
+    ``rows`` × ``cols`` is the output's size; convolution and pooling read their windows
+    through these slices, one strided view per offset instead of one window per pixel.
+
+    Examples:
+        >>> x = np.arange(16.0).reshape(4, 4)
+        >>> [x[s].tolist() for s in tap_slices((1, 2), (2, 2), (1, 1), 2, 2)]
+        [[[0.0, 2.0], [8.0, 10.0]], [[1.0, 3.0], [9.0, 11.0]]]
+    """
     slices = []
     for p in range(kernel[0]):
         top = p * dilation[0]
