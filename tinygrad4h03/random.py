@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import state
+from .engine import state, tracing_threads
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed
 _STATE_BYTES = 37  # PCG64: 16 (state) + 16 (increment) + 1 (has_uint32) + 4 (uinteger)
@@ -249,6 +249,7 @@ def resolve(generator: Any, op: str) -> np.random.Generator:
             f"{op}: generator must be a tg.Generator (or np.random.Generator), "
             f"got {type(generator).__name__}"
         )
-    tracer = state.tracer
+    if not tracing_threads or state.tracer is None:
+        return generator
     # tg.compile records the draws (the generator it hands back replays them)
-    return generator if tracer is None else tracer.generator(generator, op)
+    return state.tracer.generator(generator, op)
