@@ -440,7 +440,7 @@ def _soft_cross_entropy(
     """−Σ_c w_c p_ic log softmax(x_i)_c for class probabilities p, reduced."""
     cdim = _class_dim(x)
     classes = x.shape[cdim]
-    probs = target if isinstance(target, Tensor) else np.asarray(target)
+    probs = target if isinstance(target, Tensor) else np.asanyarray(target)
     if smoothing and classes:
         probs = probs * (1 - smoothing) + smoothing / classes
     weights = _class_weights(weight, classes, x.dtype, "cross_entropy")
@@ -538,7 +538,7 @@ def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str
 def _class_weights(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.ndarray | None:
     if weight is None:
         return None
-    weights = np.asarray(weight, dtype=dtype)
+    weights = np.asanyarray(weight, dtype=dtype)
     if weights.shape != (classes,):
         raise ShapeError(
             f"{name}: weight must have one entry per class, shape ({classes},), "
@@ -1176,7 +1176,7 @@ def embedding(
     """
     if scale_grad_by_freq or sparse:
         raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not implemented")
-    indices = np.asarray(input)
+    indices = np.asanyarray(input)  # a tensor's through __array__: tg.compile follows it
     if indices.dtype.kind not in "iu":
         raise RuntimeError(
             f"embedding: expected integer indices, got a tensor of dtype {indices.dtype}"
@@ -1223,7 +1223,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         tensor([[1, 0, 0],
                 [0, 0, 1]])
     """
-    indices = np.asarray(tensor)
+    indices = np.asanyarray(tensor)  # a tensor's through __array__: tg.compile follows it
     if indices.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: is only applicable to integer tensors, got {indices.dtype}")
     if indices.size and indices.min() < 0:
