@@ -160,8 +160,7 @@ class Compiled:
                 tensors.input_tensor(x, params[-1], array_name)
                 traced.append(x)
             elif isinstance(x, np.ndarray):
-                tensors.input_array(x, params[-1])
-                traced.append(x)
+                traced.append(tensors.input_view(x, params[-1]))
             else:
                 traced.append(scalar.input_float(x, params[-1]))
         args, kwargs = unflatten(tree, traced)

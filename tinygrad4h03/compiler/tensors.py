@@ -98,6 +98,14 @@ class TensorTracer(engine.Tracer):
         self.input_names.add(name)
         return traced
 
+    def input_view(self, array: np.ndarray, name: str) -> np.ndarray:
+        """An argument array, handed to the function as a ``TrackedArray`` view of it (the
+        same memory), so that what library code copies or computes from it stays followed
+        (a where condition, an index, cross-entropy's targets)."""
+        view = array.view(TrackedArray)
+        view.origin = self.input_array(array, name)
+        return view
+
     def traced(self, t: Tensor) -> TracedArray:
         """The traced array of tensor ``t``: known, or read live from ``t`` at every replay."""
         array = t._data
