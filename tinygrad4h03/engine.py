@@ -109,7 +109,8 @@ class Tracer:
 
     def made(self, node: Any, data: Any = None) -> None:
         """A leaf was made from data: ``Value(x)``, ``Tensor(x)``, a factory (``tg.zeros``);
-        ``data`` is what it was made from (``x``; ``None`` for a factory)."""
+        ``data`` is what it was made from (``x``, a fill value), or ``None`` for values that
+        library code computed from a tensor's outside the rules (``argsort``'s order)."""
 
     def grad_read(self, node: Any) -> None:
         """Code read ``node.grad`` (a ``Tensor``'s; the sweep's own accumulation is not told)."""
