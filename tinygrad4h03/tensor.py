@@ -87,6 +87,16 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
     return np.array(array, dtype=wanted, copy=True)
 
 
+def _leaf(array: np.ndarray, source: Any = None) -> Tensor:
+    """A new leaf around ``array``, made outside the rules; a tracer (``tg.compile``) is told
+    (``Tracer.made``) what it was made from: ``source`` (a fill value), or ``None`` for values
+    computed from a tensor's values in a way it cannot follow (a sort order, positions)."""
+    out = Tensor._wrap(array)
+    if tracing_threads and state.tracer is not None:
+        state.tracer.made(out, source)
+    return out
+
+
 def _copy_of(x: Any, dtype: Any = None) -> np.ndarray:
     """A new array of ``x``'s values (a mask, an index); a tensor's through ``__array__`` and
     an array subclass kept, so that a tracer (``tg.compile``) can follow where they came from."""
@@ -2234,7 +2244,7 @@ class Tensor:
         axis = _normalize_dim(dim, self.ndim, "argsort")
         keys = self._data.astype(np.int64) if self._data.dtype.kind in "bu" else self._data
         order = np.argsort(-keys if descending else keys, axis=axis, kind="stable")
-        return Tensor._wrap(order.astype(np.int64))
+        return _leaf(order.astype(np.int64))
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
@@ -2245,7 +2255,7 @@ class Tensor:
         if not 0 <= k <= size:
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size {size}")
         order = self.argsort(axis, descending=largest)._data
-        indices = Tensor._wrap(np.take(order, np.arange(k), axis=axis) if self.ndim else order)
+        indices = _leaf(np.take(order, np.arange(k), axis=axis) if self.ndim else order)
         return topk_result(self.gather(axis, indices), indices)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -2285,12 +2295,12 @@ class Tensor:
         values, inverse, counts = np.unique(
             self._data, return_inverse=True, return_counts=True, axis=dim
         )
-        result = [Tensor._wrap(values)]
+        result = [_leaf(values)]
         if return_inverse:
             shape = self.shape if dim is None else (self.shape[dim],)
-            result.append(Tensor._wrap(inverse.reshape(shape).astype(np.int64)))
+            result.append(_leaf(inverse.reshape(shape).astype(np.int64)))
         if return_counts:
-            result.append(Tensor._wrap(counts.astype(np.int64)))
+            result.append(_leaf(counts.astype(np.int64)))
         return result[0] if len(result) == 1 else tuple(result)
 
     def mm(self, other: Tensor) -> Tensor:
@@ -2689,8 +2699,8 @@ class Tensor:
         ``as_tuple`` one 1-D tensor per dim."""
         values = self._data.reshape(1) if as_tuple and not self.ndim else self._data
         if as_tuple:
-            return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(values))
-        return Tensor._wrap(np.argwhere(values).astype(np.int64))
+            return tuple(_leaf(i.astype(np.int64)) for i in np.nonzero(values))
+        return _leaf(np.argwhere(values).astype(np.int64))
 
     def argwhere(self) -> Tensor:
         """``nonzero()``: the indices of the nonzero elements, shape (count, ndim)."""
@@ -2725,7 +2735,9 @@ class Tensor:
         """A tensor of ``size`` filled with ``fill_value``, ``self``'s dtype by default."""
         kind = self._data.dtype if dtype is None else dtypes.as_dtype(dtype, "new_full")
         shape = _shape_args(tuple(size) if isinstance(size, (tuple, list)) else (size,))
-        return _placed(Tensor._wrap(np.full(shape, fill_value, dtype=kind)), device, requires_grad)
+        return _placed(
+            _leaf(np.full(shape, fill_value, dtype=kind), fill_value), device, requires_grad
+        )
 
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         """A tensor of zeros of ``size`` (``dtype=``, ``device=``, ``requires_grad=`` as

@@ -566,15 +566,17 @@ class TensorTracer(engine.Tracer):
 
     def made(self, node: Any, data: Any = None) -> None:
         """A tensor made inside the function from ``data`` (``Tensor(x)``, a factory, a
-        result of ``tg.grad``): ``data``'s traced array when it has one, else a constant."""
+        result of ``tg.grad``): ``data``'s traced array when it has one, else a constant;
+        with ``data`` ``None`` (an order ``argsort`` found) it is left unknown, so using or
+        returning it is refused (``traced``, ``output``)."""
         if not isinstance(node, Tensor):
             return
         self.born.add(id(node))
         self.keep.append(node)
         array = node._data
-        if id(array) in self.arrays.named:
+        if id(array) in self.arrays.named or data is None:
             return
-        known = None if data is None else self._known(data)
+        known = self._known(data)
         self.keep.append(array)
         if known is None:  # from Python data: a constant
             self.arrays.hint = "const"
