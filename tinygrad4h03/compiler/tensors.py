@@ -1,7 +1,9 @@
 """Tracing tensor code: forward operations, the backward sweep, ``.grad`` and optimiser steps.
 
 While a trace runs the function eagerly, :class:`TensorTracer` *mirrors* it on traced arrays
-(``arrays.py``):
+(``arrays.py``). It is an ``engine.Tracer``: the core tells it of each step below through
+its hooks (``compiler/__init__.py`` installs it, with the scalar tracer, as the thread's
+``engine.state.tracer``); nothing is patched.
 
 - **forward**: every rule applied to tensors is run again, its NumPy forward on the traced
   arrays of its operands, so each NumPy call becomes a line;
@@ -15,7 +17,9 @@ While a trace runs the function eagerly, :class:`TensorTracer` *mirrors* it on t
   settings read from ``param_groups`` at every replay; plain SGD becomes ``W -= lr * dW``;
 - **random numbers**: draws from the package's generator become lines that draw again;
 - **conversions**: ``.item()``, ``float()``, ``bool()``, ``.tolist()``, ``.numpy()`` of a
-  traced tensor raise ``CompileError``.
+  traced tensor raise ``CompileError``; library code reading a traced tensor's array gets
+  the traced array (``.numpy()``) or a ``TrackedArray`` (``np.asanyarray``, a copy through
+  ``__array__``), whose copies and ufunc results stay followed (a mask, an index, targets).
 
 Every mirrored result is compared with the eager result (bit for bit), so a mirror that
 drifted from the engine fails the trace instead of replaying something else.
