@@ -71,7 +71,6 @@ class TensorTracer(engine.Tracer):
         self.arrays = ArrayRecorder(program)
         self.arrays.resolver = self._tracked
         self.names = names  # id(parameter tensor) -> its dotted module path
-        self.inside = 0  # > 0 while library code runs eagerly under a recorded step
         self.keep: list[Any] = []
         self.loaded: dict[int, tuple[Tensor, str]] = {}  # id(tensor) -> (tensor, variable)
         self.refs: dict[int, str] = {}  # id(tensor) -> how the replay names the object
@@ -87,7 +86,6 @@ class TensorTracer(engine.Tracer):
         self.initial_read: set[int] = set()  # ... and whose starting .grad the trace used
         self.layer = 0
         self.current_group: dict[str, Any] | None = None
-        self._saved: list[tuple[Any, str, Any]] = []
 
     # ---------------------------------------------------------------- operands
 
@@ -650,14 +648,13 @@ class TensorTracer(engine.Tracer):
         return result
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``fn`` run eagerly, unseen: library code on plain arrays (the sweep, a step)."""
-        self.inside += 1
+        """``fn`` run eagerly, unseen (no tracer installed meanwhile): library code on plain
+        arrays (the sweep, an optimiser's update)."""
         tracer, engine.state.tracer = engine.state.tracer, None
         try:
             return fn(*args, **kwargs)
         finally:
             engine.state.tracer = tracer
-            self.inside -= 1
 
     def __call__(
         self, rule: rules.Rule, operands: Sequence[Any], attrs: dict[str, Any], out: Tensor
