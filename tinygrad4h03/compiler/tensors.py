@@ -605,16 +605,15 @@ class TensorTracer(engine.Tracer):
         array (``.numpy()``, ``np.asarray``) gets the traced array or a ``TrackedArray``."""
         if not isinstance(node, Tensor) or id(node._data) not in self.arrays.named:
             return None
-        if how in ("numpy", "__array__"):
-            if not _called_from_package():
-                if how == "__array__":  # np.asarray(t) in the function: its values, as before
-                    return None
-            elif how == "numpy":
-                return self.traced(node)
-            else:
-                tracked = node._data.view(TrackedArray)
-                tracked.origin = self.traced(node)
-                return tracked
+        library = how in ("numpy", "__array__") and _called_from_package()
+        if library and how == "numpy":
+            return self.traced(node)
+        if library:
+            tracked = node._data.view(TrackedArray)
+            tracked.origin = self.traced(node)
+            return tracked
+        if how == "__array__":  # np.asarray(t) in the function itself: its values, as before
+            return None
         raise refusal(_CALLS.get(how, f".{how}()"), "tensor")
 
     def generator(self, generator: Any, op: str) -> Any:
