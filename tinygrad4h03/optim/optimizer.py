@@ -160,7 +160,8 @@ class Optimizer:
         """
         # The default, set_to_none, sets the attribute itself unless a tracer (tg.compile)
         # follows .grad through the property; the process-wide set of tracing threads is
-        # read first (a thread-local read and the property cost W1's zero_grad ~2.5k).
+        # read first. W1's zero_grad: 9.8k instructions through the property, 5.8k here
+        # (5.8k in the baseline, 683eda6).
         if set_to_none and not (engine.tracing_threads and engine.state.tracer is not None):
             for group in self.param_groups:
                 for param in group["params"]:
