@@ -172,8 +172,8 @@ class SGD(Optimizer):
         """
         loss = None if closure is None else self._evaluate(closure)
         for group in self.param_groups:
-            # plain SGD, θ ← θ − γ g, when every other setting is off (read one by one, not
-            # gathered in a list first: W1's step −3k instructions)
+            # plain SGD, θ ← θ − γ g, when every other setting is off (read one by one: no
+            # list is built per step)
             if not (
                 group["momentum"]
                 or group["dampening"]
