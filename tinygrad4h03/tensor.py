@@ -98,8 +98,11 @@ def _leaf(array: np.ndarray, source: Any = None) -> Tensor:
 
 
 def _copy_of(x: Any, dtype: Any = None) -> np.ndarray:
-    """A new array of ``x``'s values (a mask, an index); a tensor's through ``__array__`` and
-    an array subclass kept, so that a tracer (``tg.compile``) can follow where they came from."""
+    """A new array of ``x``'s values (a mask, an index); while a thread traces, a tensor's
+    through ``__array__`` and an array subclass kept, so that the tracer (``tg.compile``) can
+    follow where they came from (else the tensor's array directly: an index costs 0.5 µs less)."""
+    if isinstance(x, Tensor) and not tracing_threads:
+        x = x._data
     return np.array(x, dtype=dtype, subok=isinstance(x, Tensor | np.ndarray))
 
 
