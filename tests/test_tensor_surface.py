@@ -157,6 +157,21 @@ def test_named_tuples_unpack_as_pytorch() -> None:
     assert tg.tensor(X).topk(1).indices.dtype == tg.int64
 
 
+def test_sorting_a_0d_tensor_gives_pytorch_shapes_and_gradient() -> None:
+    ours = tg.tensor(2.5, requires_grad=True)
+    theirs = torch.tensor(2.5, requires_grad=True)
+    for method in ("sort", "topk"):
+        args = (1,) if method == "topk" else ()
+        mine, reference = getattr(ours, method)(*args), getattr(theirs, method)(*args)
+        assert mine.values.shape == tuple(reference.values.shape) == ()
+        assert mine.indices.shape == tuple(reference.indices.shape) == ()
+        assert mine.indices.item() == reference.indices.item() == 0
+        mine.values.backward()
+        reference.values.backward()
+    assert ours.argsort().shape == tuple(theirs.argsort().shape)
+    assert ours.grad.item() == theirs.grad.item() == 2.0
+
+
 def test_equal_and_allclose_are_python_bools() -> None:
     a = tg.tensor(X)
     assert tg.equal(a, a.clone()) is True

@@ -50,6 +50,7 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
 | ``SIGN`` | sign(a) | 0 |
 | ``EQ`` … ``GE``, ``ARGMAX``, ``CAST``, ``ALIAS`` | comparisons, indices, casts, ``.data`` | none |
+| ``ARGSORT`` | the order that sorts ``a`` | none |
 | ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM`` | writes into the first operand | none |
 
 **Two kinds of operand, one namespace.** A VJP is written once for both:
@@ -546,6 +547,17 @@ ARGMAX = Rule(
     lambda a, *, axis, keepdims: np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int64),
     (),
 )
+
+
+def _argsort_forward(a: np.ndarray, *, axis: int, descending: bool) -> np.ndarray:
+    # stable in both directions: equal values keep their order (PyTorch's stable=True)
+    if a.ndim == 0:  # a scalar is its own order: index 0, of shape () as PyTorch's
+        return np.zeros((), dtype=np.int64)
+    keys = a.astype(np.int64) if a.dtype.kind in "bu" else a
+    return np.argsort(-keys if descending else keys, axis=axis, kind="stable").astype(np.int64)
+
+
+ARGSORT = Rule("argsort", _argsort_forward, ())
 ARGMIN = Rule(
     "argmin",
     lambda a, *, axis, keepdims: np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int64),

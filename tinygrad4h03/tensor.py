@@ -2240,14 +2240,12 @@ class Tensor:
         from .return_types import sort as sort_result
 
         indices = self.argsort(dim, descending)
-        return sort_result(self.gather(dim, indices), indices)
+        return sort_result(self._in_order(dim, indices), indices)
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
         """The indices that sort ``self`` along ``dim`` (a stable sort)."""
         axis = _normalize_dim(dim, self.ndim, "argsort")
-        keys = self._data.astype(np.int64) if self._data.dtype.kind in "bu" else self._data
-        order = np.argsort(-keys if descending else keys, axis=axis, kind="stable")
-        return _leaf(order.astype(np.int64))
+        return apply(rules.ARGSORT, self, axis=axis, descending=bool(descending))
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
@@ -2257,9 +2255,16 @@ class Tensor:
         size = self.shape[axis] if self.ndim else 1
         if not 0 <= k <= size:
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size {size}")
-        order = self.argsort(axis, descending=largest)._data
-        indices = _leaf(np.take(order, np.arange(k), axis=axis) if self.ndim else order)
-        return topk_result(self.gather(axis, indices), indices)
+        order = self.argsort(axis, descending=largest)
+        indices = order[(slice(None),) * axis + (slice(0, k),)] if self.ndim else order
+        return topk_result(self._in_order(axis, indices), indices)
+
+    def _in_order(self, dim: int, indices: Tensor) -> Tensor:
+        """The values at ``indices`` along ``dim`` (sort's and topk's values, differentiable);
+        a 0-d tensor is taken along a length-1 dimension, as gather needs one."""
+        if self.ndim == 0:
+            return self.reshape(1).gather(0, indices.reshape(1)).reshape(())
+        return self.gather(dim, indices)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero: a bool tensor."""
