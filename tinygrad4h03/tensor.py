@@ -717,13 +717,16 @@ class Tensor:
                 self._grad = grad if self._grad is None else self._grad + grad
             return
         grad = _owned_grad(grad, self._data.dtype, _sweep.handed_out)
-        with _GRAD_LOCK:
+        _GRAD_LOCK.acquire()  # not `with`, which looks up and calls two methods: W1: -12 K
+        try:
             if self._grad is None:
                 self._grad = Tensor._wrap(grad)
             elif self._grad._data.flags.writeable:
                 np.add(self._grad._data, grad, out=self._grad._data)  # in place, as PyTorch
             else:
                 self._grad._data = np.add(self._grad._data, grad)
+        finally:
+            _GRAD_LOCK.release()
 
     # ------------------------------------------------------------------ autograd API
 
