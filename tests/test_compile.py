@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import threading
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -375,3 +376,101 @@ def test_a_constant_made_inside_and_written_in_place_starts_afresh_at_every_repl
     assert f(tg.tensor(np.array([1.0, 2.0, 3.0]))).tolist() == [2.0, 16.0, 6.0]
     assert f(tg.tensor(np.array([0.0, 1.0, 0.0]))).tolist() == [0.0, 4.0, 0.0]
     assert f.cache_size == 1
+
+
+# --------------------------------------------------------------------------- no patching
+
+
+def _package_state() -> dict[str, dict[str, Any]]:
+    """The namespaces a tracer used to patch: Tensor's class dict, the optimisers' classes,
+    and the globals of the modules whose functions and NumPy it replaced."""
+    from tinygrad4h03 import autograd, creation, engine, random, tensor
+    from tinygrad4h03.nn import functional
+    from tinygrad4h03.optim import optimizer, sgd
+
+    spaces = [tg.Tensor, optimizer.Optimizer, sgd.SGD, tg.optim.Adam]
+    spaces += [autograd, creation, engine, random, tensor, functional, optimizer, sgd]
+    return {getattr(s, "__name__", repr(s)) + repr(type(s)): dict(vars(s)) for s in spaces}
+
+
+def _unchanged(before: dict[str, dict[str, Any]]) -> bool:
+    now = _package_state()
+    return now.keys() == before.keys() and all(
+        now[k].keys() == before[k].keys() and all(now[k][n] is v for n, v in before[k].items())
+        for k in before
+    )
+
+
+def test_a_trace_patches_no_class_or_module_even_while_it_runs() -> None:
+    model = lecture_net()
+    opt = tg.optim.Adam(model.parameters(), lr=0.01)
+    before = _package_state()
+    seen = []
+
+    @tg.compile
+    def step(x: tg.Tensor, y: tg.Tensor) -> tg.Tensor:
+        opt.zero_grad()
+        loss = F.cross_entropy(F.dropout(model(x), 0.1), y)
+        seen.append(_unchanged(before))
+        loss.backward()
+        opt.step()
+        seen.append(_unchanged(before))
+        return loss
+
+    x, y = batches(1, 3)[0]
+    step(x, y)
+    assert seen == [True, True] and _unchanged(before)
+    assert tg.engine.state.tracer is None and not tg.engine.tracing_threads
+
+
+def test_a_thread_running_eager_tensor_code_does_not_see_another_threads_trace() -> None:
+    tracing, eager_done = threading.Event(), threading.Event()
+    w = tg.tensor(np.array([1.0, -2.0]), requires_grad=True)
+    found: dict[str, Any] = {}
+
+    def traced(x: tg.Tensor) -> tg.Tensor:
+        loss = (w * x).sum()
+        tracing.set()
+        assert eager_done.wait(10)
+        loss.backward()
+        return loss
+
+    def eager() -> None:
+        assert tracing.wait(10)
+        try:
+            v = tg.tensor(np.array([3.0, 4.0]), requires_grad=True)
+            z = (v * v).sum()
+            z.backward()
+            found["tracer"] = tg.engine.state.tracer
+            found["values"] = (z.item(), v.grad.tolist(), v.numpy().tolist(), float(z))
+        finally:
+            eager_done.set()
+
+    step = tg.compile(traced)
+    other = threading.Thread(target=eager)
+    other.start()
+    step(tg.tensor(np.ones(2)))
+    other.join()
+    assert found["tracer"] is None
+    assert found["values"] == (25.0, [6.0, 8.0], [3.0, 4.0], 25.0)
+    assert step(tg.tensor(np.array([2.0, 0.5]))).item() == 1.0 and w.grad.tolist() == [3.0, 1.5]
+
+
+def test_array_arguments_used_as_a_condition_or_an_index_are_read_at_every_replay() -> None:
+    where = tg.compile(lambda c, x: tg.where(c, x, 0.0) * 2)
+    pick = tg.compile(lambda i, x: x[i] * 2)
+    x = tg.tensor(np.array([1.0, 2.0, 3.0]))
+    for mask in ([True, False, True], [False, True, True]):
+        expected = (tg.where(tg.tensor(mask), x, 0.0) * 2).tolist()
+        assert where(np.array(mask), x).tolist() == expected
+    for index in ([0, 2], [1, 1]):
+        assert pick(np.array(index), x).tolist() == (x[index] * 2).tolist()
+    assert where.cache_size == 1 and pick.cache_size == 1
+
+
+def test_an_order_found_outside_the_rules_is_refused_when_returned_or_used() -> None:
+    x = tg.tensor(np.array([3.0, 1.0, 2.0]))
+    with pytest.raises(tg.CompileError, match="returned tensor"):
+        tg.compile(lambda t: t.argsort())(x)
+    with pytest.raises(tg.CompileError, match="cannot follow"):
+        tg.compile(lambda t: t.topk(2)[1] * 1)(x)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
+import threading
 
 import pytest
 from hypothesis import given
@@ -202,3 +204,171 @@ def test_results_keep_their_structure_and_python_constants() -> None:
     out = step(2.0)
     out = step(4.0)
     assert out["y"][0].data == 6.0 and out["y"][1] == "label" and out["n"] == 3
+
+
+def test_a_trace_patches_nothing_on_value_or_the_engine_even_while_it_runs() -> None:
+    before = dict(vars(tg.Value))
+    engine_before = dict(vars(tg.engine))
+    seen: list[bool] = []
+    w = tg.Value(0.5)
+
+    def same() -> bool:
+        now, engine_now = dict(vars(tg.Value)), dict(vars(tg.engine))
+        return (
+            now.keys() == before.keys()
+            and all(now[k] is before[k] for k in before)
+            and all(engine_now[k] is v for k, v in engine_before.items() if callable(v))
+        )
+
+    @tg.compile
+    def step(x: float) -> tg.Value:
+        y = (w * x).tanh()
+        seen.append(same())
+        y.backward()
+        return y
+
+    step(1.0)
+    assert seen == [True] and same()
+    assert type(w.data) is float and type(w.grad) is float  # plain floats again
+
+
+def test_the_slots_hold_plain_floats_after_a_trace_and_untouched_values_their_own() -> None:
+    a, b, unused = tg.Value(1.5), tg.Value(-2.0), tg.Value(3.0)
+    data, grad = unused.data, unused.grad
+    keep = [unused]
+
+    @tg.compile
+    def f(x: float) -> tg.Value:
+        y = a * b + x
+        y.backward()
+        return y if keep else y * 2
+
+    y = f(0.5)
+    for v in (a, b, y):
+        assert type(v.data) is float and type(v.grad) is float
+    assert unused.data is data and unused.grad is grad
+    assert (y.data, a.grad, b.grad) == (-2.5, -2.0, 1.5)
+
+
+def test_a_thread_running_eager_values_does_not_see_another_threads_trace() -> None:
+    tracing, eager_done = threading.Event(), threading.Event()
+    w = tg.Value(0.5)
+    found: dict[str, object] = {}
+
+    def traced(x: float) -> tg.Value:
+        y = (w * x).tanh()
+        tracing.set()
+        assert eager_done.wait(10)
+        return y
+
+    def eager() -> None:
+        assert tracing.wait(10)
+        try:
+            v = tg.Value(2.0)
+            z = (v * v).exp()
+            z.backward()
+            found["tracer"] = tg.engine.state.tracer
+            found["plain"] = type(z.data) is float and type(v.grad) is float
+            found["branch"] = z.data > 1.0  # a traced float would refuse the comparison
+            found["values"] = (z.data, v.grad)
+        finally:
+            eager_done.set()
+
+    step = tg.compile(traced)
+    other = threading.Thread(target=eager)
+    other.start()
+    y = step(2.0)
+    other.join()
+    assert found["tracer"] is None and found["plain"] and found["branch"]
+    assert found["values"] == (math.exp(4.0), 4.0 * math.exp(4.0))
+    assert "_exp" not in step.code and "tanh(" in step.code
+    assert y.data == math.tanh(1.0) and tg.engine.state.tracer is None
+
+
+def test_zeroing_grads_and_reading_data_before_the_forward_pass_are_followed() -> None:
+    def step(model: MLP, x0: float, x1: float, target: float) -> tg.Value:
+        for p in model.parameters():
+            p.grad = 0.0
+        scale = model.parameters()[0].data  # read before any operation on it
+        loss = (model([x0, x1]) * scale - target) ** 2
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.05 * p.grad
+        return loss
+
+    eager, compiled = MLP(3), MLP(3)
+    compiled_step = tg.compile(lambda a, b, t: step(compiled, a, b, t))
+    for a, b, t in samples(20):
+        assert compiled_step(a, b, t).data == step(eager, a, b, t).data
+    for p, q in zip(eager.parameters(), compiled.parameters()):
+        assert (p.data, p.grad) == (q.data, q.grad)
+
+
+def test_values_made_from_traced_values_and_gradients_by_inputs_replay_exactly() -> None:
+    w = tg.Value(0.5)
+
+    def f(x: float) -> tuple[float, tg.Value]:
+        y = (w * x).tanh() * tg.Value(w * x)
+        (g,) = tg.engine.backward([y], [1.0], inputs=[w])
+        return g * 2.0, y
+
+    step = tg.compile(f)
+    for x in (1.0, -2.0, 0.25):
+        (g, y), (g2, y2) = f(x), step(x)
+        assert (g, y.data) == (g2, y2.data) and type(g2) is float
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "k"),
+    [(0.0, 0.0, 0.0), (0.0, -1.0, 2.0), (0.0, 2.0, -1.0), (-2.0, 3.0, 0.5), (0.5, 0.0, 0.0)],
+)
+def test_powers_at_zero_and_zero_exponents_replay_bit_for_bit(x: float, y: float, k: float) -> None:
+    def f(a: tg.Value, b: tg.Value, c: float) -> tg.Value:
+        terms = [a**b, a**c, c**a, 0.0**a, a**0, (a * 1.0) ** 0.0]
+        out = tg.Value.sum(t * (i + 1.0) for i, t in enumerate(terms))
+        out.backward()
+        return out
+
+    step = tg.compile(f)
+    step(tg.Value(0.25), tg.Value(0.75), 1.5)  # traced at ordinary values
+    a, b, a2, b2 = tg.Value(x), tg.Value(y), tg.Value(x), tg.Value(y)
+    eager, got = f(a, b, k), step(a2, b2, k)
+    assert [repr(v) for v in (got.data, a2.grad, b2.grad)] == [
+        repr(v) for v in (eager.data, a.grad, b.grad)
+    ]
+
+
+class Fitter:
+    """A one-weight model whose step zeroes the gradient before the forward pass."""
+
+    def __init__(self) -> None:
+        self.w = tg.Value(1.5)
+
+    def step(self, x: float) -> tg.Value:
+        self.w.grad = 0.0
+        loss = (self.w * x - 1.0) ** 2
+        loss.backward()
+        self.w.data -= 0.1 * self.w.grad
+        return loss
+
+    __call__ = step
+
+
+def _fit(fitter: Fitter, x: float) -> tg.Value:
+    return fitter.step(x)
+
+
+@pytest.mark.parametrize("how", ["bound method", "callable object", "partial", "default"])
+def test_values_reached_through_methods_objects_partials_and_defaults_are_followed(
+    how: str,
+) -> None:
+    eager, fitter = Fitter(), Fitter()
+    compiled = {
+        "bound method": lambda: tg.compile(fitter.step),
+        "callable object": lambda: tg.compile(fitter),
+        "partial": lambda: tg.compile(functools.partial(_fit, fitter)),
+        "default": lambda: tg.compile(lambda x, f=fitter: _fit(f, x)),
+    }[how]()
+    for x in (1.0, 0.5, 2.0, 1.0):
+        assert compiled(x).data == eager.step(x).data
+        assert (fitter.w.data, fitter.w.grad) == (eager.w.data, eager.w.grad)

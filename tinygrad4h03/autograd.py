@@ -105,7 +105,10 @@ def _as_result(g: Any, t: Tensor, allow_unused: bool, position: int) -> Tensor |
         return None
     if isinstance(g, Tensor):
         return g if g.dtype == t.dtype else g.to(t.dtype)
-    return from_numpy(np.array(g, dtype=t.dtype))
+    out = from_numpy(np.array(g, dtype=t.dtype))
+    if engine.state.tracer is not None:  # tg.compile: out holds the gradient g
+        engine.state.tracer.made(out, g)
+    return out
 
 
 def backward(

@@ -74,7 +74,7 @@ def generator() -> np.random.Generator:
         >>> generator() is rng
         True
     """
-    return random.default_generator
+    return random.resolve(None, "generator")
 
 
 # --------------------------------------------------------------------------- helpers

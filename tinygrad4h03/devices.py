@@ -232,7 +232,7 @@ def to_arguments(
         raise TypeError(f"{op}() received an invalid combination of arguments: {args!r}")
     for arg in positional:
         if isinstance(arg, tensor_type):
-            dtype = arg.dtype  # type: ignore[attr-defined]
+            dtype = arg.dtype  # type: ignore[attr-defined]  # tensor_type is Tensor
         elif _names_dtype(arg):
             dtype = arg
         else:

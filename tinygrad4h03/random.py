@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .engine import state, tracing_threads
+
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed
 _STATE_BYTES = 37  # PCG64: 16 (state) + 16 (increment) + 1 (has_uint32) + 4 (uinteger)
 
@@ -241,10 +243,13 @@ def resolve(generator: Any, op: str) -> np.random.Generator:
         True
     """
     if generator is None:
-        return default_generator
-    if isinstance(generator, np.random.Generator):
+        generator = default_generator
+    elif not isinstance(generator, np.random.Generator):
+        raise TypeError(
+            f"{op}: generator must be a tg.Generator (or np.random.Generator), "
+            f"got {type(generator).__name__}"
+        )
+    if not tracing_threads or state.tracer is None:
         return generator
-    raise TypeError(
-        f"{op}: generator must be a tg.Generator (or np.random.Generator), "
-        f"got {type(generator).__name__}"
-    )
+    # tg.compile records the draws (the generator it hands back replays them)
+    return state.tracer.generator(generator, op)

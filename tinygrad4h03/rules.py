@@ -627,14 +627,23 @@ def _windows_forward(
     return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=False)
 
 
-def _tap_slices(
+def tap_slices(
     kernel: tuple[int, int],
     stride: tuple[int, int],
     dilation: tuple[int, int],
     rows: int,
     cols: int,
 ) -> list[tuple[Any, ...]]:
-    """For each kernel offset (p, q), the strided slice of the input it reads in every window."""
+    """For each kernel offset (p, q), the strided slice of the input it reads in every window.
+
+    ``rows`` × ``cols`` is the output's size; convolution and pooling read their windows
+    through these slices, one strided view per offset instead of one window per pixel.
+
+    Examples:
+        >>> x = np.arange(16.0).reshape(4, 4)
+        >>> [x[s].tolist() for s in tap_slices((1, 2), (2, 2), (1, 1), 2, 2)]
+        [[[0.0, 2.0], [8.0, 10.0]], [[1.0, 3.0], [9.0, 11.0]]]
+    """
     slices = []
     for p in range(kernel[0]):
         top = p * dilation[0]
@@ -662,7 +671,7 @@ def _add_windows(
     rows, cols = out.shape[-2:]
     rows = _window_count(rows, kernel[0], stride[0], dilation[0])
     cols = _window_count(cols, kernel[1], stride[1], dilation[1])
-    taps = _tap_slices(kernel, stride, dilation, rows, cols)
+    taps = tap_slices(kernel, stride, dilation, rows, cols)
     # windows that do not overlap (the kernel's extent within the stride, as pooling's usual
     # k = s): each entry is written once, so assigning is enough
     disjoint = all(d * (k - 1) < s for k, s, d in zip(kernel, stride, dilation))
@@ -696,7 +705,7 @@ def _pool_sum_forward(
     # over the windows' last axes is several times slower in NumPy).
     rows = _window_count(a.shape[-2], kernel[0], stride[0], dilation[0])
     cols = _window_count(a.shape[-1], kernel[1], stride[1], dilation[1])
-    first, *rest = _tap_slices(kernel, stride, dilation, rows, cols)
+    first, *rest = tap_slices(kernel, stride, dilation, rows, cols)
     out = a[first].copy()
     for where in rest:
         out += a[where]

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import devices, dtypes, engine, return_types, rules
-from .engine import AnomalyError, state, watching
+from .engine import AnomalyError, state, tracing_threads, watching
 from .rules import NUMPY, Rule, sum_to_shape
 from .size import Size
 
@@ -85,6 +85,22 @@ def _to_array(data: Any, dtype: DType | None) -> np.ndarray:
         )
     wanted = None if dtype is None else dtypes.as_dtype(dtype, "tensor")
     return np.array(array, dtype=wanted, copy=True)
+
+
+def _leaf(array: np.ndarray, source: Any = None) -> Tensor:
+    """A new leaf around ``array``, made outside the rules; a tracer (``tg.compile``) is told
+    (``Tracer.made``) what it was made from: ``source`` (a fill value), or ``None`` for values
+    computed from a tensor's values in a way it cannot follow (a sort order, positions)."""
+    out = Tensor._wrap(array)
+    if tracing_threads and state.tracer is not None:
+        state.tracer.made(out, source)
+    return out
+
+
+def _copy_of(x: Any, dtype: Any = None) -> np.ndarray:
+    """A new array of ``x``'s values (a mask, an index); a tensor's through ``__array__`` and
+    an array subclass kept, so that a tracer (``tg.compile``) can follow where they came from."""
+    return np.array(x, dtype=dtype, subok=isinstance(x, Tensor | np.ndarray))
 
 
 def _reject_non_numeric(data: Any) -> None:
@@ -164,10 +180,8 @@ def _index_array(index: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _index_item(item: Any) -> Any:
-    if isinstance(item, Tensor):
-        item = item._data
-    if isinstance(item, (list, np.ndarray)):
-        return np.array(item)  # a copy: the node keeps it, and the caller may change theirs
+    if isinstance(item, (Tensor, list, np.ndarray)):
+        return _copy_of(item)  # a copy: the node keeps it, and the caller may change theirs
     return item
 
 
@@ -545,6 +559,10 @@ class Tensor:
         self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+        # tg.compile's hooks (here and in .grad, the conversions) test the process-wide set
+        # of tracing threads before the thread's tracer: a thread-local read costs W1 ~6k
+        if tracing_threads and state.tracer is not None:  # a leaf made from data
+            state.tracer.made(self, data)
 
     @classmethod
     def _wrap(cls, data: np.ndarray) -> Tensor:
@@ -851,17 +869,21 @@ class Tensor:
             >>> w.grad = tg.tensor([0.5, 0.5]); w.grad
             tensor([0.5, 0.5])
         """
+        if tracing_threads and state.tracer is not None:  # tg.compile follows .grad
+            state.tracer.grad_read(self)
         return self._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
             _check_grad_value(self, value)
-        self._grad = value
+        before, self._grad = self._grad, value
+        if tracing_threads and state.tracer is not None:
+            state.tracer.grad_written(self, before)
 
     @grad.deleter
     def grad(self) -> None:
-        self._grad = None
+        self.grad = None
 
     def detach(self) -> Tensor:
         """The same data (shared, not copied) as a new leaf outside the graph.
@@ -956,6 +978,10 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).numpy()
             array([1., 2.], dtype=float32)
         """
+        if tracing_threads and state.tracer is not None:
+            found = state.tracer.converted(self, "numpy")
+            if found is not None:
+                return found  # the tracer's stand-in for the array
         return self._data
 
     def item(self) -> Scalar:
@@ -968,6 +994,8 @@ class Tensor:
             >>> tg.tensor([[2.5]]).item()
             2.5
         """
+        if tracing_threads and state.tracer is not None:
+            state.tracer.converted(self, "item")
         if self._data.size != 1:
             raise RuntimeError(
                 f"item: a Tensor with {self._data.size} elements cannot be converted to a scalar"
@@ -981,22 +1009,34 @@ class Tensor:
             >>> tg.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
         """
+        if tracing_threads and state.tracer is not None:
+            state.tracer.converted(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if dtype is None or np.dtype(dtype) == self._data.dtype:
-            return self._data.copy() if copy else self._data
-        return self._data.astype(dtype)
+        data = self._data
+        if tracing_threads and state.tracer is not None:
+            found = state.tracer.converted(self, "__array__")
+            data = data if found is None else found
+        if dtype is None or np.dtype(dtype) == data.dtype:
+            return data.copy() if copy else data
+        return data.astype(dtype)
 
     def __float__(self) -> float:
+        if tracing_threads and state.tracer is not None:
+            state.tracer.converted(self, "float")
         _check_scalar(self, "float")
         return float(self.item())
 
     def __int__(self) -> int:
+        if tracing_threads and state.tracer is not None:
+            state.tracer.converted(self, "int")
         _check_scalar(self, "int")
         return int(self.item())
 
     def __bool__(self) -> bool:
+        if tracing_threads and state.tracer is not None:
+            state.tracer.converted(self, "bool")
         if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of a Tensor with {self._data.size} elements is ambiguous"
@@ -2204,7 +2244,7 @@ class Tensor:
         axis = _normalize_dim(dim, self.ndim, "argsort")
         keys = self._data.astype(np.int64) if self._data.dtype.kind in "bu" else self._data
         order = np.argsort(-keys if descending else keys, axis=axis, kind="stable")
-        return Tensor._wrap(order.astype(np.int64))
+        return _leaf(order.astype(np.int64))
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
@@ -2215,7 +2255,7 @@ class Tensor:
         if not 0 <= k <= size:
             raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size {size}")
         order = self.argsort(axis, descending=largest)._data
-        indices = Tensor._wrap(np.take(order, np.arange(k), axis=axis) if self.ndim else order)
+        indices = _leaf(np.take(order, np.arange(k), axis=axis) if self.ndim else order)
         return topk_result(self.gather(axis, indices), indices)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -2255,12 +2295,12 @@ class Tensor:
         values, inverse, counts = np.unique(
             self._data, return_inverse=True, return_counts=True, axis=dim
         )
-        result = [Tensor._wrap(values)]
+        result = [_leaf(values)]
         if return_inverse:
             shape = self.shape if dim is None else (self.shape[dim],)
-            result.append(Tensor._wrap(inverse.reshape(shape).astype(np.int64)))
+            result.append(_leaf(inverse.reshape(shape).astype(np.int64)))
         if return_counts:
-            result.append(Tensor._wrap(counts.astype(np.int64)))
+            result.append(_leaf(counts.astype(np.int64)))
         return result[0] if len(result) == 1 else tuple(result)
 
     def mm(self, other: Tensor) -> Tensor:
@@ -2573,7 +2613,7 @@ class Tensor:
     def masked_select(self, mask: Any) -> Tensor:
         """The elements where ``mask`` (a bool tensor broadcasting with ``self``) is true, as a
         1-D tensor in row-major order."""
-        condition = np.array(mask._data if isinstance(mask, Tensor) else mask)
+        condition = _copy_of(mask)
         if condition.dtype != np.bool_:
             raise RuntimeError(f"masked_select: expected a bool mask, got dtype {condition.dtype}")
         try:
@@ -2659,8 +2699,8 @@ class Tensor:
         ``as_tuple`` one 1-D tensor per dim."""
         values = self._data.reshape(1) if as_tuple and not self.ndim else self._data
         if as_tuple:
-            return tuple(Tensor._wrap(i.astype(np.int64)) for i in np.nonzero(values))
-        return Tensor._wrap(np.argwhere(values).astype(np.int64))
+            return tuple(_leaf(i.astype(np.int64)) for i in np.nonzero(values))
+        return _leaf(np.argwhere(values).astype(np.int64))
 
     def argwhere(self) -> Tensor:
         """``nonzero()``: the indices of the nonzero elements, shape (count, ndim)."""
@@ -2695,7 +2735,9 @@ class Tensor:
         """A tensor of ``size`` filled with ``fill_value``, ``self``'s dtype by default."""
         kind = self._data.dtype if dtype is None else dtypes.as_dtype(dtype, "new_full")
         shape = _shape_args(tuple(size) if isinstance(size, (tuple, list)) else (size,))
-        return _placed(Tensor._wrap(np.full(shape, fill_value, dtype=kind)), device, requires_grad)
+        return _placed(
+            _leaf(np.full(shape, fill_value, dtype=kind), fill_value), device, requires_grad
+        )
 
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         """A tensor of zeros of ``size`` (``dtype=``, ``device=``, ``requires_grad=`` as
@@ -2800,7 +2842,7 @@ def _bound(value: Any) -> Any:
 def _bool_mask(mask: Any, shape: tuple[int, ...], op: str) -> np.ndarray:
     """A copy of a bool mask that broadcasts to ``shape`` (the node keeps it: a copy, so the
     caller's later changes do not reach the gradient)."""
-    array = np.array(mask._data if isinstance(mask, Tensor) else mask)
+    array = _copy_of(mask)
     if array.dtype != np.bool_:
         raise RuntimeError(f"{op}: expected a bool mask, got dtype {array.dtype}")
     try:
@@ -2818,7 +2860,7 @@ def _bool_mask(mask: Any, shape: tuple[int, ...], op: str) -> np.ndarray:
 def _index_along(index: Any, source: Tensor, axis: int, op: str) -> np.ndarray:
     """A checked copy of ``gather``'s int64 index: same rank as ``source``, no larger than it
     outside ``axis``, every entry inside ``source.shape[axis]``."""
-    picks = np.array(index._data if isinstance(index, Tensor) else index)
+    picks = _copy_of(index)
     if picks.dtype != np.int64:
         raise RuntimeError(f"{op}(): expected dtype int64 for index, got {picks.dtype}")
     if picks.ndim != source.ndim:
@@ -2847,7 +2889,7 @@ def _check_ranks(op: str, rank: int, a: Tensor, b: Any) -> None:
 
 def _index_vector(index: Any, size: int, op: str) -> np.ndarray:
     """A checked copy of a 1-D (or 0-d) integer index into a dim of ``size``."""
-    picks = np.array(index._data if isinstance(index, Tensor) else index)
+    picks = _copy_of(index)
     if picks.dtype.kind not in "iu" or picks.ndim > 1:
         raise RuntimeError(
             f"{op}(): index must be a 1-D integer tensor, got dtype {picks.dtype} and shape "
@@ -3002,7 +3044,7 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
         # every dim is 1: ndmin gives the shape, in one C call (np.ones_like runs Python
         # code: -7 K instructions per backward)
         return np.array(1, dtype=t._data.dtype, ndmin=t._data.ndim)
-    seed = np.array(gradient._data if isinstance(gradient, Tensor) else gradient, dtype=t.dtype)
+    seed = _copy_of(gradient, t.dtype)
     if seed.shape != t.shape:
         raise ShapeError(
             f"{op}: gradient has shape {seed.shape} but the tensor has shape {t.shape}"
@@ -3011,7 +3053,7 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
 
 
 def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
-    traced = state.tracer is not None if watching else False
+    traced = state.tracer is not None if tracing_threads else False
     return Tensor._wrap(seed) if create_graph or traced else seed
 
 
@@ -3146,7 +3188,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     if x is None or y is None:
         raise TypeError("where: give both x and y, or neither")
     # a copy: the node keeps it, and the caller may change its array afterwards
-    cond = np.array(condition._data if isinstance(condition, Tensor) else condition, dtype=bool)
+    cond = _copy_of(condition, bool)
     return apply(rules.WHERE, _operand(x, "where"), _operand(y, "where"), condition=cond)
 
 

@@ -357,9 +357,9 @@ def assert_gradients_match(
     if second_order:
         _check("second derivatives", name, lambda: gradgradcheck(fn, args, atol=atol, rtol=rtol))
     torch = _import_torch() if torch_fn else None
-    if torch is not None:
-        reference = fn if torch_fn is True else torch_fn
-        _compare_with_torch(torch, fn, reference, args, name, atol, rtol)  # type: ignore[arg-type]
+    if torch is not None and torch_fn:
+        reference = fn if isinstance(torch_fn, bool) else torch_fn
+        _compare_with_torch(torch, fn, reference, args, name, atol, rtol)
 
 
 def _as_input(x: Any) -> Any:

@@ -39,6 +39,46 @@ __all__ = ["CompileError", "Compiled", "compile"]
 _VARIANTS = 8  # traces kept per signature (replays that check values may need several)
 
 
+class _Tracers(engine.Tracer):
+    """The one ``engine.state.tracer`` a trace installs: it hands each hook to the scalar
+    tracer (``Value`` nodes and roots) or to the tensor tracer (everything else)."""
+
+    def __init__(self, scalar: ScalarTracer, tensors: TensorTracer) -> None:
+        self.scalar = scalar
+        self.tensors = tensors
+
+    def _side(self, node: Any) -> engine.Tracer:
+        return self.scalar if isinstance(node, Value) else self.tensors
+
+    def __call__(self, rule: Any, operands: Any, attrs: dict[str, Any], out: Any) -> None:
+        self.tensors(rule, operands, attrs, out)
+
+    def backward(self, sweep: Any, roots: Any, seeds: Any, create_graph: bool, inputs: Any) -> Any:
+        side = self._side(roots[0] if roots else None)
+        return side.backward(sweep, roots, seeds, create_graph, inputs)
+
+    def value_result(self, out: Any) -> None:
+        self.scalar.value_result(out)
+
+    def made(self, node: Any, data: Any = None) -> None:
+        self._side(node).made(node, data)
+
+    def grad_read(self, node: Any) -> None:
+        self._side(node).grad_read(node)
+
+    def grad_written(self, node: Any, before: Any) -> None:
+        self._side(node).grad_written(node, before)
+
+    def converted(self, node: Any, how: str) -> Any:
+        return self._side(node).converted(node, how)
+
+    def generator(self, generator: Any, op: str) -> Any:
+        return self.tensors.generator(generator, op)
+
+    def optimizer_update(self, update: Any, group: Any, param: Any, args: Any, hyper: Any) -> Any:
+        return self.tensors.optimizer_update(update, group, param, args, hyper)
+
+
 @dataclass
 class _Trace:
     """One signature's compiled replay: the source, the function, how to rebuild results."""
@@ -120,17 +160,16 @@ class Compiled:
                 tensors.input_tensor(x, params[-1], array_name)
                 traced.append(x)
             elif isinstance(x, np.ndarray):
-                tensors.input_array(x, params[-1])
-                traced.append(x)
+                traced.append(tensors.input_view(x, params[-1]))
             else:
                 traced.append(scalar.input_float(x, params[-1]))
         args, kwargs = unflatten(tree, traced)
-        scalar.install()
-        tensors.install()
+        scalar.install(self.fn)
+        previous, engine.state.tracer = engine.state.tracer, _Tracers(scalar, tensors)
         try:
             result = self.fn(*args, **kwargs)
         finally:
-            tensors.remove()
+            engine.state.tracer = previous
             scalar.remove()
         scalar.finish()
         tensors.finish()

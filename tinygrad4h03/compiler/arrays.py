@@ -17,9 +17,10 @@ allows), so a replay allocates nothing that the previous one did not free.
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -27,6 +28,13 @@ from .errors import CompileError, refusal
 from .program import Program, Statement
 
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
+
+# NumPy as its stubs cannot type it: a TracedArray is an ``out=`` and a reduction's operand
+# through __array_ufunc__, which the stubs do not model
+_np: Any = np
+_Casting = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
+
+_TENSOR = "tinygrad4h03.tensor"  # the module whose _to_array may read a traced array's values
 
 # ufuncs whose out= buffer we may pass (every ufunc's __call__ takes out=)
 _UFUNC_METHODS = {"__call__", "reduce"}
@@ -66,6 +74,11 @@ class TracedArray:
         return self.recorder.function(func, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        caller = sys._getframe(1)
+        if caller.f_code.co_name == "_to_array" and caller.f_globals["__name__"] == _TENSOR:
+            # Tensor(traced) in library code (a mask made from t.numpy()): the tensor's
+            # array is a copy of these values, and the tracer's ``made`` hook names it
+            return self.value if dtype is None else self.value.astype(dtype)
         raise CompileError(
             "tg.compile: a traced array was converted with np.asarray/np.array; "
             "this operation is not supported inside a compiled function"
@@ -148,10 +161,10 @@ class TracedArray:
     def __le__(self, o: Any) -> Any:
         return np.less_equal(self, o)
 
-    def __eq__(self, o: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, o: Any) -> Any:
         return np.equal(self, o)
 
-    def __ne__(self, o: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, o: Any) -> Any:
         return np.not_equal(self, o)
 
     def __invert__(self) -> Any:
@@ -164,16 +177,16 @@ class TracedArray:
         return np.bitwise_or(self, o)
 
     def __iadd__(self, o: Any) -> Any:
-        return np.add(self, o, out=self)
+        return _np.add(self, o, out=self)
 
     def __isub__(self, o: Any) -> Any:
-        return np.subtract(self, o, out=self)
+        return _np.subtract(self, o, out=self)
 
     def __imul__(self, o: Any) -> Any:
-        return np.multiply(self, o, out=self)
+        return _np.multiply(self, o, out=self)
 
     def __itruediv__(self, o: Any) -> Any:
-        return np.true_divide(self, o, out=self)
+        return _np.true_divide(self, o, out=self)
 
     __hash__ = object.__hash__
 
@@ -195,13 +208,13 @@ class TracedArray:
     # ---------------------------------------------------------------- methods
 
     def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
-        return np.add.reduce(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _np.add.reduce(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return np.maximum.reduce(self, axis=axis, keepdims=keepdims)
+        return _np.maximum.reduce(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return np.minimum.reduce(self, axis=axis, keepdims=keepdims)
+        return _np.minimum.reduce(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
         return np.mean(self, axis=axis, keepdims=keepdims)
@@ -532,7 +545,7 @@ class ArrayRecorder:
             value, f"np.{name}({', '.join(code_args)})", self._deps(*args, *kwargs.values())
         )
 
-    def _copyto(self, target: Any, value: Any, casting: str = "same_kind") -> None:
+    def _copyto(self, target: Any, value: Any, casting: _Casting = "same_kind") -> None:
         if not isinstance(target, TracedArray):
             raise CompileError("tg.compile: np.copyto into an untraced array")
         target = self.writable(target)

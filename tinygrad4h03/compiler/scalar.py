@@ -1,34 +1,45 @@
-"""Tracing ``Value`` arithmetic into straight-line float code.
+"""Tracing ``Value`` arithmetic into straight-line float code, through the engine's hooks.
 
-While a trace is active, :class:`ScalarTracer` wraps ``Value``'s operations (each records one
-line: the forward formula of the result), ``engine.backward`` on ``Value`` roots (it emits
-the sweep: one line per gradient contribution, accumulated in the eager sweep's order, so
-the replay's floats are the eager floats bit for bit) and the ``.data``/``.grad`` attributes
-(reading them gives a :class:`TracedFloat`, whose arithmetic records lines too; writing them,
-as ``zero_grad`` or a hand-written update ``p.data -= lr * p.grad`` do, records the new value).
-Every wrapper is removed when the trace ends.
+:class:`ScalarTracer` is an ``engine.Tracer``: it learns of every ``Value`` operation from
+the ``value_result`` hook (``Value._result``; the operation and its operands are read from
+the caller's frame and keyed into the op tables below), of leaves made inside the function
+from ``made``, and of ``engine.backward`` on ``Value`` roots from ``backward``, where it
+emits the sweep (one line per gradient contribution, accumulated in the eager sweep's
+order, so the replay's floats are the eager floats bit for bit) and then runs it.
+
+Nothing is patched. A ``Value`` the trace follows holds :class:`TracedFloat` s in its
+``.data``/``.grad`` slots, so that reading them in the function gives a float whose
+arithmetic records lines, and writing them (``zero_grad``, ``p.data -= lr * p.grad``) puts a
+new symbol (or a plain constant) in the slot, which the tracer reads back at the next
+sweep and at the end. Arithmetic called from ``value.py`` itself acts on plain floats. When
+the trace ends every slot holds a plain float again.
 
 A ``Value`` that existed before the trace and is not an argument (a weight) is *captured*:
 the replay reads its ``.data`` and ``.grad`` at the start and writes back whatever the
-function changed, so it always works on the current weights.
+function changed, so it always works on the current weights. It is followed from the
+trace's start when the function reaches it through its closure, defaults or the globals it
+names (through lists, tuples, dicts and objects' attributes), else from its first operation.
 """
 
 from __future__ import annotations
 
+import collections
+import functools
+import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from .. import engine, value
 from ..value import Value
-from .errors import refusal
+from .errors import CompileError, refusal
 from .program import Program, names_in
 
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
-
-_DATA = Value.__dict__["data"]  # the slot descriptors, restored after every trace
-_GRAD = Value.__dict__["grad"]
 
 # The helpers the replay calls: the same functions Value's operations call.
 HELPERS: dict[str, Any] = {
@@ -36,24 +47,55 @@ HELPERS: dict[str, Any] = {
     "_exp": value._exp,
     "_log": value._log,
     "_pow": value._pow,
+    "_pow_exponent_local": value._pow_exponent_local,
     "_sigmoid": value._sigmoid,
     "tanh": math.tanh,
     "Value": Value,
 }
 
+_PLAIN = vars(value)  # value.py's globals: code there computes on the plain floats
+_RESULT = Value._result.__code__
+
 
 def _literal(x: float, program: Program) -> str:
     x = float(x)
     if math.isfinite(x):
-        return repr(x)
+        return repr(x) if x >= 0 else f"({x!r})"  # (-2.0) ** 2, not -(2.0 ** 2)
     return program.constant(x, "inf" if x > 0 else ("nan" if math.isnan(x) else "minus_inf"))
 
 
+def _plain(x: Any) -> Any:
+    return float.__float__(x) if isinstance(x, TracedFloat) else x
+
+
+def _operator(template: str, plain: Callable[[float, Any], Any], swap: bool = False) -> Any:
+    """A float operator that records ``template`` while its trace runs in this thread."""
+
+    def method(self: TracedFloat, other: Any) -> Any:
+        if sys._getframe(1).f_globals is _PLAIN or not self.tracer.recording():
+            return plain(self, other)
+        return self._binary(other, template, swap)
+
+    return method
+
+
+def _refused(call: str, plain: Callable[..., Any]) -> Any:
+    """A conversion or comparison: refused in the traced function, plain in ``value.py``."""
+
+    def method(self: TracedFloat, *other: Any) -> Any:
+        if sys._getframe(1).f_globals is _PLAIN or not self.tracer.recording():
+            return plain(self, *other)
+        raise refusal(call)
+
+    return method
+
+
 class TracedFloat(float):
-    """A float read from a traced ``Value`` (``.data``/``.grad``): arithmetic on it is recorded.
+    """A float in a traced ``Value``'s ``.data``/``.grad`` slot: arithmetic on it is recorded.
 
     Comparisons, ``bool()``, ``int()`` and ``float()`` raise ``CompileError``: the replay
-    cannot take a different branch.
+    cannot take a different branch. Called from ``value.py`` (a ``Value`` operation computing
+    its result), from another thread or after the trace, it is a plain float.
     """
 
     symbol: str
@@ -62,7 +104,7 @@ class TracedFloat(float):
     def _binary(self, other: Any, template: str, swap: bool = False) -> Any:
         tracer = self.tracer
         if isinstance(other, TracedFloat):
-            b, y = other.symbol, float.__float__(other)
+            b, y = tracer.symbol(other), float.__float__(other)
         elif isinstance(other, int | float) and not isinstance(other, bool):
             b, y = _literal(other, tracer.program), float(other)
         else:
@@ -75,76 +117,38 @@ class TracedFloat(float):
             tracer.program.section = "update"
         return tracer.traced(_FLOAT_OPS[template](x, y), tracer.program.emit(code, names_in(a, b)))
 
-    def __add__(self, o: Any) -> Any:
-        return self._binary(o, "{a} + {b}")
-
-    def __radd__(self, o: Any) -> Any:
-        return self._binary(o, "{a} + {b}", swap=True)
-
-    def __sub__(self, o: Any) -> Any:
-        return self._binary(o, "{a} - {b}")
-
-    def __rsub__(self, o: Any) -> Any:
-        return self._binary(o, "{a} - {b}", swap=True)
-
-    def __mul__(self, o: Any) -> Any:
-        return self._binary(o, "{a} * {b}")
-
-    def __rmul__(self, o: Any) -> Any:
-        return self._binary(o, "{a} * {b}", swap=True)
-
-    def __truediv__(self, o: Any) -> Any:
-        return self._binary(o, "{a} / {b}")
-
-    def __rtruediv__(self, o: Any) -> Any:
-        return self._binary(o, "{a} / {b}", swap=True)
-
-    def __pow__(self, o: Any) -> Any:
-        return self._binary(o, "{a} ** {b}")
-
-    def __rpow__(self, o: Any) -> Any:
-        return self._binary(o, "{a} ** {b}", swap=True)
+    __add__ = _operator("{a} + {b}", float.__add__)
+    __radd__ = _operator("{a} + {b}", float.__radd__, swap=True)
+    __sub__ = _operator("{a} - {b}", float.__sub__)
+    __rsub__ = _operator("{a} - {b}", float.__rsub__, swap=True)
+    __mul__ = _operator("{a} * {b}", float.__mul__)
+    __rmul__ = _operator("{a} * {b}", float.__rmul__, swap=True)
+    __truediv__ = _operator("{a} / {b}", float.__truediv__)
+    __rtruediv__ = _operator("{a} / {b}", float.__rtruediv__, swap=True)
+    __pow__ = _operator("{a} ** {b}", float.__pow__)
+    __rpow__ = _operator("{a} ** {b}", float.__rpow__, swap=True)
 
     def __neg__(self) -> Any:
+        tracer = self.tracer
+        if sys._getframe(1).f_globals is _PLAIN or not tracer.recording():
+            return float.__neg__(self)
+        if tracer.swept:
+            tracer.program.section = "update"
         code = f"-{self.symbol}"
-        if self.tracer.swept:
-            self.tracer.program.section = "update"
-        return self.tracer.traced(
-            -float.__float__(self), self.tracer.program.emit(code, (self.symbol,))
-        )
+        return tracer.traced(-float.__float__(self), tracer.program.emit(code, (self.symbol,)))
 
     def __pos__(self) -> Any:
         return self
 
-    def __float__(self) -> float:
-        if self.tracer.inside:  # a Value operation reading its operand
-            return float.__float__(self)
-        raise refusal("float()")
-
-    def __int__(self) -> int:
-        raise refusal("int()")
-
-    def __bool__(self) -> bool:
-        raise refusal("bool()")
-
-    def __eq__(self, o: object) -> bool:
-        raise refusal("==")
-
-    def __ne__(self, o: object) -> bool:
-        raise refusal("!=")
-
-    def __lt__(self, o: object) -> bool:
-        raise refusal("<")
-
-    def __le__(self, o: object) -> bool:
-        raise refusal("<=")
-
-    def __gt__(self, o: object) -> bool:
-        raise refusal(">")
-
-    def __ge__(self, o: object) -> bool:
-        raise refusal(">=")
-
+    __float__ = _refused("float()", float.__float__)
+    __int__ = _refused("int()", float.__int__)
+    __bool__ = _refused("bool()", float.__bool__)
+    __eq__ = _refused("==", float.__eq__)
+    __ne__ = _refused("!=", float.__ne__)
+    __lt__ = _refused("<", float.__lt__)
+    __le__ = _refused("<=", float.__le__)
+    __gt__ = _refused(">", float.__gt__)
+    __ge__ = _refused(">=", float.__ge__)
     __hash__ = float.__hash__
 
 
@@ -167,21 +171,24 @@ def _times(local: str) -> str:
     return "{g}" if local == "1.0" else ("-{g}" if local == "-1.0" else "{g} * " + local)
 
 
-class ScalarTracer:
-    """Records ``Value`` operations, backward sweeps and attribute updates into a Program."""
+class ScalarTracer(engine.Tracer):
+    """Records ``Value`` operations, backward sweeps and slot updates into a Program."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.inside = 0  # > 0 while an original Value method runs: record nothing inside
-        self.data: dict[int, str] = {}  # id(Value) -> symbol of its current .data
-        self.grad: dict[int, str] = {}  # id(Value) -> symbol of its current .grad
-        self.local: dict[int, tuple[str, ...]] = {}  # id(Value) -> g-templates per parent
-        self.keep: list[Value] = []  # every Value seen, so that ids stay unique
+        self.local: dict[Value, tuple[str, ...]] = {}  # every Value followed -> g-templates
         self.captured: list[Value] = []
         self.inputs: list[tuple[Value, str]] = []
-        self.loaded: list[tuple[Value, str, str, str]] = []
+        self.loaded: list[tuple[Value, str, str, str]] = []  # (value, ref, data, grad symbols)
+        self.original: dict[Value, tuple[Any, Any, str, str]] = {}  # slots, their symbols
+        self.final: dict[Value, tuple[str, str]] = {}  # data, grad symbols when the trace ended
         self.swept = False  # whether a backward sweep has been recorded
-        self._saved: dict[str, Any] = {}
+        self.thread = threading.get_ident()
+        self.active = False  # between install() and remove()
+
+    def recording(self) -> bool:
+        """Whether the trace runs, in this thread (a TracedFloat is plain otherwise)."""
+        return self.active and threading.get_ident() == self.thread
 
     # ---------------------------------------------------------------- symbols
 
@@ -200,48 +207,97 @@ class ScalarTracer:
         """An argument float that the replay receives as the parameter ``name``."""
         return self.traced(float(x), name)
 
-    def _load(self, v: Value, ref: str) -> str:
+    def _load(self, v: Value, ref: str) -> None:
         """Read ``v``'s data and grad at the start of the replay, where ``ref`` names ``v``."""
-        self.keep.append(v)
         hint = v.label or ref
-        self.data[id(v)] = self.program.load(f"{ref}.data", (ref,), hint + "_data")
-        self.grad[id(v)] = self.program.load(f"{ref}.grad", (ref,), hint + "_grad")
-        self.loaded.append((v, ref, self.data[id(v)], self.grad[id(v)]))
-        return self.data[id(v)]
+        data = self.program.load(f"{ref}.data", (ref,), hint + "_data")
+        grad = self.program.load(f"{ref}.grad", (ref,), hint + "_grad")
+        self.original[v] = (v.data, v.grad, data, grad)
+        self._follow(v, data, grad, ())
+        self.loaded.append((v, ref, data, grad))
+
+    def _follow(self, v: Value, data: str, grad: str, local: tuple[str, ...]) -> None:
+        """Put the symbols in ``v``'s slots; ``local``: the g-templates for its parents."""
+        self.local[v] = local
+        v.data = self.traced(float(_plain(v.data)), data)
+        v.grad = self.traced(float(_plain(v.grad)), grad)
+
+    def _capture(self, v: Value) -> None:
+        """A Value from outside the function: read live at every replay."""
+        self.captured.append(v)
+        self._load(v, self.program.constant(v, v.label or "p", bool(v.label)))
+
+    def _slot(self, x: Any) -> str:
+        """The symbol of what a followed Value's slot holds (a plain float: a constant)."""
+        if isinstance(x, TracedFloat) and x.tracer is self:
+            return x.symbol
+        return _literal(_plain(x), self.program)
 
     def symbol(self, operand: Any) -> str:
-        """The symbol of a Value (captured on first sight) or the literal of a number."""
-        if not isinstance(operand, Value):
-            if isinstance(operand, TracedFloat):
-                return operand.symbol
-            return _literal(operand, self.program)
-        found = self.data.get(id(operand))
-        if found is None:  # a Value from outside the function: read live at every replay
-            self.captured.append(operand)
-            ref = self.program.constant(operand, operand.label or "p", bool(operand.label))
-            found = self._load(operand, ref)
-        return found
+        """The symbol of a Value's data (captured on first sight) or of a number."""
+        if isinstance(operand, Value):
+            if operand not in self.local:
+                self._capture(operand)
+            return self._slot(operand.data)
+        return self._slot(operand)
 
-    def finish(self) -> None:
-        """Write back the data and grad of every outside Value the function changed."""
-        self.program.section = "update"
-        for v, ref, data, grad in self.loaded:
-            if self.data[id(v)] != data:
-                self.program.effect(f"{ref}.data = {self.data[id(v)]}", names_in(self.data[id(v)]))
-            if self.grad[id(v)] != grad:
-                self.program.effect(f"{ref}.grad = {self.grad[id(v)]}", names_in(self.grad[id(v)]))
+    def grad_symbol(self, v: Value) -> str:
+        """The symbol of a Value's ``.grad`` (captured on first sight)."""
+        if v not in self.local:
+            self._capture(v)
+        return self._slot(v.grad)
 
-    def output(self, x: Any) -> tuple[str, tuple[str, ...]] | None:
-        """The replay's expression for a returned ``x`` (``None``: not a scalar)."""
-        if isinstance(x, TracedFloat):
-            return x.symbol, (x.symbol,)
-        if not isinstance(x, Value):
+    # ---------------------------------------------------------------- the hooks
+
+    def value_result(self, out: Any) -> None:
+        """Record the ``Value`` operation that made ``out``: its caller's frame says which."""
+        frame: types.FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code is not _RESULT:
+            frame = frame.f_back
+        caller = frame.f_back if frame is not None else None
+        if caller is None:
+            raise CompileError("tg.compile: a Value result made outside Value._result")
+        code = caller.f_code
+        local = caller.f_locals
+        arguments = tuple(local[name] for name in code.co_varnames[: code.co_argcount])
+        out._local = tuple(_plain(d) for d in out._local)
+        forward, templates, operands = _formula(code.co_name, arguments, local)
+        self.result(out, forward, operands, templates if out._parents else ())
+
+    def made(self, node: Any, data: Any = None) -> None:
+        """A ``Value(x)`` made in the function: its data is the symbol of ``x``."""
+        if isinstance(node, Value):
+            self._follow(node, self.symbol(data), "0.0", ())
+
+    def converted(self, node: Any, how: str) -> Any:
+        """``float(v)`` of a ``Value`` while tracing: refused (the replay would reuse it)."""
+        raise refusal(f"{how}()", "Value")
+
+    def backward(
+        self,
+        sweep: Callable[..., list[Any] | None],
+        roots: Sequence[Any],
+        seeds: Sequence[Any],
+        create_graph: bool,
+        inputs: Sequence[Any] | None,
+    ) -> list[Any] | None:
+        """Emit the sweep over ``Value`` roots, then run it (with the tracer off)."""
+        if create_graph:
+            raise refusal("a create_graph backward", "Value")
+        grads, symbols = self._mirror(list(roots), list(seeds), inputs)
+        state = engine.state
+        tracer, state.tracer = state.tracer, None
+        try:
+            found = sweep(roots, [_plain(s) for s in seeds], create_graph, inputs)
+        finally:
+            state.tracer = tracer
+        for node, symbol in grads.items():
+            node.grad = self.traced(float(node.grad), symbol)
+        if found is None:
             return None
-        for v, ref, _, _ in self.loaded:
-            if v is x:
-                return ref, (ref,)
-        data, grad = self.data[id(x)], self.grad[id(x)]
-        return f"_value({data}, {grad})", names_in(data, grad)
+        return [x if x is None else self.traced(x, s) for x, s in zip(found, symbols)]
+
+    # ---------------------------------------------------------------- recording
 
     def result(
         self, out: Value, code: str, operands: tuple[Any, ...], locals_: Sequence[str]
@@ -250,24 +306,24 @@ class ScalarTracer:
         symbols = [self.symbol(x) for x in operands]
         code = code.format(*symbols)
         self.program.section = "forward"
-        self.keep.append(out)
-        hint = out.label or "t"
-        self.data[id(out)] = self.program.emit(code, names_in(*symbols), hint)
-        self.grad[id(out)] = "0.0"
-        self.local[id(out)] = tuple(t.format(*symbols, out=self.data[id(out)]) for t in locals_)
+        data = self.program.emit(code, names_in(*symbols), out.label or "t")
+        local = tuple(t.format(*symbols, out=data) for t in locals_)
+        self._follow(out, data, "0.0", local)
 
-    # ---------------------------------------------------------------- the sweep
-
-    def backward(self, roots: Sequence[Value], seeds: Sequence[Any], inputs: Any) -> list[str]:
-        """Emit the sweep ``engine.backward`` runs; returns the symbols of ``inputs``' grads."""
+    def _mirror(
+        self, roots: list[Value], seeds: list[Any], inputs: Any
+    ) -> tuple[dict[Value, str], list[str]]:
+        """Emit the sweep ``engine.backward`` runs: the new ``.grad`` symbols of the nodes
+        (or, with ``inputs``, the symbols of the inputs' gradients)."""
         program = self.program
         section, program.section = program.section, "backward"
         grads: dict[Value, str] = {}
         for root, seed in zip(roots, seeds):
-            seed_symbol = self.symbol(seed)
-            grads[root] = self._add(grads.get(root), seed_symbol, "g")
+            grads[root] = self._add(grads.get(root), self.symbol(seed), "g")
         wanted: dict[Value, str | None] = {} if inputs is None else dict.fromkeys(inputs)
-        for node in reversed(engine.topological_order(roots)):
+        written: dict[Value, str] = {}
+        order = cast("list[Value]", engine.topological_order(roots))  # roots are Values
+        for node in reversed(order):
             g = grads.pop(node, None)
             if g is None:
                 continue
@@ -275,8 +331,8 @@ class ScalarTracer:
                 if node in wanted:
                     wanted[node] = g
             else:
-                self.grad[id(node)] = self._add(self.grad.get(id(node), "0.0"), g, "grad")
-            for parent, template in zip(node._parents, self.local.get(id(node), ())):
+                written[node] = self._add(self.grad_symbol(node), g, "grad")
+            for parent, template in zip(node._parents, self.local.get(node, ())):
                 if g == "1.0" and template.startswith("{g} * "):
                     template = template[6:]  # 1.0 * x is x exactly
                 contribution = template.format(g=g)
@@ -285,193 +341,203 @@ class ScalarTracer:
                 grads[parent] = self._add(grads.get(parent), contribution, "g")
         program.section = section
         self.swept = True
-        return [] if inputs is None else [wanted[v] or "0.0" for v in inputs]
+        return written, [] if inputs is None else [wanted[v] or "0.0" for v in inputs]
 
     def _add(self, previous: str | None, g: str, hint: str) -> str:
         if previous is None or previous == "0.0":
             return g
         return self.program.emit(f"{previous} + {g}", names_in(previous, g), hint)
 
-    # ---------------------------------------------------------------- attributes
+    # ---------------------------------------------------------------- start / end
 
-    def get_data(self, v: Value) -> float:
-        raw = _DATA.__get__(v)
-        if self.inside:
-            return raw
-        return self.traced(raw, self.symbol(v))
-
-    def set_data(self, v: Value, x: Any) -> None:
-        if not self.inside:
-            self.data[id(v)] = self._assigned(v, x, "w")
-            x = float.__float__(x) if isinstance(x, TracedFloat) else x
-        _DATA.__set__(v, x)
-
-    def get_grad(self, v: Value) -> float:
-        raw = _GRAD.__get__(v)
-        if self.inside:
-            return raw
-        self.symbol(v)
-        return self.traced(raw, self.grad[id(v)])
-
-    def set_grad(self, v: Value, x: Any) -> None:
-        if not self.inside:
-            self.grad[id(v)] = self._assigned(v, x, "grad")
-            x = float.__float__(x) if isinstance(x, TracedFloat) else x
-        _GRAD.__set__(v, x)
-
-    def _assigned(self, v: Value, x: Any, hint: str) -> str:
-        self.symbol(v)
-        section, self.program.section = self.program.section, "update"
-        symbol = self.symbol(x)
-        self.program.section = section
-        return symbol
-
-    # ---------------------------------------------------------------- install / remove
-
-    def install(self) -> None:
-        """Put the recording wrappers on ``Value`` and ``engine`` (undone by :meth:`remove`)."""
-        for name, (forward, locals_) in _OPS.items():
-            self._wrap_method(name, forward, locals_)
-        self._saved["sum"] = Value.__dict__["sum"]
-        self._saved["dot"] = Value.__dict__["dot"]
-        self._saved["__float__"] = Value.__dict__["__float__"]
-        self._saved["__init__"] = Value.__dict__["__init__"]
-        self._saved["backward"] = engine.backward
-        tracer = self
-        original_sum, original_dot = Value.sum, Value.dot
-        original_init, original_backward = Value.__init__, engine.backward
-
-        def traced_sum(values: Sequence[Any], start: Any = 0.0) -> Value:
-            out = tracer._call(original_sum, values, start)
-            nodes = [v for v in values if isinstance(v, Value)]
-            numbers = [v for v in values if not isinstance(v, Value)]
-            operands = (*nodes, *numbers, start)
-            places = [f"{{{i}}}, " for i in range(len(operands) - 1)]
-            code = (
-                f"sum(({''.join(places[: len(nodes)])})) + sum(({''.join(places[len(nodes) :])}))"
-                f" + {{{len(operands) - 1}}}"
-            )
-            tracer.result(out, code, operands, ["{{g}}"] * len(out._parents))
-            return out
-
-        def traced_dot(a: Sequence[Any], b: Sequence[Any], bias: Any = 0.0) -> Value:
-            out = tracer._call(original_dot, a, b, bias)
-            operands: list[Any] = []
-            terms: list[str] = []
-            locals_: list[str] = []
-            for x, y in zip(a, b):
-                i = len(operands)
-                operands += [x, y]
-                terms.append(f"{{{i}}} * {{{i + 1}}}")
-                if isinstance(x, Value):
-                    locals_.append(f"{{{{g}}}} * {{{i + 1}}}")
-                if isinstance(y, Value):
-                    locals_.append(f"{{{{g}}}} * {{{i}}}")
-            operands.append(bias)
-            if isinstance(bias, Value):
-                locals_.append("{{g}}")
-            code = "0.0 + " + " + ".join([*terms, f"{{{len(operands) - 1}}}"])
-            tracer.result(out, code, tuple(operands), locals_)
-            return out
-
-        def traced_init(v: Value, data: Any, label: str = "") -> None:
-            tracer.inside += 1
-            try:
-                original_init(
-                    v, float.__float__(data) if isinstance(data, TracedFloat) else data, label
-                )
-            finally:
-                tracer.inside -= 1
-            if not tracer.inside:
-                tracer.keep.append(v)
-                if isinstance(data, Value):
-                    data = tracer.get_data(data)
-                tracer.data[id(v)] = tracer.symbol(data)
-                tracer.grad[id(v)] = "0.0"
-
-        def traced_float(v: Value) -> float:
-            if tracer.inside:
-                return _DATA.__get__(v)
-            raise refusal("float()", "Value")
-
-        def traced_backward(
-            roots: Any, seeds: Any, create_graph: bool = False, inputs: Any = None
-        ) -> Any:
-            if not roots or not isinstance(roots[0], Value) or tracer.inside:
-                return original_backward(roots, seeds, create_graph, inputs)
-            if create_graph:
-                raise refusal("a create_graph backward", "Value")
-            symbols = tracer.backward(list(roots), list(seeds), inputs)
-            found = tracer._call(original_backward, roots, seeds, create_graph, inputs)
-            if inputs is None:
-                return found
-            return [tracer.traced(x, s) for x, s in zip(found, symbols)]
-
-        Value.sum = staticmethod(traced_sum)  # type: ignore[method-assign,assignment]
-        Value.dot = staticmethod(traced_dot)  # type: ignore[method-assign,assignment]
-        Value.__init__ = traced_init  # type: ignore[method-assign]
-        Value.__float__ = traced_float  # type: ignore[method-assign]
-        engine.backward = traced_backward
-        Value.data = property(tracer.get_data, tracer.set_data)  # type: ignore[assignment]
-        Value.grad = property(tracer.get_grad, tracer.set_grad)  # type: ignore[assignment]
-
-    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        self.inside += 1
-        try:
-            return fn(*args)
-        finally:
-            self.inside -= 1
-
-    def _wrap_method(self, name: str, forward: str, locals_: Sequence[str]) -> None:
-        original = Value.__dict__[name]
-        self._saved[name] = original
-        tracer = self
-
-        def wrapper(v: Value, *args: Any) -> Any:
-            if tracer.inside:
-                return original(v, *args)
-            out = tracer._call(original, v, *args)
-            if out is NotImplemented:
-                return out
-            operands = (v, *args)
-            table = _VALUE_OPS.get(name) if args and isinstance(args[0], Value) else None
-            code, templates = table if table else (forward, locals_)
-            if templates is None:
-                templates = _CONSTANT_LOCALS[name](args[0])
-            tracer.result(out, code, operands, templates if out._parents else ())
-            return out
-
-        setattr(Value, name, wrapper)
+    def install(self, fn: Callable[..., Any] | None = None) -> None:
+        """Start following; the Values ``fn`` reaches from outside are captured now, so that
+        reading or writing their ``.data``/``.grad`` before any operation is followed too."""
+        self.active = True
+        for v in _reachable_values(fn):
+            if v not in self.local:
+                self._capture(v)
 
     def remove(self) -> None:
-        for name, original in self._saved.items():
-            if name == "backward":
-                engine.backward = original
-            else:
-                setattr(Value, name, original)
-        Value.data = _DATA  # type: ignore[assignment]
-        Value.grad = _GRAD  # type: ignore[assignment]
-        self._saved.clear()
+        """End the trace: note the final symbols, then put plain floats back in every slot
+        (a loaded Value the function left alone gets its very objects back)."""
+        self.active = False
+        for v in self.local:
+            data, grad = self._slot(v.data), self._slot(v.grad)
+            self.final[v] = (data, grad)
+            before = self.original.get(v)
+            v.data = before[0] if before and data == before[2] else _plain(v.data)
+            v.grad = before[1] if before and grad == before[3] else _plain(v.grad)
+
+    def finish(self) -> None:
+        """Write back the data and grad of every outside Value the function changed."""
+        self.program.section = "update"
+        for v, ref, data, grad in self.loaded:
+            new_data, new_grad = self.final[v]
+            if new_data != data:
+                self.program.effect(f"{ref}.data = {new_data}", names_in(new_data))
+            if new_grad != grad:
+                self.program.effect(f"{ref}.grad = {new_grad}", names_in(new_grad))
+
+    def output(self, x: Any) -> tuple[str, tuple[str, ...]] | None:
+        """The replay's expression for a returned ``x`` (``None``: not a scalar)."""
+        if isinstance(x, TracedFloat):
+            symbol = self._slot(x)
+            return symbol, names_in(symbol)
+        if not isinstance(x, Value) or x not in self.final:
+            return None
+        for v, ref, _, _ in self.loaded:
+            if v is x:
+                return ref, (ref,)
+        data, grad = self.final[x]
+        return f"_value({data}, {grad})", names_in(data, grad)
+
+
+_WALK_LIMIT = 20_000  # objects looked at per trace: beyond, a Value is followed from first use
+_OPAQUE = (str, bytes, int, float, complex, type, types.ModuleType, types.BuiltinFunctionType)
+
+
+def _reachable_values(fn: Any) -> list[Value]:
+    """The ``Value``s that ``fn`` reaches through its closure, defaults and the globals its
+    code names, through lists, tuples, sets, dicts, other functions and objects' attributes
+    (not through modules, classes or the package's other objects)."""
+    found: list[Value] = []
+    seen: set[int] = set()
+    todo = collections.deque([fn])  # breadth first: the names come in the code's order
+    while todo and len(seen) < _WALK_LIMIT:
+        x = todo.popleft()
+        if id(x) in seen or x is None or isinstance(x, _OPAQUE):
+            continue
+        seen.add(id(x))
+        if isinstance(x, Value):
+            found.append(x)
+        elif isinstance(x, types.FunctionType):
+            if not _foreign(x.__module__):
+                todo += _function_refs(x)
+        elif isinstance(x, types.MethodType):
+            todo += [x.__func__, x.__self__]
+        elif isinstance(x, functools.partial):
+            todo += [x.func, *x.args, *x.keywords.values()]
+        elif isinstance(x, list | tuple | set | frozenset):
+            todo += itertools.islice(x, _WALK_LIMIT)
+        elif isinstance(x, dict):
+            todo += itertools.islice(x.values(), _WALK_LIMIT)
+        elif not _foreign(type(x).__module__):
+            todo += _attributes(x)
+    return found
+
+
+def _foreign(module: str | None) -> bool:
+    """Objects of the package (but ``Value``), NumPy and PyTorch hold no user ``Value``."""
+    return (module or "").startswith(("tinygrad4h03", "numpy", "torch"))
+
+
+def _function_refs(fn: types.FunctionType) -> list[Any]:
+    """What a function refers to: closure cells, defaults, the globals its code names."""
+    refs: list[Any] = [*(fn.__defaults__ or ()), *(fn.__kwdefaults__ or {}).values()]
+    for cell in fn.__closure__ or ():
+        try:
+            refs.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled
+            continue
+    codes = [fn.__code__]
+    while codes:
+        code = codes.pop()
+        refs += [fn.__globals__[n] for n in code.co_names if n in fn.__globals__]
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    return refs
+
+
+def _attributes(x: Any) -> list[Any]:
+    """An object's attributes (its ``__dict__`` and slots) and its class's ``__call__``."""
+    try:
+        refs: list[Any] = list(object.__getattribute__(x, "__dict__").values())
+    except (AttributeError, TypeError):
+        refs = []
+    for cls in type(x).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            try:
+                refs.append(object.__getattribute__(x, name))
+            except (AttributeError, TypeError):
+                continue
+    call = type(x).__dict__.get("__call__")
+    return [*refs, call] if isinstance(call, types.FunctionType) else refs
+
+
+def _formula(
+    name: str, arguments: tuple[Any, ...], local: Any
+) -> tuple[str, Sequence[str], tuple[Any, ...]]:
+    """The forward template, the g-templates and the operands of the Value operation
+    ``name`` called with ``arguments`` (its parameters; ``local``: its frame's variables)."""
+    if name == "sum":  # the nodes it found: ``values`` may have been a generator
+        return _sum_formula(local["nodes"], *arguments)
+    if name == "dot":
+        return _dot_formula(*arguments)
+    if len(arguments) == 2 and isinstance(arguments[1], Value) and name in _VALUE_OPS:
+        return (*_VALUE_OPS[name], arguments)
+    if name not in _OPS:
+        raise CompileError(f"tg.compile: Value.{name} has no float formula for the replay")
+    forward, templates = _OPS[name]
+    if templates is None:  # a number's local derivative: a literal, or a traced float's symbol
+        templates = _CONSTANT_LOCALS[name](arguments[1])
+    return forward, templates, arguments
+
+
+def _sum_formula(
+    nodes: Sequence[Value], values: Iterable[Any], start: Any
+) -> tuple[str, Sequence[str], tuple[Any, ...]]:
+    """``Value.sum``: Σ nodes + Σ numbers + start, in that order (as Value.sum adds)."""
+    numbers = [v for v in values if not isinstance(v, Value)]
+    operands = (*nodes, *numbers, start)
+    places = [f"{{{i}}}, " for i in range(len(operands) - 1)]
+    code = (
+        f"sum(({''.join(places[: len(nodes)])})) + sum(({''.join(places[len(nodes) :])}))"
+        f" + {{{len(operands) - 1}}}"
+    )
+    return code, ["{{g}}"] * (len(nodes) + isinstance(start, Value)), operands
+
+
+def _dot_formula(
+    a: Sequence[Any], b: Sequence[Any], bias: Any
+) -> tuple[str, Sequence[str], tuple[Any, ...]]:
+    """``Value.dot``: 0.0 + a_0 b_0 + ... + bias, with ∂/∂a_i = b_i and ∂/∂b_i = a_i."""
+    operands: list[Any] = []
+    terms: list[str] = []
+    locals_: list[str] = []
+    for x, y in zip(a, b):
+        i = len(operands)
+        operands += [x, y]
+        terms.append(f"{{{i}}} * {{{i + 1}}}")
+        if isinstance(x, Value):
+            locals_.append(f"{{{{g}}}} * {{{i + 1}}}")
+        if isinstance(y, Value):
+            locals_.append(f"{{{{g}}}} * {{{i}}}")
+    operands.append(bias)
+    if isinstance(bias, Value):
+        locals_.append("{{g}}")
+    code = "0.0 + " + " + ".join([*terms, f"{{{len(operands) - 1}}}"])
+    return code, locals_, tuple(operands)
 
 
 def _deps(code: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[A-Za-z_]\w*", code))
 
 
+# The tables are keyed by the name of the function that calls Value._result (``__radd__``
+# is ``__add__``, ``__rmul__`` is ``__mul__``; ``a ** b`` of two Values is ``_value_pow``).
+# Each local derivative computes exactly what value.py computes, so the floats agree.
+_POW_BASE = "{{g}} * (0.0 if {1} == 0 else {1} * _pow({0}, {1} - 1))"
+
 # Operations with a Value on both sides: (forward, g-templates per parent).
 _VALUE_OPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "__add__": ("{0} + {1}", ("{{g}}", "{{g}}")),
-    "__radd__": ("{0} + {1}", ("{{g}}", "{{g}}")),
     "__sub__": ("{0} - {1}", ("{{g}}", "-{{g}}")),
     "__mul__": ("{0} * {1}", ("{{g}} * {1}", "{{g}} * {0}")),
-    "__rmul__": ("{0} * {1}", ("{{g}} * {1}", "{{g}} * {0}")),
     "__truediv__": ("_div({0}, {1})", ("{{g}} * _div(1.0, {1})", "{{g}} * -_div({out}, {1})")),
-    "__pow__": (
+    "_value_pow": (
         "_pow({0}, {1})",
-        (
-            "{{g}} * ({1} * _pow({0}, {1} - 1))",
-            "{{g}} * (0.0 if {0} == 0.0 else {out} * _log({0}))",
-        ),
+        (_POW_BASE, "{{g}} * _pow_exponent_local({0}, {1}, {out})"),
     ),
 }
 
@@ -479,15 +545,13 @@ _VALUE_OPS: dict[str, tuple[str, tuple[str, ...]]] = {
 # local derivative of a number operand may fold into a literal (computed as Value does).
 _OPS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "__add__": ("{0} + {1}", ("{{g}}",)),
-    "__radd__": ("{0} + {1}", ("{{g}}",)),
     "__sub__": ("{0} - {1}", ("{{g}}",)),
     "__rsub__": ("{1} - {0}", ("-{{g}}",)),
     "__mul__": ("{0} * {1}", None),
-    "__rmul__": ("{0} * {1}", None),
     "__truediv__": ("_div({0}, {1})", None),
     "__rtruediv__": ("_div({1}, {0})", ("{{g}} * -_div({out}, {0})",)),
-    "__pow__": ("_pow({0}, {1})", ("{{g}} * ({1} * _pow({0}, {1} - 1))",)),
-    "__rpow__": ("_pow({1}, {0})", ("{{g}} * ({out} * _log({1}) if {out} != 0.0 else 0.0)",)),
+    "__pow__": ("_pow({0}, {1})", None),
+    "__rpow__": ("_pow({1}, {0})", ("{{g}} * _pow_exponent_local({1}, {0}, {out})",)),
     "__neg__": ("-{0}", ("-{{g}}",)),
     # "not x <= 0" is true for NaN too: NaN passes through with its gradient, as Value.relu
     "relu": ("({0} if not {0} <= 0.0 else 0.0)", ("{{g}} * (1.0 if not {0} <= 0.0 else 0.0)",)),
@@ -499,21 +563,30 @@ _OPS: dict[str, tuple[str, tuple[str, ...] | None]] = {
 
 
 def _scaled(c: Any) -> tuple[str, ...]:
-    if isinstance(c, TracedFloat):
-        return ("{{g}} * " + c.symbol,)
+    """``a * c``: ∂/∂a = c, folded into a literal when ``c`` is a finite number."""
+    if isinstance(c, TracedFloat) or not math.isfinite(c):
+        return ("{{g}} * {1}",)
     return (_times(repr(float(c))).replace("{g}", "{{g}}"),)
 
 
 def _inverse(c: Any) -> tuple[str, ...]:
+    """``a / c``: ∂/∂a = 1/c (``_div``, as Value), folded when it is a finite number."""
+    if not isinstance(c, TracedFloat) and math.isfinite(inverse := value._div(1.0, float(c))):
+        return (_times(repr(inverse)).replace("{g}", "{{g}}"),)
+    return ("{{g}} * _div(1.0, {1})",)
+
+
+def _power(c: Any) -> tuple[str, ...]:
+    """``a ** c``: ∂/∂a = c · a^(c−1), and 0 for c = 0 (decided now when c is a number)."""
     if isinstance(c, TracedFloat):
-        return ("{{g}} * _div(1.0, " + c.symbol + ")",)
-    return (_times(repr(value._div(1.0, float(c)))).replace("{g}", "{{g}}"),)
+        return (_POW_BASE,)
+    return ("{{g}} * 0.0",) if c == 0 else ("{{g}} * ({1} * _pow({0}, {1} - 1))",)
 
 
 _CONSTANT_LOCALS: dict[str, Callable[[Any], tuple[str, ...]]] = {
     "__mul__": _scaled,
-    "__rmul__": _scaled,
     "__truediv__": _inverse,
+    "__pow__": _power,
 }
 
 

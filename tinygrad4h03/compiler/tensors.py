@@ -1,7 +1,9 @@
 """Tracing tensor code: forward operations, the backward sweep, ``.grad`` and optimiser steps.
 
 While a trace runs the function eagerly, :class:`TensorTracer` *mirrors* it on traced arrays
-(``arrays.py``):
+(``arrays.py``). It is an ``engine.Tracer``: the core tells it of each step below through
+its hooks (``compiler/__init__.py`` installs it, with the scalar tracer, as the thread's
+``engine.state.tracer``); nothing is patched.
 
 - **forward**: every rule applied to tensors is run again, its NumPy forward on the traced
   arrays of its operands, so each NumPy call becomes a line;
@@ -15,7 +17,9 @@ While a trace runs the function eagerly, :class:`TensorTracer` *mirrors* it on t
   settings read from ``param_groups`` at every replay; plain SGD becomes ``W -= lr * dW``;
 - **random numbers**: draws from the package's generator become lines that draw again;
 - **conversions**: ``.item()``, ``float()``, ``bool()``, ``.tolist()``, ``.numpy()`` of a
-  traced tensor raise ``CompileError``.
+  traced tensor raise ``CompileError``; library code reading a traced tensor's array gets
+  the traced array (``.numpy()``) or a ``TrackedArray`` (``np.asanyarray``, a copy through
+  ``__array__``), whose copies and ufunc results stay followed (a mask, an index, targets).
 
 Every mirrored result is compared with the eager result (bit for bit), so a mirror that
 drifted from the engine fails the trace instead of replaying something else.
@@ -23,15 +27,14 @@ drifted from the engine fails the trace instead of replaying something else.
 
 from __future__ import annotations
 
-import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any, cast
 
 import numpy as np
 
 from .. import engine, rules
-from .. import tensor as tensor_module
 from ..tensor import Tensor
 from .arrays import BUFFER_BYTES, ArrayRecorder, TracedArray
 from .errors import CompileError, refusal
@@ -39,7 +42,6 @@ from .program import Program, names_in
 
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
 
-_GRAD = Tensor.__dict__["grad"]
 _ACTIVATIONS = {"relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "leaky_relu"}
 _LAYERS = {"linear", "matmul", "conv2d"}
 
@@ -61,7 +63,7 @@ def _result(array: Any) -> Tensor:
 HELPERS: dict[str, Any] = {"np": np, "Retrace": Retrace, "_result": _result}
 
 
-class TensorTracer:
+class TensorTracer(engine.Tracer):
     """Mirrors one eager run of a function on traced arrays (see the module docstring)."""
 
     def __init__(self, program: Program, names: dict[int, str]) -> None:
@@ -69,7 +71,6 @@ class TensorTracer:
         self.arrays = ArrayRecorder(program)
         self.arrays.resolver = self._tracked
         self.names = names  # id(parameter tensor) -> its dotted module path
-        self.inside = 0  # > 0 while library code runs eagerly under a recorded step
         self.keep: list[Any] = []
         self.loaded: dict[int, tuple[Tensor, str]] = {}  # id(tensor) -> (tensor, variable)
         self.refs: dict[int, str] = {}  # id(tensor) -> how the replay names the object
@@ -79,14 +80,12 @@ class TensorTracer:
         self.swept = False  # whether a backward sweep has been mirrored
         self.input_names: set[str] = set()  # arrays the replay receives or loads first
         self.value_guards: set[str] = set()
-        self._saved_tracer: Any = None
         self.grads: dict[int, tuple[Tensor, TracedArray | None]] = {}  # current .grad
         self.first_grad: dict[int, Any] = {}  # .grad at the start: None or its tensor
         self.initial: set[int] = set()  # tensors whose .grad is still the one at the start
         self.initial_read: set[int] = set()  # ... and whose starting .grad the trace used
         self.layer = 0
         self.current_group: dict[str, Any] | None = None
-        self._saved: list[tuple[Any, str, Any]] = []
 
     # ---------------------------------------------------------------- operands
 
@@ -100,6 +99,14 @@ class TensorTracer:
         self.arrays.named[id(array)] = traced
         self.input_names.add(name)
         return traced
+
+    def input_view(self, array: np.ndarray, name: str) -> np.ndarray:
+        """An argument array, handed to the function as a ``TrackedArray`` view of it (the
+        same memory), so that what library code copies or computes from it stays followed
+        (a where condition, an index, cross-entropy's targets)."""
+        view = array.view(TrackedArray)
+        view.origin = self.input_array(array, name)
+        return view
 
     def traced(self, t: Tensor) -> TracedArray:
         """The traced array of tensor ``t``: known, or read live from ``t`` at every replay."""
@@ -199,7 +206,7 @@ class TensorTracer:
         the values it had: the replay checks them first and traces again when they differ.
         """
         if x.size == origin.size and np.array_equal(
-            np.asarray(x).reshape(-1), origin.value.reshape(-1)
+            np.asarray(x).reshape(-1), origin.value.astype(x.dtype, copy=False).reshape(-1)
         ):
             found = origin if x.shape == origin.shape else origin.reshape(x.shape)
             return found if x.dtype == found.dtype else found.astype(x.dtype)
@@ -292,7 +299,37 @@ class TensorTracer:
 
     # ---------------------------------------------------------------- backward
 
-    def backward(self, roots: Sequence[Tensor], seeds: Sequence[Any], inputs: Any) -> list[Any]:
+    def backward(
+        self,
+        sweep: Callable[..., list[Any] | None],
+        roots: Sequence[Any],
+        seeds: Sequence[Any],
+        create_graph: bool,
+        inputs: Sequence[Any] | None,
+    ) -> list[Any] | None:
+        """The engine's ``backward`` hook: mirror the sweep on tensor roots, then run it."""
+        if not roots or not isinstance(roots[0], Tensor):
+            return sweep(roots, seeds, create_graph, inputs)
+        if create_graph:
+            raise CompileError("tg.compile: backward(create_graph=True) cannot be compiled yet")
+        # with a tracer installed the engine hands seeds as tensors; the eager sweep below
+        # runs without it, on arrays
+        seeds = [x._data if isinstance(x, Tensor) else x for x in seeds]
+        mirrored = self.mirror_backward(list(roots), list(seeds), inputs)
+        found = self._call(sweep, roots, seeds, create_graph, inputs)
+        if found is None:
+            self._check_grads()
+            return found
+        for traced, eager in zip(mirrored, found):
+            if eager is not None:
+                self._same(traced, eager, "backward")
+                self.arrays.named[id(eager)] = traced
+                self.keep.append(eager)
+        return found
+
+    def mirror_backward(
+        self, roots: Sequence[Tensor], seeds: Sequence[Any], inputs: Any
+    ) -> list[Any]:
         """Mirror ``engine.backward``; returns the traced gradients of ``inputs`` (if given)."""
         self.program.section = "backward"
         grads: dict[Tensor, TracedArray] = {}
@@ -303,7 +340,9 @@ class TensorTracer:
                 seed_traced = self.arrays.constant_result(np.asarray(seed))
             grads[root] = seed_traced if root not in grads else grads[root] + seed_traced
         wanted: dict[Tensor, Any] = {} if inputs is None else dict.fromkeys(inputs)
-        for node in reversed(engine.topological_order(roots)):
+        # tensor roots: every node of their graph is a tensor
+        order = cast("list[Tensor]", engine.topological_order(roots))
+        for node in reversed(order):
             g = grads.pop(node, None)
             if g is None:
                 continue
@@ -377,7 +416,7 @@ class TensorTracer:
         key = id(t)
         found = self.grads.get(key)
         if found is None:  # first sight: whatever .grad holds when the replay starts
-            grad = _GRAD.__get__(t)
+            grad = t._grad
             self.first_grad[key] = grad
             self.keep.append(t)
             found = self.grads[key] = (t, None if grad is None else self._load_grad(t, grad))
@@ -467,7 +506,7 @@ class TensorTracer:
 
     def plain_sgd(self, params: list[Tensor], lr: float) -> None:
         """``_plain_sgd``: θ ← θ − γ ∂ℰ/∂θ for each parameter with a gradient."""
-        group = self._group(params)
+        group = self._group()
         lr_code = self._setting(group, "lr", lr)
         self.program.section = "update"
         for param in params:
@@ -506,12 +545,9 @@ class TensorTracer:
             raise CompileError("tg.compile: an optimiser received an array outside the trace")
         return found.name
 
-    def _group(self, params: list[Tensor] | None = None) -> str | None:
-        """The replay's name for the current parameter group (or the one holding ``params``)."""
+    def _group(self) -> str | None:
+        """The replay's name for the parameter group being updated."""
         group = self.current_group
-        if params is not None:  # the dict whose "params" is this very list
-            found = [d for d in gc.get_referrers(params) if isinstance(d, dict)]
-            group = next((d for d in found if d.get("params") is params), None)
         if group is None:
             return None
         return self.program.constant(group, "group", exact=False)
@@ -528,141 +564,102 @@ class TensorTracer:
                 return found
         return self.arrays.code_of(value)
 
-    # ---------------------------------------------------------------- install / remove
+    # ---------------------------------------------------------------- the engine's hooks
 
-    def install(self) -> None:
-        """Put the mirrors in place (undone by :meth:`remove`)."""
-        tracer = self
-        self._saved_tracer = engine.state.tracer
-        engine.state.tracer = self.notified  # every apply and in-place write reports here
-        original_backward = engine.backward
+    def made(self, node: Any, data: Any = None) -> None:
+        """A tensor made inside the function from ``data`` (``Tensor(x)``, a factory, a
+        result of ``tg.grad``): ``data``'s traced array when it has one, else a constant;
+        with ``data`` ``None`` (an order ``argsort`` found) it is left unknown, so using or
+        returning it is refused (``traced``, ``output``)."""
+        if not isinstance(node, Tensor):
+            return
+        self.born.add(id(node))
+        self.keep.append(node)
+        array = node._data
+        if id(array) in self.arrays.named or data is None:
+            return
+        known = self._known(data)
+        self.keep.append(array)
+        if known is None:  # from Python data: a constant
+            self.arrays.hint = "const"
+            known = self.arrays.constant_result(array.copy())
+        elif known.dtype != array.dtype:
+            known = known.astype(array.dtype)
+        self.arrays.named[id(array)] = known
 
-        def traced_backward(
-            roots: Any, seeds: Any, create_graph: bool = False, inputs: Any = None
-        ) -> Any:
-            if tracer.inside or not roots or not isinstance(roots[0], Tensor):
-                return original_backward(roots, seeds, create_graph, inputs)
-            if create_graph:
-                raise CompileError("tg.compile: backward(create_graph=True) cannot be compiled yet")
-            # with a tracer installed the engine hands seeds as tensors; the eager sweep below
-            # runs without it, on arrays
-            seeds = [
-                x._data if isinstance(x, Tensor) and id(x) in tracer.born else x for x in seeds
-            ]
-            mirrored = tracer.backward(list(roots), list(seeds), inputs)
-            found = tracer._call(original_backward, roots, seeds, create_graph, inputs)
-            if inputs is None:
-                tracer._check_grads()
-                return found
-            for traced, eager in zip(mirrored, found):
-                if eager is not None:
-                    tracer._same(traced, eager, "backward")
-                    tracer.arrays.named[id(eager)] = traced
-                    tracer.keep.append(eager)
-            return found
+    def grad_read(self, node: Any) -> None:
+        """``t.grad`` read: known from now on; only a computation with it uses its value."""
+        self._grad_state(node, reading=False)
 
-        self._patch(engine, "backward", traced_backward)
-        self._patch(Tensor, "grad", property(self._get_grad, self._set_grad))
-        for name in ("item", "tolist", "__float__", "__bool__", "__int__", "numpy"):
-            self._patch(Tensor, name, self._refusing(name))
-        original_wrap, original_init = Tensor._wrap, Tensor.__init__
+    def grad_written(self, node: Any, before: Any) -> None:
+        """``t.grad = value`` (``zero_grad``, a hand-written gradient): followed per tensor."""
+        key, value = id(node), node._grad
+        if key not in self.grads:  # its starting .grad is overwritten, never read
+            self.first_grad[key] = before
+            self.keep.append(node)
+        self.initial.discard(key)
+        self.grads[key] = (node, None if value is None else self.traced(value))
 
-        def wrap(cls: type, data: np.ndarray) -> Tensor:
-            out = original_wrap(data)
-            tracer.born.add(id(out))
-            tracer.keep.append(out)
-            return out
+    def converted(self, node: Any, how: str) -> Any:
+        """A traced tensor becomes plain data: refused, except that library code reading its
+        array (``.numpy()``, ``np.asarray``) gets the traced array or a ``TrackedArray``."""
+        if not isinstance(node, Tensor) or id(node._data) not in self.arrays.named:
+            return None
+        if how in ("numpy", "__array__"):
+            if not _called_from_package():
+                if how == "__array__":  # np.asarray(t) in the function: its values, as before
+                    return None
+            elif how == "numpy":
+                return self.traced(node)
+            else:
+                tracked = node._data.view(TrackedArray)
+                tracked.origin = self.traced(node)
+                return tracked
+        raise refusal(_CALLS.get(how, f".{how}()"), "tensor")
 
-        def init(t: Tensor, *args: Any, **kwargs: Any) -> None:
-            original_init(t, *args, **kwargs)
-            tracer.born.add(id(t))
-            tracer.keep.append(t)
-            if id(t._data) not in tracer.arrays.named:  # from Python data: a constant
-                tracer.arrays.hint = "const"
-                constant = tracer.arrays.constant_result(t._data.copy())
-                tracer.arrays.named[id(t._data)] = constant
-                tracer.keep.append(t._data)
+    def generator(self, generator: Any, op: str) -> Any:
+        """Draws from the package's generators become lines that draw again at each replay."""
+        return _RecordedDraws(generator, self)
 
-        self._patch(Tensor, "_wrap", classmethod(wrap))
-        self._patch(Tensor, "__init__", init)
-        from .. import autograd
-
-        original_result = autograd._as_result
-
-        def as_result(g: Any, t: Tensor, *args: Any) -> Any:
-            out = original_result(g, t, *args)
-            known = tracer._known(g)
-            if out is not None and known is not None and id(out._data) not in tracer.arrays.named:
-                same = known if known.dtype == out.dtype else known.astype(out.dtype)
-                tracer.arrays.named[id(out._data)] = same
-                tracer.keep.append(out._data)
-            return out
-
-        self._patch(autograd, "_as_result", as_result)
-        self._patch_optimizers()
-        self._patch_random()
-        self._patch_numpy_of_layers()
-
-    def _patch_numpy_of_layers(self) -> None:
-        """``np.asarray(target)`` in ``nn`` code returns an array that remembers the traced
-        tensor it came from, through ``.copy()`` and reshapes (cross-entropy's targets)."""
-        from ..nn import functional
-
-        self._patch(functional, "np", _TrackingNumpy(self))
-        self._patch(TrackedArray, "tracer", self)
-        # tg.where's condition and t[index]'s index are copied with np.array: tracked too
-        self._patch(tensor_module, "np", _TrackingNumpy(self))
-
-    def _patch_random(self) -> None:
-        from .. import creation, random
-
-        tracer = self
-        original_resolve, original_to_array = random.resolve, tensor_module._to_array
-
-        def resolve(generator: Any, op: str) -> Any:
-            return _RecordedDraws(original_resolve(generator, op), tracer)
-
-        def to_array(data: Any, dtype: Any) -> np.ndarray:
-            known = tracer._known(data)
-            if known is None:
-                return original_to_array(data, dtype)
-            data = known
-            array = original_to_array(data.value, dtype)
-            traced = data if array.dtype == data.dtype else data.astype(array.dtype)
-            tracer.keep.append(array)
-            tracer.arrays.named[id(array)] = traced
-            return array
-
-        self._patch(random, "resolve", resolve)
-        self._patch(creation, "generator", lambda: resolve(None, "generator"))
-        self._patch(tensor_module, "_to_array", to_array)
-
-    def _patch(self, owner: Any, name: str, new: Any) -> None:
-        self._saved.append((owner, name, owner.__dict__[name]))
-        setattr(owner, name, new)
-
-    def remove(self) -> None:
-        engine.state.tracer = self._saved_tracer
-        for owner, name, original in reversed(self._saved):
-            setattr(owner, name, original)
-        self._saved.clear()
+    def optimizer_update(
+        self,
+        update: Callable[..., Any],
+        group: dict[str, Any],
+        param: Any,
+        args: Sequence[Any],
+        hyper: dict[str, Any],
+    ) -> Any:
+        """One optimiser update becomes one line calling it on the live arrays and state
+        (plain SGD: ``W -= lr * dW``); the eager call runs too, and the trace's copies of
+        the updated arrays take its values."""
+        self.current_group = group
+        if param is None:  # plain SGD on the group's parameters
+            params, lr = args
+            self.plain_sgd(params, lr)
+            self._call(update, *args, **hyper)
+            for p in params:
+                self._refresh(p._data)
+            return None
+        self.traced(param)
+        self._grad_state(param)
+        self.update(update, update.__name__, tuple(args), hyper)
+        result = self._call(update, *args, **hyper)
+        self._refresh(args[0])
+        return result
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``fn`` run eagerly, unseen: library code on plain arrays (the sweep, a step)."""
-        self.inside += 1
+        """``fn`` run eagerly, unseen (no tracer installed meanwhile): library code on plain
+        arrays (the sweep, an optimiser's update)."""
         tracer, engine.state.tracer = engine.state.tracer, None
         try:
             return fn(*args, **kwargs)
         finally:
             engine.state.tracer = tracer
-            self.inside -= 1
 
-    def notified(
+    def __call__(
         self, rule: rules.Rule, operands: Sequence[Any], attrs: dict[str, Any], out: Tensor
     ) -> None:
         """The engine's tracer hook: every ``apply`` and in-place write, after it ran."""
-        if self.inside:
-            return
         if operands and out is operands[0]:
             self.in_place(rule, operands, attrs, out)
         else:
@@ -681,131 +678,35 @@ class TensorTracer:
 
     def _check_grads(self) -> None:
         for t, state in self.grads.values():
-            eager = _GRAD.__get__(t)
+            eager = t._grad
             if state is not None and eager is not None:
                 self._same(state, eager._data, "the gradient")
                 self.arrays.named[id(eager._data)] = state
                 self.keep.append(eager._data)
 
-    def _get_grad(self, t: Tensor) -> Any:
-        if not self.inside:  # known from now on; only a computation with it uses its value
-            self._grad_state(t, reading=False)
-        return _GRAD.__get__(t)
-
-    def _set_grad(self, t: Tensor, value: Any) -> None:
-        try:
-            before = _GRAD.__get__(t)
-        except AttributeError:  # a tensor being built (its grad starts as None): no change
-            _GRAD.__set__(t, value)
-            return
-        _GRAD.__set__(t, value)
-        if self.inside:
-            return
-        if id(t) not in self.grads:  # its starting .grad is overwritten, never read
-            self.first_grad[id(t)] = before
-            self.keep.append(t)
-        self.initial.discard(id(t))
-        self.grads[id(t)] = (t, None if value is None else self.traced(value))
-
-    def _refusing(self, name: str) -> Callable[..., Any]:
-        original = Tensor.__dict__[name]
-        tracer = self
-        call = {"__float__": "float()", "__bool__": "bool()", "__int__": "int()"}.get(
-            name, f".{name}()"
-        )
-
-        def method(t: Tensor, *args: Any, **kwargs: Any) -> Any:
-            if tracer.inside or id(t._data) not in tracer.arrays.named:
-                return original(t, *args, **kwargs)
-            if name == "numpy" and _called_from_package():
-                return tracer.traced(t)
-            raise refusal(call, "tensor")
-
-        return method
-
-    def _patch_optimizers(self) -> None:
-        from .. import optim
-        from ..optim import optimizer as base
-        from ..optim import sgd
-
-        tracer = self
-        original_with_grads = base.Optimizer._with_grads
-
-        def with_grads(optimizer: Any, group: dict[str, Any], *args: Any) -> Iterator[Any]:
-            tracer.current_group = group
-            for p in group["params"]:
-                if _GRAD.__get__(p) is not None:
-                    tracer.traced(p)
-                    tracer._grad_state(p)
-            items = original_with_grads(optimizer, group, *args)
-            while True:  # the optimiser reads plain arrays; its updates are recorded
-                try:
-                    item = tracer._call(next, items)
-                except StopIteration:
-                    return
-                yield item
-
-        self._patch(base.Optimizer, "_with_grads", with_grads)
-        for module in _optimiser_modules(optim):
-            for name, fn in list(vars(module).items()):
-                if name.endswith("_update") and callable(fn):
-                    self._patch(module, name, self._wrap_update(fn, name))
-        original_plain = sgd._plain_sgd
-
-        def plain(params: list[Tensor], lr: float) -> None:
-            tracer.plain_sgd(params, lr)
-            tracer._call(original_plain, params, lr)
-            for p in params:
-                tracer._refresh(p._data)
-
-        self._patch(sgd, "_plain_sgd", plain)
-
-    def _wrap_update(self, original: Callable[..., Any], name: str) -> Callable[..., Any]:
-        tracer = self
-
-        def update(*args: Any, **hyper: Any) -> Any:
-            if tracer.current_group is None:  # called by hand, outside an optimiser's step
-                raise CompileError(f"tg.compile: call {name} through an optimiser's step()")
-            tracer.update(original, name, args, hyper)
-            result = tracer._call(original, *args, **hyper)
-            tracer._refresh(args[0])
-            return result
-
-        return update
-
 
 _MISSING = object()
+_COMPILER = "tinygrad4h03.compiler"
+_CALLS = {"float": "float()", "bool": "bool()", "int": "int()"}
 
 
 class TrackedArray(np.ndarray):
     """An array handed to library code from a traced tensor: copies and views of it keep
     ``origin``, the traced array of the same values (NumPy passes subclasses along), and a
-    ufunc on it is computed on the traced side too, so its result keeps an origin as well."""
+    NumPy call on it is computed on the traced side too, so its result keeps an origin as
+    well (other NumPy functions give plain arrays). Outside a trace it is a plain array."""
 
     origin: TracedArray | None = None
-    tracer: TensorTracer | None = None  # the tracer of the trace running now
 
     def __array_finalize__(self, obj: Any) -> None:
         self.origin = getattr(obj, "origin", None)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        plain = [x.view(np.ndarray) if isinstance(x, TrackedArray) else x for x in inputs]
         if "out" in kwargs:  # written in place: computed, not followed
-            out = tuple(
-                x.view(np.ndarray) if isinstance(x, TrackedArray) else x for x in kwargs["out"]
-            )
-            return getattr(ufunc, method)(*plain, **{**kwargs, "out": out})
-        value = getattr(ufunc, method)(*plain, **kwargs)
-        tracer = TrackedArray.tracer
-        origins = [x.origin if isinstance(x, TrackedArray) else x for x in inputs]
-        if tracer is None or tracer.inside or not any(isinstance(x, TracedArray) for x in origins):
-            return value
-        traced = getattr(ufunc, method)(*origins, **kwargs)  # recorded: a TracedArray
-        if not isinstance(value, np.ndarray) or not isinstance(traced, TracedArray):
-            return value
-        tracked = value.view(TrackedArray)
-        tracked.origin = traced
-        return tracked
+            kwargs = {**kwargs, "out": tuple(_plain(x) for x in kwargs["out"])}
+            return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
+        value = getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
+        return _follow(value, lambda: getattr(ufunc, method)(*_origins(inputs), **kwargs))
 
     def nonzero(self) -> Any:
         if self.origin is not None:  # positions depend on the values: a new shape each time
@@ -813,32 +714,40 @@ class TrackedArray(np.ndarray):
         return super().nonzero()
 
 
-class _TrackingNumpy:
-    """NumPy for library modules while tracing: ``asarray``/``array`` of a traced tensor or
-    array return a ``TrackedArray`` (its copies and views remember where they came from)."""
+def _plain(x: Any) -> Any:
+    """``x`` with every ``TrackedArray`` in it (lists, tuples, dicts) as a plain array."""
+    if isinstance(x, TrackedArray):
+        return x.view(np.ndarray)
+    if isinstance(x, list | tuple):
+        return type(x)(_plain(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
 
-    def __init__(self, tracer: TensorTracer) -> None:
-        self._tracer = tracer
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(np, name)
+def _origins(x: Any) -> Any:
+    """``x`` with every ``TrackedArray`` in it replaced by its traced array (or plain)."""
+    if isinstance(x, TrackedArray):
+        return x.origin if x.origin is not None else x.view(np.ndarray)
+    if isinstance(x, list | tuple):
+        return type(x)(_origins(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _origins(v) for k, v in x.items()}
+    return x
 
-    def asarray(self, x: Any, *args: Any, **kwargs: Any) -> Any:
-        return self._tracked(x, np.asarray(x, *args, **kwargs))
 
-    def array(self, x: Any, *args: Any, **kwargs: Any) -> Any:
-        return self._tracked(x, np.array(x, *args, **kwargs))
-
-    def _tracked(self, x: Any, array: Any) -> Any:
-        tracer = self._tracer
-        if tracer.inside or not isinstance(array, np.ndarray):
-            return array
-        known = tracer._known(x)
-        if known is None:
-            return array
-        tracked = array.view(TrackedArray)
-        tracked.origin = known
-        return tracked
+def _follow(value: Any, traced_call: Callable[[], Any]) -> Any:
+    """``value``, computed from tracked arrays, as a ``TrackedArray`` whose origin is the
+    same computation on their traced arrays (run by ``traced_call``, each NumPy call a line)
+    while a tracer is installed; plain outside a trace or when no origin was traced."""
+    if engine.state.tracer is None or not isinstance(value, np.ndarray):
+        return value
+    traced = traced_call()
+    if not isinstance(traced, TracedArray):
+        return value
+    tracked = value.view(TrackedArray)
+    tracked.origin = traced
+    return tracked
 
 
 class _RecordedDraws:
@@ -943,13 +852,12 @@ def _identifier(path: str) -> str:
     return "_".join([*words, parts[-1] + digits])
 
 
-def _optimiser_modules(package: Any) -> list[Any]:
-    prefix = package.__name__ + "."
-    return [m for name, m in sys.modules.items() if name.startswith(prefix) and m is not None]
-
-
 def _called_from_package() -> bool:
-    """Whether the caller's caller is code of this package (not the user's function)."""
-    frame = sys._getframe(2)
-    name = frame.f_globals.get("__name__", "")
-    return name.startswith("tinygrad4h03.") and not name.startswith("tinygrad4h03.compiler")
+    """Whether the code that called the converting ``Tensor`` method (``.numpy()``,
+    ``__array__``) is this package's library code, not the user's function."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_COMPILER):
+        frame = frame.f_back  # the tracer's own frames first
+    caller = None if frame is None else frame.f_back  # past the Tensor method that told it
+    name = "" if caller is None else caller.f_globals.get("__name__", "")
+    return name.startswith("tinygrad4h03.") and not name.startswith(_COMPILER)

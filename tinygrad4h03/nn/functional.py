@@ -451,7 +451,7 @@ def _soft_cross_entropy(
     """−Σ_c w_c p_ic log softmax(x_i)_c for class probabilities p, reduced."""
     cdim = _class_dim(x)
     classes = x.shape[cdim]
-    probs = target if isinstance(target, Tensor) else np.asarray(target)
+    probs = target if isinstance(target, Tensor) else np.asanyarray(target)
     if smoothing and classes:
         probs = probs * (1 - smoothing) + smoothing / classes
     weights = _class_weights(weight, classes, x.dtype, "cross_entropy")
@@ -532,7 +532,7 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
     shape = x.numpy().shape  # a plain tuple: cheaper to index than tg.Size
     if not shape:
         raise ShapeError(f"{name}: input must have a class dim, got a 0-d tensor")
-    targets = np.asarray(target)
+    targets = np.asanyarray(target)  # a tensor's through __array__: tg.compile follows it
     expected = () if len(shape) == 1 else (shape[0], *shape[2:])
     if targets.dtype.kind not in "iu":
         alternative = f" or class probabilities of shape {x.shape}" * (name == "cross_entropy")
@@ -562,7 +562,7 @@ def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str
 def _class_weights(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.ndarray | None:
     if weight is None:
         return None
-    weights = np.asarray(weight, dtype=dtype)
+    weights = np.asanyarray(weight, dtype=dtype)
     if weights.shape != (classes,):
         raise ShapeError(
             f"{name}: weight must have one entry per class, shape ({classes},), "
@@ -1066,7 +1066,7 @@ def _argmax_positions(
     """
     rows = _output_size(padded.shape[-2], kernel[0], stride[0], dilation[0])
     cols = _output_size(padded.shape[-1], kernel[1], stride[1], dilation[1])
-    taps = rules._tap_slices(kernel, stride, dilation, rows, cols)
+    taps = rules.tap_slices(kernel, stride, dilation, rows, cols)
     best = padded[taps[0]]
     best_tap = np.zeros(best.shape, np.intp)
     for tap, window_tap in enumerate(taps[1:], start=1):
@@ -1125,7 +1125,7 @@ def avg_pool2d(
         out = sums / (kernel[0] * kernel[1])
     else:
         inside = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
-        counts = rules._pool_sum_forward(inside, kernel=kernel, stride=stride, dilation=dilation)
+        counts = rules.POOL_SUM.forward(inside, kernel=kernel, stride=stride, dilation=dilation)
         out = sums / Tensor(counts)
     return out.squeeze(0) if unbatched else out
 
@@ -1200,7 +1200,7 @@ def embedding(
     """
     if scale_grad_by_freq or sparse:
         raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not implemented")
-    indices = np.asarray(input)
+    indices = np.asanyarray(input)  # a tensor's through __array__: tg.compile follows it
     if indices.dtype.kind not in "iu":
         raise RuntimeError(
             f"embedding: expected integer indices, got a tensor of dtype {indices.dtype}"
@@ -1247,7 +1247,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         tensor([[1, 0, 0],
                 [0, 0, 1]])
     """
-    indices = np.asarray(tensor)
+    indices = np.asanyarray(tensor)  # a tensor's through __array__: tg.compile follows it
     if indices.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: is only applicable to integer tensors, got {indices.dtype}")
     if indices.size and indices.min() < 0:

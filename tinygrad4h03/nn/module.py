@@ -410,7 +410,7 @@ class Module:
             >>> nn.Sequential(nn.Linear(2, 3)).get_parameter("0.bias").shape
             (3,)
         """
-        return self._get_member(target, "_parameters", "nn.Parameter")  # type: ignore[return-value]
+        return self._get_member(target, "_parameters", "nn.Parameter")
 
     def get_buffer(self, target: str) -> Tensor:
         """The buffer at the dotted path ``target``, as PyTorch's.
@@ -424,7 +424,7 @@ class Module:
         """
         return self._get_member(target, "_buffers", "buffer")
 
-    def _get_member(self, target: str, registry: str, kind: str) -> Tensor:
+    def _get_member(self, target: str, registry: str, kind: str) -> Any:
         path, _, name = target.rpartition(".")
         owner = self.get_submodule(path)
         if name not in owner.__dict__[registry]:
@@ -502,7 +502,7 @@ class Module:
 
     def _named_members(
         self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
-    ) -> Iterator[tuple[str, Tensor]]:
+    ) -> Iterator[tuple[str, Any]]:  # Parameters or buffers, by registry
         owners = (
             self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
             if recurse
@@ -534,7 +534,7 @@ class Module:
             >>> [(name, p.shape) for name, p in net.named_parameters()]
             [('0.weight', (3, 2)), ('0.bias', (3,)), ('2.weight', (1, 3)), ('2.bias', (1,))]
         """
-        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[misc]
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every ``Parameter`` of the tree, in ``named_parameters()`` order (an optimiser's input).
@@ -1038,7 +1038,7 @@ class Sequential(_ModuleSequence):
                 self.add_module(name, child)
         else:
             for i, layer in enumerate(modules):
-                self.add_module(str(i), layer)  # type: ignore[arg-type]
+                self.add_module(str(i), layer)  # type: ignore[arg-type]  # add_module rejects a Mapping
 
     def _from_items(self, items: list[tuple[str, Module]]) -> Sequential:
         return Sequential(dict(items))

@@ -98,7 +98,7 @@ def _run_direction(
     ``batch_sizes[t]`` rows of the state; the others keep theirs: the final state of a
     sequence that ended, or the initial state of one that has not begun (in reverse)."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
-    outputs: list[Tensor] = [None] * len(xs)  # type: ignore[list-item]
+    outputs: list[Tensor] = [None] * len(xs)  # type: ignore[list-item]  # each filled below
     for t in reversed(range(len(xs))) if reverse else range(len(xs)):
         n = state[0].shape[0] if batch_sizes is None else batch_sizes[t]
         partial = n < state[0].shape[0]

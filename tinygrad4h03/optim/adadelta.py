@@ -157,6 +157,5 @@ class Adadelta(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             hyper = {k: group[k] for k in _ADADELTA_SETTINGS}
-            for param, grad, state, work in self._with_grads(group):
-                adadelta_update(param, grad, state, work, **hyper)
+            self._update_each(group, adadelta_update, hyper)
         return loss

@@ -151,10 +151,8 @@ class Adagrad(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             hyper = {k: group[k] for k in _ADAGRAD_SETTINGS}
-            for param, grad, state, work in self._with_grads(group):
-                if not state:  # a parameter added after the constructor
-                    _init_adagrad_state(state, param, group)
-                adagrad_update(param, grad, state, work, **hyper)
+            # a parameter added after the constructor gets its state on its first step
+            self._update_each(group, adagrad_update, hyper, prepare=_init_adagrad_state)
         return loss
 
 

@@ -199,8 +199,7 @@ class Adam(Optimizer):
                 "maximize": group["maximize"],
                 "decoupled": group["decoupled_weight_decay"],
             }
-            for param, grad, state, work in self._with_grads(group):
-                adam_update(param, grad, state, work, **hyper)
+            self._update_each(group, adam_update, hyper)
         return loss
 
 

@@ -149,8 +149,7 @@ class Adamax(Optimizer):
                 "weight_decay": group["weight_decay"],
                 "maximize": group["maximize"],
             }
-            for param, grad, state, work in self._with_grads(group):
-                adamax_update(param, grad, state, work, **hyper)
+            self._update_each(group, adamax_update, hyper)
         return loss
 
 

@@ -186,6 +186,5 @@ class NAdam(Optimizer):
                 "decoupled": group["decoupled_weight_decay"],
                 "maximize": group["maximize"],
             }
-            for param, grad, state, work in self._with_grads(group):
-                nadam_update(param, grad, state, work, **hyper)
+            self._update_each(group, nadam_update, hyper)
         return loss

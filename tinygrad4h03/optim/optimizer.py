@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import engine
 from ..autograd import increment_version
 from ..engine import enable_grad
 from ..tensor import Tensor
@@ -157,8 +158,16 @@ class Optimizer:
             >>> opt.zero_grad(); w.grad is None
             True
         """
+        # The default, set_to_none, sets the attribute itself unless a tracer (tg.compile)
+        # follows .grad through the property; the process-wide set of tracing threads is
+        # read first (a thread-local read and the property cost W1's zero_grad ~2.5k).
+        if set_to_none and not (engine.tracing_threads and engine.state.tracer is not None):
+            for group in self.param_groups:
+                for param in group["params"]:
+                    param._grad = None
+            return
         for group in self.param_groups:
-            if set_to_none:  # the default, without reading .grad first (a property)
+            if set_to_none:
                 for param in group["params"]:
                     param.grad = None
                 continue
@@ -200,24 +209,47 @@ class Optimizer:
         with enable_grad():
             return closure()
 
+    def _update_each(
+        self,
+        group: dict[str, Any],
+        update: Callable[..., Any],
+        hyper: dict[str, Any],
+        keeps_state: bool = True,
+        prepare: Callable[[dict[str, Any], np.ndarray, dict[str, Any]], None] | None = None,
+    ) -> None:
+        """``update(θ, g, state, work, **hyper)`` on the arrays of each parameter of ``group``
+        that has a gradient (``prepare(state, θ, group)`` first while its state is empty).
+
+        The one place an optimiser updates a parameter: a tracer (``tg.compile``) is handed
+        each call (``Tracer.optimizer_update``) and makes it."""
+        tracer = engine.state.tracer if engine.tracing_threads else None
+        for param, args in self._with_grads(group, keeps_state):
+            if prepare is not None and not args[2]:
+                prepare(args[2], args[0], group)
+            if tracer is None:
+                update(*args, **hyper)
+            else:
+                tracer.optimizer_update(update, group, param, args, hyper)
+
     def _with_grads(
         self, group: dict[str, Any], keeps_state: bool = True
-    ) -> Iterator[tuple[np.ndarray, np.ndarray, dict[str, Any], np.ndarray]]:
-        """``(θ array, gradient array, state, scratch array)`` for each parameter of ``group``
-        whose ``.grad`` is not ``None``; the version counters of the parameters the caller has
-        updated (the loop body ran) are bumped at the end, in one call (W6-sgd: 0.5 µs per
-        parameter one by one, 0.2 µs together)."""
+    ) -> Iterator[tuple[Tensor, tuple[np.ndarray, np.ndarray, dict[str, Any], np.ndarray]]]:
+        """``(parameter, (θ array, gradient array, state, scratch array))`` for each parameter
+        of ``group`` whose ``.grad`` is not ``None``; the version counters of the parameters
+        the caller has updated (the loop body ran) are bumped at the end, in one call (W6-sgd:
+        0.5 µs per parameter one by one, 0.2 µs together)."""
         states, views, updated = self.state, self._work, []
         try:
             for param in group["params"]:
-                grad = param.grad
+                grad = param._grad  # the attributes: a tracer follows the update itself
                 if grad is None:
                     continue
-                data = param.numpy()
+                data = param._data
                 work = views.get(param)
                 if work is None or work.shape != data.shape or work.dtype != data.dtype:
                     work = views[param] = self._scratch_view(data)
-                yield data, grad.numpy(), states.setdefault(param, {}) if keeps_state else {}, work
+                kept = states.setdefault(param, {}) if keeps_state else {}
+                yield param, (data, grad._data, kept, work)
                 updated.append(param)
         finally:
             increment_version(updated)

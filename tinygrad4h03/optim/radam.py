@@ -171,6 +171,5 @@ class RAdam(Optimizer):
                 "decoupled": group["decoupled_weight_decay"],
                 "maximize": group["maximize"],
             }
-            for param, grad, state, work in self._with_grads(group):
-                radam_update(param, grad, state, work, **hyper)
+            self._update_each(group, radam_update, hyper)
         return loss

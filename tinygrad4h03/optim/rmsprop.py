@@ -183,6 +183,5 @@ class RMSprop(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             hyper = {k: group[k] for k in _RMSPROP_SETTINGS}
-            for param, grad, state, work in self._with_grads(group):
-                rmsprop_update(param, grad, state, work, **hyper)
+            self._update_each(group, rmsprop_update, hyper)
         return loss

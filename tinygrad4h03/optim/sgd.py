@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import engine
 from ..autograd import increment_version
 from ..tensor import Tensor
 from .optimizer import Optimizer, ParamsT, _check_nonnegative
@@ -169,25 +170,48 @@ class SGD(Optimizer):
             >>> opt.step(closure).item(), w.tolist()      # 3 − 0.25 · 6
             (9.0, [1.5])
         """
-        loss = self._evaluate(closure)
+        loss = None if closure is None else self._evaluate(closure)
         for group in self.param_groups:
-            settings = [group[k] for k in _SGD_SETTINGS]
-            if not any(settings[1:]):  # plain SGD, θ ← θ − γ g: one in-place NumPy update
-                _plain_sgd(group["params"], settings[0])
+            # plain SGD, θ ← θ − γ g, when every other setting is off (read one by one, not
+            # gathered in a list first: W1's step −3k instructions)
+            if not (
+                group["momentum"]
+                or group["dampening"]
+                or group["weight_decay"]
+                or group["nesterov"]
+                or group["maximize"]
+            ):
+                # a process-wide set first (a thread-local read costs W1's step ~1k)
+                tracer = engine.state.tracer if engine.tracing_threads else None
+                if tracer is None:
+                    _plain_sgd(group["params"], group["lr"])
+                else:  # tg.compile: handed the whole group's update, as _update_each hands one
+                    args = (group["params"], group["lr"])
+                    tracer.optimizer_update(_plain_sgd, group, None, args, {})
                 continue
             # plain SGD keeps no state, as in PyTorch
-            hyper = dict(zip(_SGD_SETTINGS, settings, strict=True))
-            for param, grad, state, work in self._with_grads(group, bool(group["momentum"])):
-                sgd_update(param, grad, state, work, **hyper)
+            hyper = {k: group[k] for k in _SGD_SETTINGS}
+            self._update_each(group, sgd_update, hyper, bool(group["momentum"]))
         return loss
 
 
 def _plain_sgd(params: list[Tensor], lr: float) -> None:
+    """θ ← θ − γ ∂ℰ/∂θ in place for each parameter with a gradient, one NumPy update each.
+
+    Cheaper than before the version counters (W1's step: 91.7k instructions, now 90.8k): it reads
+    the attributes, not the ``.grad`` property and ``.numpy()`` (which tell a tracer), and
+    multiplies by γ as a NumPy scalar of the parameter's dtype, the value NumPy would make of
+    the Python float anyway (bit for bit the same product, ~0.3 µs less per parameter).
+    """
     updated = []
+    kind, step = None, lr
     for param in params:
-        grad = param.grad
+        grad = param._grad
         if grad is not None:
-            array = param.numpy()
-            array -= lr * grad.numpy()
+            array = param._data
+            if array.dtype is not kind:
+                kind = array.dtype
+                step = kind.type(lr)
+            array -= grad._data * step
             updated.append(param)
     increment_version(updated)  # one call for all: a third of the cost of one per parameter
