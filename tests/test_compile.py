@@ -420,7 +420,7 @@ def test_a_trace_patches_no_class_or_module_even_while_it_runs() -> None:
     x, y = batches(1, 3)[0]
     step(x, y)
     assert seen == [True, True] and _unchanged(before)
-    assert tg.engine.state.tracer is None and not tg.engine.tracing_threads
+    assert tg.engine.state.tracer is None and not tg.engine.watching
 
 
 def test_a_thread_running_eager_tensor_code_does_not_see_another_threads_trace() -> None:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import devices, dtypes, engine, return_types, rules
-from .engine import AnomalyError, state, tracing_threads, watching
+from .engine import AnomalyError, state, watching
 from .rules import NUMPY, Rule, sum_to_shape
 from .size import Size
 
@@ -92,7 +92,7 @@ def _leaf(array: np.ndarray, source: Any = None) -> Tensor:
     (``Tracer.made``) what it was made from: ``source`` (a fill value), or ``None`` for values
     computed from a tensor's values in a way it cannot follow (a sort order, positions)."""
     out = Tensor._wrap(array)
-    if tracing_threads and state.tracer is not None:
+    if watching and state.tracer is not None:
         state.tracer.made(out, source)
     return out
 
@@ -101,7 +101,7 @@ def _copy_of(x: Any, dtype: Any = None) -> np.ndarray:
     """A new array of ``x``'s values (a mask, an index); while a thread traces, a tensor's
     through ``__array__`` and an array subclass kept, so that the tracer (``tg.compile``) can
     follow where they came from (else the tensor's array directly: an index costs 0.5 µs less)."""
-    if isinstance(x, Tensor) and not tracing_threads:
+    if isinstance(x, Tensor) and not watching:
         x = x._data
     return np.array(x, dtype=dtype, subok=isinstance(x, Tensor | np.ndarray))
 
@@ -564,7 +564,7 @@ class Tensor:
             self.requires_grad_(True)
         # tg.compile's hooks (here and in .grad, the conversions) test the process-wide set
         # of tracing threads before the thread's tracer: a thread-local read costs W1 ~6k
-        if tracing_threads and state.tracer is not None:  # a leaf made from data
+        if watching and state.tracer is not None:  # a leaf made from data
             state.tracer.made(self, data)
 
     @classmethod
@@ -872,7 +872,7 @@ class Tensor:
             >>> w.grad = tg.tensor([0.5, 0.5]); w.grad
             tensor([0.5, 0.5])
         """
-        if tracing_threads and state.tracer is not None:  # tg.compile follows .grad
+        if watching and state.tracer is not None:  # tg.compile follows .grad
             state.tracer.grad_read(self)
         return self._grad
 
@@ -881,7 +881,7 @@ class Tensor:
         if value is not None:
             _check_grad_value(self, value)
         before, self._grad = self._grad, value
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.grad_written(self, before)
 
     @grad.deleter
@@ -981,7 +981,7 @@ class Tensor:
             >>> tg.tensor([1.0, 2.0]).numpy()
             array([1., 2.], dtype=float32)
         """
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             found = state.tracer.converted(self, "numpy")
             if found is not None:
                 return found  # the tracer's stand-in for the array
@@ -997,7 +997,7 @@ class Tensor:
             >>> tg.tensor([[2.5]]).item()
             2.5
         """
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.converted(self, "item")
         if self._data.size != 1:
             raise RuntimeError(
@@ -1012,13 +1012,13 @@ class Tensor:
             >>> tg.tensor([[1, 2], [3, 4]]).tolist()
             [[1, 2], [3, 4]]
         """
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.converted(self, "tolist")
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         data = self._data
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             found = state.tracer.converted(self, "__array__")
             data = data if found is None else found
         if dtype is None or np.dtype(dtype) == data.dtype:
@@ -1026,19 +1026,19 @@ class Tensor:
         return data.astype(dtype)
 
     def __float__(self) -> float:
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.converted(self, "float")
         _check_scalar(self, "float")
         return float(self.item())
 
     def __int__(self) -> int:
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.converted(self, "int")
         _check_scalar(self, "int")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if tracing_threads and state.tracer is not None:
+        if watching and state.tracer is not None:
             state.tracer.converted(self, "bool")
         if self._data.size != 1:
             raise RuntimeError(
@@ -3061,7 +3061,7 @@ def _seed_gradient(t: Tensor, gradient: Any, op: str) -> np.ndarray:
 
 
 def _seed_for_mode(seed: np.ndarray, create_graph: bool) -> Any:
-    traced = state.tracer is not None if tracing_threads else False
+    traced = state.tracer is not None if watching else False
     return Tensor._wrap(seed) if create_graph or traced else seed
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import TypeAlias
 
 from . import engine
-from .engine import state, tracing_threads
+from .engine import state, watching
 
 Number = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -130,7 +130,7 @@ class Value:
         self.label = label
         self._parents: tuple[Value, ...] = ()
         self._local: tuple[float, ...] = ()
-        if tracing_threads and (tracer := state.tracer) is not None:
+        if watching and (tracer := state.tracer) is not None:
             tracer.made(self, data)
 
     # ---------------------------------------------------------------- graph plumbing
@@ -150,7 +150,7 @@ class Value:
             out._local = ()
         # tg.compile's hook: W4 +0.6 % instructions (callgrind) for this test of a module-level
         # set; reading the thread's tracer on every operation instead costs +3.7 %
-        if tracing_threads:
+        if watching:
             tracer = state.tracer
             if tracer is not None:
                 tracer.value_result(out)
@@ -381,7 +381,7 @@ class Value:
     # ---------------------------------------------------------------- conversions
 
     def __float__(self) -> float:
-        if tracing_threads and (tracer := state.tracer) is not None:
+        if watching and (tracer := state.tracer) is not None:
             tracer.converted(self, "float")  # tg.compile refuses: the replay reuses a number
         return self.data
 

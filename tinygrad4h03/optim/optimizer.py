@@ -162,7 +162,7 @@ class Optimizer:
         # follows .grad through the property; the process-wide set of tracing threads is
         # read first. W1's zero_grad: 9.8k instructions through the property, 5.8k here
         # (5.8k in the baseline, 683eda6).
-        if set_to_none and not (engine.tracing_threads and engine.state.tracer is not None):
+        if set_to_none and not (engine.watching and engine.state.tracer is not None):
             for group in self.param_groups:
                 for param in group["params"]:
                     param._grad = None
@@ -223,7 +223,7 @@ class Optimizer:
 
         The one place an optimiser updates a parameter: a tracer (``tg.compile``) is handed
         each call (``Tracer.optimizer_update``) and makes it."""
-        tracer = engine.state.tracer if engine.tracing_threads else None
+        tracer = engine.state.tracer if engine.watching else None
         for param, args in self._with_grads(group, keeps_state):
             if prepare is not None and not args[2]:
                 prepare(args[2], args[0], group)

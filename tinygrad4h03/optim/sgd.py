@@ -182,7 +182,7 @@ class SGD(Optimizer):
                 or group["maximize"]
             ):
                 # a process-wide set first (a thread-local read costs W1's step ~1k)
-                tracer = engine.state.tracer if engine.tracing_threads else None
+                tracer = engine.state.tracer if engine.watching else None
                 if tracer is None:
                     _plain_sgd(group["params"], group["lr"])
                 else:  # tg.compile: handed the whole group's update, as _update_each hands one
