@@ -935,6 +935,7 @@ class _TypedTensorMeta(type):
 class _TypedTensor(metaclass=_TypedTensorMeta):
     dtype: np.dtype[Any] = np.dtype(np.float32)
 
+    # a factory, as PyTorch's legacy constructors: it returns a Tensor, not an instance [misc]
     def __new__(cls, *args: Any, device: DeviceLike = None) -> Tensor:  # type: ignore[misc]
         available_device(device, cls.__name__)
         if not args:
@@ -1025,6 +1026,7 @@ class Variable(metaclass=_VariableMeta):
         (True, True, True)
     """
 
+    # a factory: it returns the Tensor itself, not a Variable instance [misc]
     def __new__(cls, data: Tensor, requires_grad: bool = False) -> Tensor:  # type: ignore[misc]
         tensor = _tensor_arg(data, "data", "Variable")
         return tensor.detach().requires_grad_(requires_grad)

@@ -28,7 +28,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial, wraps
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -277,7 +277,7 @@ class _GradModeContext:
             finally:
                 state.grad_enabled = previous
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)  # @wraps keeps fn's signature
 
 
 class no_grad(_GradModeContext):
@@ -428,7 +428,7 @@ class detect_anomaly:
             with detect_anomaly():
                 return fn(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)  # @wraps keeps fn's signature
 
 
 # --------------------------------------------------------------------------- graph order
@@ -566,9 +566,9 @@ def _sweep(
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
     finally:
         state.grad_enabled = previous_mode
-    if wanted is None:
+    if wanted is None or inputs is None:  # wanted is set exactly when inputs are given
         return None
-    return [wanted[node] for node in inputs]  # type: ignore[union-attr]
+    return [wanted[node] for node in inputs]
 
 
 def _add_into(grads: dict[Node, Any], node: Node, grad: Any) -> None:

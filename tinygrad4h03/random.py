@@ -75,7 +75,8 @@ class Generator(np.random.Generator):
             >>> g.seed() == g.initial_seed()
             True
         """
-        value = int(np.random.SeedSequence().entropy or 0) % 2**64  # type: ignore[arg-type]
+        entropy = np.random.SeedSequence().entropy  # an int when drawn from the OS
+        value = (entropy if isinstance(entropy, int) else 0) % 2**64
         self.manual_seed(value)
         return value
 

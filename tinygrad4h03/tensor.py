@@ -277,6 +277,7 @@ def _apply_pair(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     (100 ops on 4×4) it saves about 0.4 µs of ~3 µs per operation; tests/test_fast_paths.py
     checks that it gives what ``apply`` gives (values, dtype, graph)."""
     a_is_tensor, b_is_tensor = isinstance(a, Tensor), isinstance(b, Tensor)  # asked once
+    # mypy cannot narrow a and b through the flags: [union-attr] and [assignment] below
     x = a._data if a_is_tensor else a  # type: ignore[union-attr]
     y = b._data if b_is_tensor else b  # type: ignore[union-attr]
     try:
@@ -292,11 +293,13 @@ def _apply_pair(rule: Rule, a: Tensor | Scalar, b: Tensor | Scalar) -> Tensor:
     if watched and state.anomaly:
         _check_forward(rule, (x, y), data, out)
     if state.grad_enabled and (
+        # the flags say which operands are tensors (mypy cannot follow them)
         (a_is_tensor and a._requires_grad) or (b_is_tensor and b._requires_grad)  # type: ignore[union-attr]
     ):
         both = a_is_tensor and b_is_tensor
         out._requires_grad, out._rule, out._attrs = True, rule, _NO_ATTRS
         out._operands = (a, b)
+        # the tensors among the operands, chosen by the flags (mypy cannot follow them)
         out._parents = (a, b) if both else ((a,) if a_is_tensor else (b,))  # type: ignore[assignment]
         out._stamp = _CLOCK[0]
     else:
@@ -398,31 +401,37 @@ class TensorOps(rules.ArrayOps):
 
     records = True
 
+    # each method narrows NUMPY's signature (arrays) to tensors: [override]
     @staticmethod
     def exp(x: Tensor) -> Tensor:  # type: ignore[override]
         """e^x, recorded."""
         return x.exp()
 
+    # narrows NUMPY's signature to tensors: [override]
     @staticmethod
     def log(x: Tensor) -> Tensor:  # type: ignore[override]
         """ln x, recorded."""
         return x.log()
 
+    # narrows NUMPY's signature to tensors: [override]
     @staticmethod
     def sign(x: Tensor) -> Tensor:  # type: ignore[override]
         """sign(x), recorded (its derivative is 0)."""
         return apply(rules.SIGN, x)
 
+    # narrows NUMPY's signature to tensors: [override]
     @staticmethod
     def where(condition: Any, x: Any, y: Any) -> Tensor:  # type: ignore[override]
         """``where(condition, x, y)``, recorded."""
         return where(condition, x, y)
 
+    # narrows NUMPY's signature to tensors: [override]
     @staticmethod
     def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:  # type: ignore[override]
         """``x`` expanded to ``shape``, recorded."""
         return x.expand(*shape)
 
+    # narrows NUMPY's signature to tensors: [override]
     @staticmethod
     def transpose(x: Tensor, axes: tuple[int, ...]) -> Tensor:  # type: ignore[override]
         """``x`` permuted by ``axes``, recorded."""
@@ -555,7 +564,7 @@ class Tensor:
         self._vc: list[int] | None = None
         self._parents: tuple[Tensor, ...] = ()
         self._operands: tuple[Any, ...] = ()
-        self._rule = None  # type: ignore[assignment]
+        self._rule = None  # type: ignore[assignment]  # a leaf has no rule
         self._attrs: dict[str, Any] = {}
         self._retains_grad = False
         self._trace = ""
@@ -1464,9 +1473,11 @@ class Tensor:
     def _compare(self, other: Any, rule: Rule, op: str) -> Tensor:
         return apply(rule, self, _operand(other, op))
 
+    # elementwise comparisons return a Tensor, not object's bool (PyTorch): [override]
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, rules.EQ, "==")
 
+    # elementwise, as __eq__
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(other, rules.NE, "!=")
 
