@@ -81,6 +81,18 @@ def test_value_pow_edges_match_the_tensor_rules() -> None:
     assert z.grad == 0.0
 
 
+def test_tensor_relu_passes_a_nan_and_its_gradient_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    data = np.array([math.nan, -1.0, -0.0, 0.0, 1e-310, 2.0])
+    ours = tg.tensor(data, requires_grad=True)
+    theirs = torch.tensor(data, requires_grad=True)
+    upstream = np.arange(1.0, 7.0)
+    ours.relu().backward(tg.tensor(upstream))
+    torch.relu(theirs).backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+    assert ours.grad.tolist() == [1.0, 0.0, 0.0, 0.0, 5.0, 6.0]
+
+
 def test_value_nan_passes_relu_and_a_negative_base_to_a_fraction_is_nan() -> None:
     x = Value(math.nan)
     y = x.relu()

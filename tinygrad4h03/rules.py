@@ -33,7 +33,7 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``POW_SCALAR``, ``RPOW_SCALAR`` | a^c, c^a | g ⊙ c a^(c−1), g ⊙ c^a ln c |
 | ``MATMUL`` | a @ b | g @ bᵀ, aᵀ @ g (1-D operands promoted) |
 | ``EXP``, ``LOG``, ``SQRT`` | e^a, ln a, √a | g ⊙ out, g / a, g / (2 out) |
-| ``ABS``, ``RELU`` | abs(a), max(a, 0) | g ⊙ sign(a), g ⊙ [a > 0] |
+| ``ABS``, ``RELU`` | abs(a), max(a, 0) | g ⊙ sign(a), g ⊙ [out ≠ 0] |
 | ``SIGMOID``, ``TANH`` | σ(a), tanh a | g ⊙ out ⊙ (1 − out), g ⊙ (1 − out²) |
 | ``WHERE`` | where(c, a, b) | where(c, g, 0), where(c, 0, g) |
 | ``SUM`` | Σ over ``axis`` | g broadcast back over the summed axes |
@@ -454,7 +454,9 @@ EXP = Rule("exp", np.exp, (lambda xp, g, out, a: g * out,), reads="o")
 LOG = Rule("log", np.log, (lambda xp, g, out, a: g / a,), reads="i")
 SQRT = Rule("sqrt", np.sqrt, (lambda xp, g, out, a: g / (2 * out),), reads="o")
 ABS = Rule("abs", np.abs, (lambda xp, g, out, a: g * xp.sign(a),), reads="i")
-RELU = Rule("relu", lambda a: np.maximum(a, 0), (lambda xp, g, out, a: g * (a > 0),), reads="i")
+# ReLU's VJP reads the output, as PyTorch's: [out ≠ 0] is [a > 0] except that a NaN (whose
+# output is NaN) passes its gradient on; one comparison either way
+RELU = Rule("relu", lambda a: np.maximum(a, 0), (lambda xp, g, out, a: g * (out != 0),), reads="o")
 SIGMOID = Rule("sigmoid", _sigmoid_forward, (lambda xp, g, out, a: g * out * (1 - out),), reads="o")
 TANH = Rule("tanh", np.tanh, (lambda xp, g, out, a: g * (1 - out * out),), reads="o")
 WHERE = Rule(
