@@ -36,6 +36,11 @@ from tinygrad4h03.utils.data import (
 Point = namedtuple("Point", ["x", "label"])
 
 
+def _as_tuples(batch: Any) -> Any:
+    """PyTorch's plain batch of a dataset of tuples, as ours: a tuple (API.md §7), not a list."""
+    return ("tuple", batch[1]) if isinstance(batch, tuple) and batch[0] == "list" else batch
+
+
 def plain(value: Any) -> Any:
     """A batch as comparable plain data: tensors (ours or torch's) → (dtype name, values)."""
     if isinstance(value, tg.Tensor):
@@ -80,7 +85,7 @@ def test_tensor_dataset_batches_equal_pytorchs(n: int, batch_size: int, drop_las
         drop_last=drop_last,
     )
     assert len(ours) == len(theirs)
-    assert [plain(b) for b in ours] == [plain(b) for b in theirs]
+    assert [plain(b) for b in ours] == [_as_tuples(plain(b)) for b in theirs]
 
 
 SAMPLES = {
@@ -103,7 +108,11 @@ SAMPLES = {
 def test_default_collate_equals_pytorchs(kind: str) -> None:
     data = torch_data()
     samples = SAMPLES[kind]
-    assert plain(default_collate(samples)) == plain(data.default_collate(samples))
+    theirs = plain(data.default_collate(samples))
+    if kind == "tuples":  # API.md §7: a tuple of tensors for a dataset of tuples (PyTorch: a list)
+        assert theirs[0] == "list"
+        theirs = ("tuple", theirs[1])
+    assert plain(default_collate(samples)) == theirs
 
 
 @pytest.mark.parametrize("kind", list(SAMPLES))
@@ -118,8 +127,11 @@ def test_a_loader_over_structured_samples_equals_pytorchs(kind: str) -> None:
     data = torch_data()
     samples = SAMPLES[kind] * 3  # 9 samples: batches of 4, 4, 1
     ours, theirs = DataLoader(samples, batch_size=4), data.DataLoader(samples, batch_size=4)
-    assert [plain(b) for b in ours] == [plain(b) for b in theirs]
-    assert isinstance(next(iter(ours)), type(next(iter(theirs))))
+    expected = [plain(b) for b in theirs]
+    if kind == "tuples":  # API.md §7: a tuple of tensors for a dataset of tuples
+        expected = [_as_tuples(b) for b in expected]
+    assert [plain(b) for b in ours] == expected
+    assert isinstance(next(iter(ours)), tuple if kind == "tuples" else type(next(iter(theirs))))
 
 
 def test_collating_tensors_stacks_them() -> None:
@@ -193,7 +205,7 @@ def test_an_iterable_dataset_batches_equal_pytorchs(
     ours = DataLoader(Stream(n), batch_size=batch_size, drop_last=drop_last)
     theirs = data.DataLoader(TorchStream(), batch_size=batch_size, drop_last=drop_last)
     assert len(ours) == len(theirs)
-    assert [plain(b) for b in ours] == [plain(b) for b in theirs]
+    assert [plain(b) for b in ours] == [_as_tuples(plain(b)) for b in theirs]
 
 
 def test_an_iterable_dataset_without_batching_yields_samples() -> None:
@@ -325,7 +337,7 @@ def test_stack_dataset_batches_equal_pytorchs() -> None:
     ]:
         assert len(ours) == len(theirs) == 5
         assert [plain(b) for b in DataLoader(ours, batch_size=2)] == [
-            plain(b) for b in data.DataLoader(theirs, batch_size=2)
+            _as_tuples(plain(b)) for b in data.DataLoader(theirs, batch_size=2)
         ]
     for args, kwargs in [((X,), {"y": y}), ((X, y[:3]), {}), ((), {})]:
         with pytest.raises(ValueError):

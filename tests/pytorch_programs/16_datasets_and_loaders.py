@@ -41,7 +41,7 @@ for batch in records:
 tds = TensorDataset(torch.arange(6).reshape(3, 2), torch.tensor([0.5, 1.5, 2.5]))
 print(tds[1], len(tds.tensors))
 first = next(iter(DataLoader(tds, batch_size=3)))
-print(type(first).__name__, len(first), first[0], first[1])
+print(len(first), first[0], first[1])  # a list in PyTorch, a tuple per API.md §7
 
 generator = torch.Generator().manual_seed(42)
 train_ds, val_ds, test_ds = random_split(SquaresDataset(100), [70, 20, 10], generator=generator)

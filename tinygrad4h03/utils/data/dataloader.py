@@ -61,7 +61,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
     and NumPy numbers become tensors and are stacked (keeping their dtype); Python floats
     give a float64 tensor, ints an int64 tensor, bools a bool tensor; strings and bytes stay
     as they are; a dict is collated key by key, a named tuple field by field, and any other
-    tuple or list position by position (a tuple gives a list, as in PyTorch).
+    tuple or list position by position: a tuple gives a tuple (API.md §7: "a tuple of tensors
+    for a dataset of tuples"; PyTorch's gives a list, which unpacks the same way).
 
     Raises:
         RuntimeError: the sequences in the batch have different lengths.
@@ -69,8 +70,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
 
     Examples:
         >>> default_collate([(tg.ones(2), 0), (tg.zeros(2), 1)])
-        [tensor([[1., 1.],
-                [0., 0.]]), tensor([0, 1])]
+        (tensor([[1., 1.],
+                [0., 0.]]), tensor([0, 1]))
         >>> default_collate([{"x": 1.5, "name": "a"}, {"x": 2.5, "name": "b"}])
         {'x': tensor([1.5, 2.5], dtype=float64), 'name': ['a', 'b']}
     """
@@ -124,7 +125,7 @@ def _collate_sequence(elem: Sequence, batch: Sequence[Any]) -> Any:
         )
     columns = [default_collate(column) for column in zip(*batch)]
     if isinstance(elem, tuple):
-        return columns
+        return tuple(columns)
     try:
         return _rebuild(elem, columns)
     except TypeError:
