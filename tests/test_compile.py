@@ -479,3 +479,105 @@ def test_sorting_replays_the_order_of_each_call() -> None:
         for got, expected in zip(step(x), ordered(x), strict=True):
             assert got.tolist() == expected.tolist()
     assert step.cache_size == 1
+
+
+# --------------------------------------------------------------------------- class-target losses
+
+
+def _loss_and_grad(loss: Callable[..., tg.Tensor]) -> Callable[..., tuple[tg.Tensor, tg.Tensor]]:
+    def step(z: tg.Tensor, t: Any, *rest: Any) -> tuple[tg.Tensor, tg.Tensor]:
+        z.grad = None
+        out = loss(z, t, *rest)
+        out.sum().backward()
+        return out, z.grad
+
+    return step
+
+
+def _assert_replays_as_eager(fn: Callable[..., Any], calls: list[tuple[Any, ...]]) -> tg.compile:
+    step = tg.compile(fn)
+    for args in calls:
+        got = [t.numpy().copy() for t in step(*args)]
+        expected = [t.numpy() for t in fn(*args)]
+        for g, e in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(g, e)  # bit for bit, NaN where eager has NaN
+    return step
+
+
+IGNORED_TARGETS = [[0, 1, 2, 2], [0, 0, 2, 2], [1, 1, 0, 2], [2, 1, 1, 1], [1, 1, 1, 1]]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_ignored_targets_are_found_again_at_every_replay(loss: str, reduction: str) -> None:
+    # which targets equal ignore_index changes from call to call: mask and count follow
+    fn = getattr(F, loss)
+    z = tg.tensor(np.random.default_rng(0).normal(size=(4, 3)), requires_grad=True)
+    step = _assert_replays_as_eager(
+        _loss_and_grad(lambda z, t: fn(z, t, ignore_index=1, reduction=reduction)),
+        [(z, tg.tensor(np.array(t))) for t in IGNORED_TARGETS],
+    )
+    assert step.cache_size == 1
+
+
+def test_padding_targets_of_a_later_batch_are_ignored_by_a_compiled_training_step() -> None:
+    # the first batch has no padding (-100, the default ignore_index), later ones do
+    rng = np.random.default_rng(1)
+    data = [(tg.tensor(rng.uniform(0, 1, (6, 25))), rng.integers(0, 5, 6)) for _ in range(6)]
+    for i, (_, y) in enumerate(data[1:]):
+        y[: i % 3 + 1] = -100
+    # two traces: the fused loss while no target is ignored, then the masked one (checked
+    # at each replay, so the batches with padding never run the fused one)
+    assert_same_training(
+        lambda m: tg.optim.SGD(m.parameters(), lr=0.1),
+        [(x, tg.tensor(y)) for x, y in data],
+        traces=2,
+    )
+
+
+@pytest.mark.parametrize("weight_as", ["argument", "captured", "array"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_class_weights_are_picked_per_target_at_every_replay(
+    weight_as: str, smoothing: float
+) -> None:
+    rng = np.random.default_rng(2)
+    z = tg.tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    w = tg.tensor(np.array([1.0, 2.0, 0.5]))
+    weight = {"captured": lambda _: w, "array": lambda _: w.numpy(), "argument": lambda v: v}
+    pick = weight[weight_as]
+
+    def loss(z: tg.Tensor, t: tg.Tensor, *given: tg.Tensor) -> tg.Tensor:
+        chosen = pick(given[0] if given else None)
+        return F.cross_entropy(z, t, weight=chosen, ignore_index=2, label_smoothing=smoothing)
+
+    extra = (w,) if weight_as == "argument" else ()
+    calls = [(z, tg.tensor(np.array(t)), *extra) for t in IGNORED_TARGETS]
+    step = _assert_replays_as_eager(_loss_and_grad(loss), calls)
+    assert step.cache_size == 1
+
+
+def test_one_hot_replays_new_indices_without_tracing_again() -> None:
+    step = _assert_replays_as_eager(
+        lambda t: (F.one_hot(t, 4) * 2,),
+        [(tg.tensor(np.array(t)),) for t in ([0, 1, 2, 2], [3, 3, 0, 1], [1, 1, 1, 1])],
+    )
+    assert step.cache_size == 1
+    with pytest.raises(RuntimeError, match="num_classes=4"):  # checked at the replay too
+        step(tg.tensor(np.array([0, 1, 2, 4])))
+
+
+def test_one_hot_with_inferred_classes_traces_again_for_a_new_largest_index() -> None:
+    step = _assert_replays_as_eager(
+        lambda t: (F.one_hot(t) * 2,),
+        [(tg.tensor(np.array(t)),) for t in ([0, 1, 2, 2], [2, 0, 1, 1], [3, 0, 0, 0])],
+    )
+    assert step.cache_size == 2  # the number of classes is a shape: 3, then 4
+
+
+def test_an_out_of_range_target_raises_at_the_replay_as_eagerly() -> None:
+    z = tg.tensor(np.zeros((2, 3)))
+    step = tg.compile(lambda z, t: F.cross_entropy(z, t, ignore_index=0))
+    step(z, tg.tensor(np.array([0, 1])))
+    for bad in ([0, 3], [-1, 1]):  # -1 would silently pick the last class
+        with pytest.raises(IndexError, match="out of bounds"):
+            step(z, tg.tensor(np.array(bad)))

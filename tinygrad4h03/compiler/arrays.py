@@ -621,6 +621,19 @@ class ArrayRecorder:
             self.program.external.add(name)
         return self._result(np.asarray(value), name)
 
+    def check(self, x: TracedArray, expected: Any) -> None:
+        """A decision library code took on ``x``'s value (``if targets.min() >= 0``): the
+        replay computes ``x`` first and traces again where it is no longer ``expected``."""
+        if isinstance(expected, bool | np.bool_):
+            code = f"if {'not ' * bool(expected)}{x.name}: raise Retrace"
+        else:
+            code = f"if {x.name} != {expected!r}: raise Retrace"
+        if not self.program.check(code, x.name):
+            raise CompileError(
+                "tg.compile: library code decides on values that the function draws at random "
+                "or writes in place before the decision; it cannot be compiled"
+            )
+
     def writable(self, x: TracedArray) -> TracedArray:
         """``x``, made a copy per replay first if it is a constant (written in place, a
         constant would carry one replay's writes into the next)."""

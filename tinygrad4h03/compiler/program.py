@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 __all__: list[str] = []  # the compiler's machinery; the API is tg.compile
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -116,6 +118,41 @@ class Program:
         self.prologue.append(Statement("load", (target,), code, deps))
         return target
 
+    def check(self, code: str, name: str) -> bool:
+        """Append the check ``code`` on ``name`` to the prologue, with the lines computing
+        ``name`` moved there first, so that a failing check (``raise Retrace``) stops a
+        replay before it writes or draws anything. ``False`` where those lines cannot move:
+        one writes outside the replay, draws at random, or writes in place what an earlier
+        line reads."""
+        wanted, moved = self._with_bases((name,)), []
+        for statement in reversed(self.statements):
+            if wanted.intersection(statement.targets):
+                moved.append(statement)
+                wanted |= self._with_bases(statement.deps)
+        random = any(isinstance(self.constants.get(n), _Generator) for n in wanted)
+        if random or any(s.effect for s in moved) or self._overtakes(moved):
+            return False
+        ids = {id(s) for s in moved}
+        self.statements = [s for s in self.statements if id(s) not in ids]
+        for statement in reversed(moved):
+            statement.section = "load"
+            self.prologue.append(statement)
+        self.prologue.append(Statement("load", (), code, (name,), effect=True, assign=False))
+        return True
+
+    def _overtakes(self, moved: list[Statement]) -> bool:
+        """Whether moving ``moved`` first would change what a line staying behind reads: it
+        reads an array that a moved line writes in place after it."""
+        written: set[str] = set()
+        ids = {id(s) for s in moved}
+        for statement in reversed(self.statements):
+            if id(statement) in ids:
+                if not statement.assign and not statement.code.startswith("#"):
+                    written.update(statement.targets)
+            elif written.intersection(self._with_bases(statement.deps)):
+                return True
+        return False
+
     def effect(self, code: str, deps: tuple[str, ...], writes: tuple[str, ...] = ()) -> None:
         """Append a line that writes in place: kept if it writes outside or a used buffer."""
         external = not writes or any(w in self.external for w in writes)
@@ -180,6 +217,7 @@ class Program:
         return {self.renamed.get(k, k): v for k, v in self.constants.items()}
 
 
+_Generator = np.random.Generator
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBERED = {"t", "g", "grad", "w", "p", "x", "v", "result", "buf"}
 

@@ -608,6 +608,8 @@ class TensorTracer(engine.Tracer):
         library = how in ("numpy", "__array__") and _called_from_package()
         if library and how == "numpy":
             return self.traced(node)
+        if library and self.traced(node).name in self.arrays.frozen:
+            return None  # a constant of the trace: its values are the same at every replay
         if library:
             tracked = node._data.view(TrackedArray)
             tracked.origin = self.traced(node)
@@ -698,7 +700,53 @@ class TrackedArray(np.ndarray):
     origin: TracedArray | None = None
 
     def __array_finalize__(self, obj: Any) -> None:
-        self.origin = getattr(obj, "origin", None)
+        # a copy or a reshape keeps the values in order (both C-ordered): the origin too
+        origin: TracedArray | None = getattr(obj, "origin", None)
+        same = self.size == getattr(obj, "size", -1) and self.dtype == obj.dtype
+        if origin is None or not (same and self.flags.c_contiguous and obj.flags.c_contiguous):
+            self.origin = None
+        else:
+            self.origin = origin if self.shape == origin.shape else origin.reshape(self.shape)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        value = func(*_plain(args), **_plain(kwargs))  # np.where, np.take_along_axis: followed
+        return _follow(value, lambda: func(*_origins(args), **_origins(kwargs)))
+
+    def __getitem__(self, index: Any) -> Any:
+        value = super().__getitem__(index)
+        if self.origin is None or not isinstance(value, np.ndarray):
+            return value
+        return _follow(value, lambda: cast(Any, self.origin)[_origins(index)])
+
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
+        value = super().astype(dtype, *args, **kwargs)
+        if self.origin is None or value is self:
+            return value
+        return _follow(value, lambda: cast(Any, self.origin).astype(dtype))
+
+    def item(self, *args: Any) -> Any:
+        """One value as a followed 0-d array (its comparisons are checked at each replay)."""
+        if self.origin is None or args or engine.state.tracer is None:
+            return super().item(*args)
+        return _follow(self.reshape(()), lambda: cast(Any, self.origin).reshape(()))
+
+    def __bool__(self) -> bool:
+        value = bool(self.view(np.ndarray))
+        self._check(value)
+        return value
+
+    def __int__(self) -> int:
+        value = int(self.view(np.ndarray))
+        self._check(value)
+        return value
+
+    __index__ = __int__
+
+    def _check(self, value: Any) -> None:
+        """Python decides on this value (a branch, an int): the replay checks it is the same."""
+        if self.origin is not None and engine.state.tracer is not None and self.size == 1:
+            origin = self.origin if self.shape == () else self.origin.reshape(())
+            origin.recorder.check(origin, value)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if "out" in kwargs:  # written in place: computed, not followed
@@ -739,12 +787,15 @@ def _follow(value: Any, traced_call: Callable[[], Any]) -> Any:
     """``value``, computed from tracked arrays, as a ``TrackedArray`` whose origin is the
     same computation on their traced arrays (run by ``traced_call``, each NumPy call a line)
     while a tracer is installed; plain outside a trace or when no origin was traced."""
-    if engine.state.tracer is None or not isinstance(value, np.ndarray):
+    if engine.state.tracer is None or not isinstance(value, np.ndarray | np.generic):
         return value
-    traced = traced_call()
+    try:
+        traced = traced_call()
+    except (CompileError, TypeError, ValueError, IndexError):  # not followed: plain, as before
+        return value
     if not isinstance(traced, TracedArray):
         return value
-    tracked = value.view(TrackedArray)
+    tracked = np.asarray(value).view(TrackedArray)  # a reduction's scalar: a 0-d array
     tracked.origin = traced
     return tracked
 

@@ -422,10 +422,11 @@ def _gathered_loss(
     rows = _classes_last(logp)
     flat = targets.reshape(-1)
     keep = flat != ignore_index
-    safe = flat if keep.all() else np.where(keep, flat, 0)
+    # no branch on the values: under tg.compile the mask and the count follow each call
+    safe = np.where(keep, flat, 0)
     _check_range(safe, classes, ignore_index, name)
     weights = _class_weights(weight, classes, logp.dtype, name)
-    row_weight = keep.astype(logp.dtype) if weights is None else weights[safe] * keep
+    row_weight = keep.astype(logp.dtype) if weights is None else _row_weights(weights, safe) * keep
     with np.errstate(divide="ignore", invalid="ignore"):  # all rows ignored: NaN, as PyTorch
         scale = 1 / row_weight.sum() if reduction == "mean" else 1.0
         nll_coeff = (-(1 - smoothing) * scale) * row_weight
@@ -437,6 +438,12 @@ def _gathered_loss(
     if reduction == "mean" and not flat.size:
         loss = loss * math.nan  # the mean of no samples (a dot product of nothing is 0)
     return loss.reshape(targets.shape) if reduction == "none" else loss
+
+
+def _row_weights(weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """``weights[targets]``, written so that NumPy hands it to the targets' array type
+    (under tg.compile the targets are followed, so each replay picks the weights anew)."""
+    return np.take_along_axis(weights, targets, axis=0)
 
 
 def _weighted(values: Tensor, coeff: np.ndarray, reduction: str) -> Tensor:
@@ -1252,15 +1259,14 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
         raise RuntimeError(f"one_hot: is only applicable to integer tensors, got {indices.dtype}")
     if indices.size and indices.min() < 0:
         raise RuntimeError("one_hot: class values must be non-negative")
-    largest = int(indices.max()) + 1 if indices.size else 0
     if num_classes == -1:
         if not indices.size:
             raise RuntimeError("one_hot: cannot infer the number of classes from an empty tensor")
-        num_classes = largest
-    elif largest > num_classes:
+        num_classes = int(indices.max()) + 1  # a shape from the values: tg.compile checks it
+    elif indices.size and indices.max() >= num_classes:  # a decision, not a number
         raise RuntimeError(
             f"one_hot: class values must be smaller than num_classes={num_classes}, got "
-            f"{largest - 1}"
+            f"{int(indices.max())}"
         )
     return Tensor((indices[..., None] == np.arange(num_classes)).astype(np.int64))
 
