@@ -49,6 +49,8 @@ _OPERATORS = {
     "matmul": "@", "power": "**", "greater": ">", "greater_equal": ">=", "less": "<",
     "less_equal": "<=", "equal": "==", "not_equal": "!=",
 }  # fmt: skip
+_NO = object()
+_REDUCE_DEFAULTS = {"keepdims": False, "where": True}
 _AUGMENTED = {"add": "+=", "subtract": "-=", "multiply": "*=", "true_divide": "/=", "divide": "/="}
 
 
@@ -430,6 +432,8 @@ class ArrayRecorder:
         out = kwargs.pop("out", None)
         out = out[0] if isinstance(out, tuple) else out
         kwargs = {k: v for k, v in kwargs.items() if v is not None or k == "axis"}
+        if method == "reduce":  # .min() passes NumPy's defaults: parsing them costs 0.4 µs
+            kwargs = {k: v for k, v in kwargs.items() if _REDUCE_DEFAULTS.get(k, _NO) is not v}
         real_kwargs = {k: self.real(v) for k, v in kwargs.items()}
         if out is not None:
             real_kwargs["out"] = self.real(out)
@@ -488,8 +492,8 @@ class ArrayRecorder:
         ``np.maximum(v, zero)`` on a small array)."""
         arrays = [self.real(x) for x in inputs if isinstance(x, TracedArray | np.ndarray)]
         numbers_ = [x for x in inputs if type(x) in (int, float)]
-        if not arrays or not numbers_:
-            return inputs
+        if not arrays or not numbers_ or not any(a.ndim for a in arrays):
+            return inputs  # a NumPy scalar (a reduction's) compares faster with the number
         typed = tuple(
             self._scalar(x, np.result_type(*arrays, x)) if type(x) in (int, float) else x
             for x in inputs
@@ -626,8 +630,10 @@ class ArrayRecorder:
         replay computes ``x`` first and traces again where it is no longer ``expected``."""
         if isinstance(expected, bool | np.bool_):
             code = f"if {'not ' * bool(expected)}{x.name}: raise Retrace"
+        elif expected != expected:  # NaN: equal to nothing
+            code = f"if not np.isnan({x.name}): raise Retrace"
         else:
-            code = f"if {x.name} != {expected!r}: raise Retrace"
+            code = f"if {x.name} != {self.code_of(expected)}: raise Retrace"
         if not self.program.check(code, x.name):
             raise CompileError(
                 "tg.compile: library code decides on values that the function draws at random "

@@ -27,6 +27,7 @@ drifted from the engine fails the trace instead of replaying something else.
 
 from __future__ import annotations
 
+import operator
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
@@ -740,7 +741,15 @@ class TrackedArray(np.ndarray):
         self._check(value)
         return value
 
-    __index__ = __int__
+    def __index__(self) -> int:
+        value = operator.index(self.view(np.ndarray))
+        self._check(value)
+        return value
+
+    def __float__(self) -> float:
+        value = float(self.view(np.ndarray))
+        self._check(value)
+        return value
 
     def _check(self, value: Any) -> None:
         """Python decides on this value (a branch, an int): the replay checks it is the same."""

@@ -771,7 +771,7 @@ def batch_norm(
             _update_running(running_mean, running_var, mean, var, momentum, count)
     else:
         centred = x - running_mean.reshape(shape)
-        var = running_var.reshape(shape)  # type: ignore[union-attr]
+        var = running_var.reshape(shape)  # type: ignore[union-attr]  # given with running_mean
     out = centred / (var + eps).sqrt()
     return _affine(out, weight, bias, shape)
 
