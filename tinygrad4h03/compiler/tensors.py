@@ -28,6 +28,7 @@ drifted from the engine fails the trace instead of replaying something else.
 from __future__ import annotations
 
 import operator
+import re
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
@@ -707,29 +708,30 @@ class TrackedArray(np.ndarray):
         if origin is None or not (same and self.flags.c_contiguous and obj.flags.c_contiguous):
             self.origin = None
         else:
-            self.origin = origin if self.shape == origin.shape else origin.reshape(self.shape)
+            shape = self.shape
+            self.origin = origin if shape == origin.shape else _named(origin, origin.reshape, shape)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         value = func(*_plain(args), **_plain(kwargs))  # np.where, np.take_along_axis: followed
-        return _follow(value, lambda: func(*_origins(args), **_origins(kwargs)))
+        return _follow(value, lambda: func(*_origins(args), **_origins(kwargs)), args)
 
     def __getitem__(self, index: Any) -> Any:
         value = super().__getitem__(index)
         if self.origin is None or not isinstance(value, np.ndarray):
             return value
-        return _follow(value, lambda: cast(Any, self.origin)[_origins(index)])
+        return _follow(value, lambda: cast(Any, self.origin)[_origins(index)], self)
 
     def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
         value = super().astype(dtype, *args, **kwargs)
         if self.origin is None or value is self:
             return value
-        return _follow(value, lambda: cast(Any, self.origin).astype(dtype))
+        return _follow(value, lambda: cast(Any, self.origin).astype(dtype), self)
 
     def item(self, *args: Any) -> Any:
         """One value as a followed 0-d array (its comparisons are checked at each replay)."""
         if self.origin is None or args or engine.state.tracer is None:
             return super().item(*args)
-        return _follow(self.reshape(()), lambda: cast(Any, self.origin).reshape(()))
+        return _follow(self.reshape(()), lambda: cast(Any, self.origin).reshape(()), self)
 
     def __bool__(self) -> bool:
         value = bool(self.view(np.ndarray))
@@ -762,7 +764,7 @@ class TrackedArray(np.ndarray):
             kwargs = {**kwargs, "out": tuple(_plain(x) for x in kwargs["out"])}
             return getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
         value = getattr(ufunc, method)(*[_plain(x) for x in inputs], **kwargs)
-        return _follow(value, lambda: getattr(ufunc, method)(*_origins(inputs), **kwargs))
+        return _follow(value, lambda: getattr(ufunc, method)(*_origins(inputs), **kwargs), inputs)
 
     def nonzero(self) -> Any:
         if self.origin is not None:  # positions depend on the values: a new shape each time
@@ -792,14 +794,17 @@ def _origins(x: Any) -> Any:
     return x
 
 
-def _follow(value: Any, traced_call: Callable[[], Any]) -> Any:
+def _follow(value: Any, traced_call: Callable[[], Any], inputs: Any) -> Any:
     """``value``, computed from tracked arrays, as a ``TrackedArray`` whose origin is the
     same computation on their traced arrays (run by ``traced_call``, each NumPy call a line)
     while a tracer is installed; plain outside a trace or when no origin was traced."""
     if engine.state.tracer is None or not isinstance(value, np.ndarray | np.generic):
         return value
+    origin = _first_origin(inputs)
+    if origin is None:
+        return value
     try:
-        traced = traced_call()
+        traced = _named(origin, traced_call)
     except (CompileError, TypeError, ValueError, IndexError):  # not followed: plain, as before
         return value
     if not isinstance(traced, TracedArray):
@@ -807,6 +812,32 @@ def _follow(value: Any, traced_call: Callable[[], Any]) -> Any:
     tracked = np.asarray(value).view(TrackedArray)  # a reduction's scalar: a 0-d array
     tracked.origin = traced
     return tracked
+
+
+_ROOT = re.compile(r"(_\d+)+$")
+
+
+def _named(origin: TracedArray, call: Callable[..., Any], *args: Any) -> Any:
+    """``call(*args)``, its lines named after the tensor ``origin`` comes from: ``y_1 = y !=
+    -100`` for cross-entropy's targets ``y``."""
+    recorder, hint = origin.recorder, origin.recorder.hint
+    recorder.hint = _ROOT.sub("", recorder.program.renamed.get(origin.name, origin.name)) + "_"
+    try:
+        return call(*args)
+    finally:
+        recorder.hint = hint
+
+
+def _first_origin(x: Any) -> TracedArray | None:
+    """The traced array behind the first ``TrackedArray`` in ``x`` (lists, tuples, dicts)."""
+    if isinstance(x, TrackedArray):
+        return x.origin
+    values = x.values() if isinstance(x, dict) else x if isinstance(x, list | tuple) else ()
+    for v in values:
+        found = _first_origin(v)
+        if found is not None:
+            return found
+    return None
 
 
 class _RecordedDraws:

@@ -427,14 +427,16 @@ def _gathered_loss(
     _check_range(safe, classes, ignore_index, name)
     weights = _class_weights(weight, classes, logp.dtype, name)
     row_weight = keep.astype(logp.dtype) if weights is None else _row_weights(weights, safe) * keep
-    with np.errstate(divide="ignore", invalid="ignore"):  # all rows ignored: NaN, as PyTorch
-        scale = 1 / row_weight.sum() if reduction == "mean" else 1.0
-        nll_coeff = (-(1 - smoothing) * scale) * row_weight
-        loss = _weighted(rows[np.arange(len(flat)), safe], nll_coeff, reduction)
-        if smoothing:
-            class_sum = rows @ (np.ones(classes, logp.dtype) if weights is None else weights)
-            smooth_coeff = (-(smoothing / classes) * scale) * keep.astype(logp.dtype)
-            loss = loss + _weighted(class_sum, smooth_coeff, reduction)
+    total = row_weight.sum()
+    # the mean's denominator; 0 (every row ignored) gives NaN, as PyTorch, with no branch or
+    # warning, so that a compiled replay finds it anew
+    scale = 1 / np.where(total == 0, math.nan, total) if reduction == "mean" else 1.0
+    nll_coeff = (-(1 - smoothing) * scale) * row_weight
+    loss = _weighted(rows[np.arange(len(flat)), safe], nll_coeff, reduction)
+    if smoothing:
+        class_sum = rows @ (np.ones(classes, logp.dtype) if weights is None else weights)
+        smooth_coeff = (-(smoothing / classes) * scale) * keep.astype(logp.dtype)
+        loss = loss + _weighted(class_sum, smooth_coeff, reduction)
     if reduction == "mean" and not flat.size:
         loss = loss * math.nan  # the mean of no samples (a dot product of nothing is 0)
     return loss.reshape(targets.shape) if reduction == "none" else loss
