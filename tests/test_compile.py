@@ -581,3 +581,47 @@ def test_an_out_of_range_target_raises_at_the_replay_as_eagerly() -> None:
     for bad in ([0, 3], [-1, 1]):  # -1 would silently pick the last class
         with pytest.raises(IndexError, match="out of bounds"):
             step(z, tg.tensor(np.array(bad)))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rows=st.integers(1, 6),
+    classes=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+    weighted=st.booleans(),
+    smoothing=st.sampled_from([0.0, 0.3]),
+)
+def test_changing_ignored_targets_replay_as_eager_for_any_shape(
+    rows: int, classes: int, seed: int, weighted: bool, smoothing: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    z = tg.tensor(rng.normal(size=(rows, classes)), requires_grad=True)
+    w = tg.tensor(rng.uniform(0.5, 2.0, classes)) if weighted else None
+    loss = lambda z, t: F.cross_entropy(z, t, weight=w, label_smoothing=smoothing)  # noqa: E731
+    targets = [rng.integers(0, classes, rows) for _ in range(4)]
+    for t in targets[1:]:
+        t[rng.random(rows) < 0.5] = -100  # a new set of ignored rows each call
+    step = _assert_replays_as_eager(_loss_and_grad(loss), [(z, tg.tensor(t)) for t in targets])
+    assert step.cache_size <= 2  # at most the fused loss and the masked one
+
+
+def test_a_decision_on_randomly_drawn_targets_is_refused() -> None:
+    # the check would have to draw before the replay's other draws: refused, not reordered
+    z = tg.tensor(np.zeros((4, 3)), requires_grad=True)
+    step = tg.compile(lambda z: F.cross_entropy(z, (tg.rand(4) * 3).long()))
+    with pytest.raises(tg.CompileError, match="at random"):
+        step(z)
+
+
+def test_dropout_then_newly_padded_targets_keep_the_eager_random_stream() -> None:
+    # the targets are checked before the replay draws its dropout mask, so a batch that
+    # traces again draws it once, as eagerly
+    rng = np.random.default_rng(3)
+    data = [(tg.tensor(rng.uniform(0, 1, (6, 25))), rng.integers(0, 5, 6)) for _ in range(5)]
+    data[2][1][0] = data[4][1][3] = -100
+    assert_same_training(
+        lambda m: tg.optim.Adam(m.parameters(), lr=0.01),
+        [(x, tg.tensor(y)) for x, y in data],
+        dropout=0.3,
+        traces=2,
+    )
