@@ -558,8 +558,10 @@ def _class_targets(x: Tensor, target: Any, name: str) -> np.ndarray:
 
 
 def _check_range(targets: np.ndarray, classes: int, ignore_index: int, name: str) -> None:
-    if targets.size and targets.min() >= 0 and targets.max() < classes:
-        return
+    if targets.size:
+        low, high = _index_range(targets)
+        if low >= 0 and high < classes:
+            return
     bad = (targets < 0) | (targets >= classes)
     if bad.any():
         raise IndexError(
