@@ -57,3 +57,35 @@ def test_contributing_lists_every_module_of_the_package() -> None:
     }
     missing = sorted(name for name in wanted if name not in text)
     assert not missing, f"CONTRIBUTING.md does not say where these are: {missing}"
+
+
+def _unexplained_type_ignores(source: str) -> list[int]:
+    """Lines with a ``# type: ignore`` that names no error code, or gives no reason: a comment
+    after it on the line, or a comment line among the three above."""
+    lines = source.splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        pragma = re.search(r"#\s*type:\s*ignore(\[[\w,\- ]+\])?(.*)", line)
+        if pragma is None:
+            continue
+        above = [row.strip() for row in lines[max(0, number - 3) : number]]
+        explained = "#" in pragma.group(2) or any(row.startswith("#") for row in above)
+        if not (pragma.group(1) and explained):
+            found.append(number + 1)
+    return found
+
+
+def test_every_type_ignore_in_the_package_names_its_code_and_says_why() -> None:
+    unexplained = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "tinygrad4h03").rglob("*.py"))
+        if (lines := _unexplained_type_ignores(path.read_text(encoding="utf-8")))
+    }
+    assert not unexplained, unexplained
+
+
+def test_the_type_ignore_check_would_catch_a_bare_or_unexplained_one() -> None:
+    assert _unexplained_type_ignores("x = f()  # type: ignore\n") == [1]
+    assert _unexplained_type_ignores("x = f()  # type: ignore[misc]\n") == [1]
+    assert _unexplained_type_ignores("x = f()  # type: ignore[misc]  # f is untyped\n") == []
+    assert _unexplained_type_ignores("# f is untyped\nx = f()  # type: ignore[misc]\n") == []
