@@ -46,12 +46,14 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``EXPAND`` | a broadcast to ``shape`` | g (``sum_to_shape`` sums it back) |
 | ``INDEX`` | a[index] | zeros with g added at index (repeats add up) |
 | ``SCATTER_ADD`` | zeros with a added at index | g[index] |
+| ``SCATTER`` | a with src written at index | g zeroed at index, g[index] |
+| ``MEDIAN`` | the lower middle value of all of a | g to the entries equal to it, split evenly |
 | ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
 | ``SIGN`` | sign(a) | 0 |
 | ``EQ`` … ``GE``, ``ARGMAX``, ``CAST``, ``ALIAS`` | comparisons, indices, casts, ``.data`` | none |
 | ``ARGSORT`` | the order that sorts ``a`` | none |
-| ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM`` | writes into the first operand | none |
+| ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM``, ``SCATTER_ADD_`` | writes into operand 0 | none |
 
 **Two kinds of operand, one namespace.** A VJP is written once for both:
 
@@ -812,12 +814,17 @@ def _set_item(target: np.ndarray, value: Any, *, index: Any) -> None:
     target[index] = value
 
 
+def _add_at(target: np.ndarray, value: Any, *, index: Any) -> None:
+    np.add.at(target, index, value)  # a repeated index adds each value
+
+
 ADD_ = Rule("add_", _update(np.add), ())
 SUB_ = Rule("sub_", _update(np.subtract), ())
 MUL_ = Rule("mul_", _update(np.multiply), ())
 DIV_ = Rule("div_", _update(np.true_divide), ())
 COPY_ = Rule("copy_", _copy_into, ())
 SETITEM = Rule("setitem", _set_item, ())
+SCATTER_ADD_ = Rule("scatter_add_", _add_at, ())
 
 
 # ------------------------------------------------------------------------ the everyday surface
@@ -1034,6 +1041,53 @@ TRIU: Rule = Rule(
     reads="",
 )
 CLONE = Rule("clone", np.copy, (lambda xp, g, out, a: g,), reads="")
+
+
+def _scatter_forward(a: np.ndarray, src: np.ndarray, *, index: np.ndarray, axis: int) -> np.ndarray:
+    out = a.copy()
+    out[_along_index(index, axis)] = src  # a repeated index keeps the last write, as PyTorch's CPU
+    return out
+
+
+def _scatter_vjp_self(
+    xp: Any, g: Array, out: Array, a: Array, src: Array, *, index: np.ndarray, axis: int
+) -> Array:
+    written = np.zeros(a.shape, dtype=bool)  # the overwritten places get no gradient
+    written[_along_index(index, axis)] = True
+    return xp.where(written, 0.0, g)
+
+
+SCATTER = Rule(
+    "scatter",
+    _scatter_forward,
+    (
+        _scatter_vjp_self,
+        lambda xp, g, out, a, src, *, index, axis: xp.apply(GATHER, g, index=index, axis=axis),
+    ),
+    reads="",
+)
+
+
+def _median_forward(a: np.ndarray, *, ignore_nan: bool) -> np.ndarray:
+    flat = a.reshape(-1)
+    if ignore_nan:
+        flat = flat[~np.isnan(flat)] if flat.dtype.kind == "f" else flat
+    elif flat.dtype.kind == "f" and np.isnan(flat).any():
+        return np.array(np.nan, dtype=a.dtype)
+    if flat.size == 0:
+        return np.array(np.nan, dtype=a.dtype)
+    return np.sort(flat)[(flat.size - 1) // 2].reshape(())  # the lower of the middle two
+
+
+def _median_vjp(xp: Any, g: Array, out: Array, a: Array, *, ignore_nan: bool) -> Array:
+    # as PyTorch's: g split evenly between the entries equal to the median (x != x is NaN:
+    # a NaN median takes the NaN entries)
+    nan_out = xp.astype(out != out, g.dtype)
+    hit = xp.astype(a == out, g.dtype) + nan_out * xp.astype(a != a, g.dtype)
+    return g * hit / hit.sum()
+
+
+MEDIAN = Rule("median", _median_forward, (_median_vjp,))
 NORM = Rule("norm", _norm_forward, (_norm_vjp,))
 EINSUM = Rule("einsum", _einsum_forward, (_einsum_vjp,), variadic=True, reads="i")
 
