@@ -878,6 +878,13 @@ def _along_index(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     return tuple(grids)
 
 
+def _gathered(xp: Any, g: Array, index: np.ndarray, axis: int) -> Array:
+    """g at ``index`` along ``axis`` (a scatter's VJP); an index smaller than g in the other
+    dims reads only their first entries (take_along_axis would broadcast it)."""
+    corner = tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))
+    return xp.apply(GATHER, g[corner], index=index, axis=axis)
+
+
 def _scatter_along_forward(
     g: np.ndarray, *, index: np.ndarray, axis: int, shape: tuple[int, ...]
 ) -> np.ndarray:
@@ -1025,7 +1032,7 @@ GATHER = Rule(
 SCATTER_ALONG: Rule = Rule(
     "scatter_add",
     _scatter_along_forward,
-    (lambda xp, g, out, a, *, index, axis, shape: xp.apply(GATHER, g, index=index, axis=axis),),
+    (lambda xp, g, out, a, *, index, axis, shape: _gathered(xp, g, index, axis),),
     reads="",
 )
 TRIL: Rule = Rule(
@@ -1062,7 +1069,7 @@ SCATTER = Rule(
     _scatter_forward,
     (
         _scatter_vjp_self,
-        lambda xp, g, out, a, src, *, index, axis: xp.apply(GATHER, g, index=index, axis=axis),
+        lambda xp, g, out, a, src, *, index, axis: _gathered(xp, g, index, axis),
     ),
     reads="",
 )
