@@ -1075,3 +1075,77 @@ def _scatter(draw: st.DrawFn) -> Example:
 
 
 OPS.update({"moved": _moved(), "median": _median(), "scatter": _scatter()})
+
+
+# --------------------------------------------------------------------------- tg.linalg
+# Norms (composed), and inv, det, solve (rules) on well-conditioned matrices.
+
+
+def _signs(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
+    return np.where(draw(arrays(shape)) > 0, 1.0, -1.0)
+
+
+@st.composite
+def _vector_norm(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    ord = draw(st.sampled_from([1, 2, 3, 0.5, math.inf, -math.inf]))
+    dim, keepdim = _dims(draw, len(shape)), draw(st.booleans())
+    if math.isinf(ord):  # distinct magnitudes, clear of |x|'s kink at 0
+        x = draw(distinct_arrays(shape))
+        x = (x - x.min() + 0.1) * _signs(draw, shape)
+    else:
+        x = draw(away_from_zero(shape))
+    fn = lambda xp, t: xp.linalg.vector_norm(t, ord, dim, keepdim)  # noqa: E731
+    return Example(fn, (x,), f"vector_norm(ord={ord}, dim={dim}, keepdim={keepdim}) {shape}")
+
+
+@st.composite
+def _matrix_norm(draw: st.DrawFn) -> Example:
+    via_norm = draw(st.booleans())  # tg.linalg.norm(A, ord) of a 2-D A, or matrix_norm
+    shape = draw(shapes(min_dims=2, max_dims=2 if via_norm else 3))
+    ord = draw(st.sampled_from(["fro", 1, -1, math.inf, -math.inf]))
+    keepdim = draw(st.booleans())
+    magnitude = draw(arrays(shape, 0.1, 0.6))
+    if ord != "fro":  # one clear largest (smallest) column or row sum: a smooth max
+        columns = abs(ord) == 1  # ord ±1 compares column sums, ±inf row sums
+        steps = np.arange(shape[-1]) if columns else np.arange(shape[-2]).reshape(-1, 1)
+        magnitude = magnitude + steps
+    x = magnitude * _signs(draw, shape)
+    name = "norm" if via_norm else "matrix_norm"
+    fn = lambda xp, t: getattr(xp.linalg, name)(t, ord, keepdim=keepdim)  # noqa: E731
+    return Example(fn, (x,), f"{name}(ord={ord}, keepdim={keepdim}) {shape}")
+
+
+def _well_conditioned(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
+    """Square matrices near n·I: far from singular."""
+    n = shape[-1]
+    return draw(arrays(shape, -1, 1)) + n * np.eye(n)
+
+
+@st.composite
+def _linalg_solvers(draw: st.DrawFn) -> Example:
+    batch = draw(shapes(max_dims=1, max_side=2))
+    n = draw(st.integers(1, 3))
+    a = _well_conditioned(draw, (*batch, n, n))
+    how = draw(st.sampled_from(["inv", "det", "solve", "solve vector", "solve right"]))
+    if how in ("inv", "det"):
+        fn = lambda xp, t: getattr(xp.linalg, how)(t)  # noqa: E731
+        return Example(fn, (a,), f"{how} {a.shape}")
+    if how == "solve vector":
+        b = draw(arrays((n,)))
+        fn2 = lambda xp, t, u: xp.linalg.solve(t, u)  # noqa: E731
+        return Example(fn2, (a, b), f"solve {a.shape} {b.shape}")
+    k = draw(st.integers(1, 2))
+    b = draw(arrays((*batch, n, k) if how == "solve" else (*batch, k, n)))
+    left = how == "solve"
+    fn3 = lambda xp, t, u: xp.linalg.solve(t, u, left=left)  # noqa: E731
+    return Example(fn3, (a, b), f"solve(left={left}) {a.shape} {b.shape}")
+
+
+OPS.update(
+    {
+        "vector_norm": _vector_norm(),
+        "matrix_norm": _matrix_norm(),
+        "linalg_solvers": _linalg_solvers(),
+    }
+)

@@ -48,6 +48,8 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``SCATTER_ADD`` | zeros with a added at index | g[index] |
 | ``SCATTER`` | a with src written at index | g zeroed at index, g[index] |
 | ``MEDIAN`` | the lower middle value of all of a | g to the entries equal to it, split evenly |
+| ``INV``, ``DET`` | A⁻¹, det A | −A⁻ᵀ g A⁻ᵀ, g det(A) A⁻ᵀ |
+| ``SOLVE`` | X = A⁻¹ B | −(A⁻ᵀ g) Xᵀ, A⁻ᵀ g |
 | ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
 | ``SIGN`` | sign(a) | 0 |
@@ -1095,6 +1097,34 @@ def _median_vjp(xp: Any, g: Array, out: Array, a: Array, *, ignore_nan: bool) ->
 
 
 MEDIAN = Rule("median", _median_forward, (_median_vjp,))
+
+
+# Linear algebra (tg.linalg), each VJP made of matrix products and the rules themselves, so
+# that a recorded backward is differentiable again.
+INV: Rule = Rule("inv", np.linalg.inv, (lambda xp, g, out, a: -(out.mT @ g @ out.mT),), reads="o")
+
+
+def _det_vjp(xp: Any, g: Array, out: Array, a: Array) -> Array:
+    # ∂ det A / ∂A = det(A) A⁻ᵀ (Jacobi's formula)
+    scale = (g * out).reshape((*g.shape, 1, 1))
+    return scale * xp.apply(INV, a).mT
+
+
+DET = Rule("det", np.linalg.det, (_det_vjp,))
+
+
+def _solve_vjp_b(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
+    return xp.apply(SOLVE, a.mT, g)  # X = A⁻¹ B: ∂ℰ/∂B = A⁻ᵀ g
+
+
+SOLVE: Rule = Rule(
+    "solve",
+    np.linalg.solve,
+    (
+        lambda xp, g, out, a, b: -(_solve_vjp_b(xp, g, out, a, b) @ out.mT),
+        _solve_vjp_b,
+    ),
+)
 NORM = Rule("norm", _norm_forward, (_norm_vjp,))
 EINSUM = Rule("einsum", _einsum_forward, (_einsum_vjp,), variadic=True, reads="i")
 
