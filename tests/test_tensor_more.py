@@ -8,6 +8,7 @@ in ``op_catalogue.py``'s entries ``moved``, ``median``, ``scatter`` and ``linalg
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -266,3 +267,102 @@ def test_scatter_add_gradient_reaches_every_repeat() -> None:
     assert out.tolist() == [3.0, 3.0]
     assert s.grad.tolist() == [100.0, 100.0, 10.0]
     assert x.grad.tolist() == [10.0, 100.0]
+
+
+# --------------------------------------------------------------------------- tg.linalg
+
+MATRIX = [[1.0, -2.0, 0.5], [3.0, 4.0, -1.0]]
+
+
+@pytest.mark.parametrize("ord", [2, 1, 3, 0.5, 0, math.inf, -math.inf, -1])
+@pytest.mark.parametrize("dim", [None, 0, 1, (0, 1), (-1,)])
+def test_vector_norm_matches_pytorch(ord: float, dim: Any) -> None:
+    torch = _torch()
+    for keepdim in (False, True):
+        _same(
+            tg.linalg.vector_norm(tg.tensor(MATRIX), ord, dim, keepdim),
+            torch.linalg.vector_norm(torch.tensor(MATRIX), ord, dim, keepdim),
+        )
+
+
+@pytest.mark.parametrize("ord", ["fro", 1, -1, math.inf, -math.inf])
+def test_matrix_norm_and_norm_match_pytorch(ord: Any) -> None:
+    torch = _torch()
+    x = np.arange(-6.0, 6.0).reshape(2, 2, 3) ** 2 - 9
+    for dim in ((-2, -1), (0, 2), (2, 1)):
+        for keepdim in (False, True):
+            _same(
+                tg.linalg.matrix_norm(tg.tensor(x), ord, dim, keepdim),
+                torch.linalg.matrix_norm(torch.tensor(x), ord, dim, keepdim),
+            )
+            _same(
+                tg.linalg.norm(tg.tensor(x), ord, dim, keepdim),
+                torch.linalg.norm(torch.tensor(x), ord, dim, keepdim),
+            )
+    _same(tg.linalg.norm(tg.tensor(MATRIX), ord), torch.linalg.norm(torch.tensor(MATRIX), ord))
+    _same(tg.linalg.norm(tg.tensor(x)), torch.linalg.norm(torch.tensor(x)))
+    _same(tg.linalg.norm(tg.tensor(x), dim=1), torch.linalg.norm(torch.tensor(x), dim=1))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.linalg.vector_norm(lib.tensor([3, 4])),
+        lambda lib: lib.linalg.vector_norm(lib.ones(2, 2), ord="fro"),
+        lambda lib: lib.linalg.matrix_norm(lib.tensor([3.0, 4.0])),
+        lambda lib: lib.linalg.matrix_norm(lib.ones(2, 2), ord=3),
+        lambda lib: lib.linalg.matrix_norm(lib.ones(2, 2), dim=(0, 0)),
+        lambda lib: lib.linalg.matrix_norm(lib.ones(2, 2), dim=(0, 2)),
+        lambda lib: lib.linalg.norm(lib.ones(2, 2, 2), ord=2),
+        lambda lib: lib.linalg.inv(lib.ones(2, 3)),
+        lambda lib: lib.linalg.det(lib.ones(3)),
+        lambda lib: lib.linalg.solve(lib.eye(2), lib.ones(3)),
+        lambda lib: lib.linalg.solve(lib.eye(2), lib.ones(3, 1)),
+    ],
+)
+def test_linalg_errors_are_pytorchs(call: Any) -> None:
+    torch = _torch()
+    _both_raise(lambda: call(tg), lambda: call(torch))
+
+
+def test_a_singular_matrix_raises_a_runtimeerror_as_pytorch() -> None:
+    torch = _torch()
+    for name, args in [("inv", (2, 2)), ("solve", (2, 2))]:
+        with pytest.raises(RuntimeError, match="singular"):
+            getattr(torch.linalg, name)(*[torch.zeros(*args)] * (1 if name == "inv" else 2))
+        with pytest.raises(RuntimeError, match=f"linalg.{name}.*singular"):
+            getattr(tg.linalg, name)(*[tg.zeros(*args)] * (1 if name == "inv" else 2))
+
+
+def test_vector_norm_gradient_at_zero_is_zero_as_pytorch() -> None:
+    for ord in (2, 3):
+        x = tg.zeros(3, requires_grad=True)
+        tg.linalg.vector_norm(x, ord).backward()
+        assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+@given(x=arrays((3, 3), -1, 1), b=arrays((3, 2)))
+def test_inv_det_and_solve_agree_with_each_other(x: np.ndarray, b: np.ndarray) -> None:
+    a = tg.tensor(x + 3 * np.eye(3))
+    inverse = tg.linalg.inv(a)
+    np.testing.assert_allclose((a @ inverse).numpy(), np.eye(3), atol=1e-12)
+    solved = tg.linalg.solve(a, tg.tensor(b))
+    np.testing.assert_allclose((a @ solved).numpy(), b, atol=1e-12)
+    right = tg.linalg.solve(a, tg.tensor(b.T), left=False)
+    np.testing.assert_allclose((right @ a).numpy(), b.T, atol=1e-12)
+    np.testing.assert_allclose(tg.linalg.det(inverse).item() * tg.linalg.det(a).item(), 1.0)
+
+
+def test_linalg_values_and_gradients_match_pytorch_on_a_batch() -> None:
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = rng.standard_normal((2, 3))
+    for name, args in [("inv", (a,)), ("det", (a,)), ("solve", (a, b))]:
+        results = []
+        for lib in (tg, torch):
+            inputs = [lib.tensor(x, requires_grad=True) for x in args]
+            out = getattr(lib.linalg, name)(*inputs)
+            (out**2).sum().backward()
+            results.append([out, *(x.grad for x in inputs)])
+        _same(results[0], results[1])

@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 from . import rules
-from .tensor import Tensor, apply
+from .tensor import ShapeError, Tensor, apply
 
 __all__ = ["det", "inv", "matrix_norm", "norm", "solve", "vector_norm"]
 
@@ -148,6 +148,18 @@ def _check_square(A: Any, op: str) -> None:
         )
 
 
+def _invertible(rule: rules.Rule, op: str, A: Tensor, *others: Tensor) -> Tensor:
+    """``apply(rule, A, *others)``, a singular ``A`` named as such (PyTorch's RuntimeError)."""
+    try:
+        return apply(rule, A, *others)
+    except ShapeError as error:
+        if "Singular" not in str(error):
+            raise
+    raise RuntimeError(
+        f"{op}: The input matrix of shape {A.shape} is singular, so it has no inverse"
+    )
+
+
 def inv(A: Tensor) -> Tensor:
     """The inverse A⁻¹ of a square matrix (or of each in a batch), ``rules.INV``:
     ∂ℰ/∂A = −A⁻ᵀ g A⁻ᵀ.
@@ -160,7 +172,7 @@ def inv(A: Tensor) -> Tensor:
         tensor([[0.5 , 0.  ], [0.  , 0.25]])
     """
     _check_square(A, "linalg.inv")
-    return apply(rules.INV, A)
+    return _invertible(rules.INV, "linalg.inv", A)
 
 
 def det(A: Tensor) -> Tensor:
@@ -199,5 +211,5 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
             f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
             f"({tuple(A.shape)} and {tuple(B.shape)})"
         )
-    out = apply(rules.SOLVE, A, column)
+    out = _invertible(rules.SOLVE, "linalg.solve", A, column)
     return out.squeeze(-1) if vector else out
