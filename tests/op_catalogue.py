@@ -1117,9 +1117,9 @@ def _matrix_norm(draw: st.DrawFn) -> Example:
 
 
 def _well_conditioned(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
-    """Square matrices near n·I: far from singular."""
+    """Square matrices near (n + 1)·I, strictly diagonally dominant: far from singular."""
     n = shape[-1]
-    return draw(arrays(shape, -1, 1)) + n * np.eye(n)
+    return draw(arrays(shape, -1, 1)) + (n + 1) * np.eye(n)
 
 
 @st.composite
