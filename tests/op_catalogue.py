@@ -988,3 +988,164 @@ OPS.update(
         "attention": _attention(),
     }
 )
+
+
+# --------------------------------------------------------------------------- moving dims, medians
+# and scatters: movedim, swapdims, unbind, median, nanmedian, scatter, scatter_add, index_add
+# (tests/test_tensor_more.py checks their values, indices and errors against PyTorch).
+
+
+def _distinct_dims(draw: st.DrawFn, n: int, count: int) -> list[int]:
+    """``count`` distinct dims of an ``n``-d tensor, any of them negative."""
+    dims = st.integers(-n, n - 1)
+    return draw(st.lists(dims, min_size=count, max_size=count, unique_by=lambda d: d % n))
+
+
+@st.composite
+def _moved(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    n = len(shape)
+    how = draw(st.sampled_from(["movedim", "moveaxis", "swapdims", "unbind"]))
+    if how == "unbind":
+        dim = _dim(draw, n)
+
+        def fn(xp: Any, t: Any) -> Any:
+            return xp.stack([p * (i + 1) for i, p in enumerate(t.unbind(dim))], -1)
+
+        return Example(fn, (draw(arrays(shape)),), f"unbind({dim}) {shape}")
+    if how == "swapdims":
+        d0, d1 = _dim(draw, n), _dim(draw, n)
+        fn2 = lambda xp, t: xp.swapdims(t, d0, d1)  # noqa: E731
+        return Example(fn2, (draw(arrays(shape)),), f"swapdims({d0}, {d1}) {shape}")
+    count = draw(st.integers(1, n))
+    src, dst = _distinct_dims(draw, n, count), _distinct_dims(draw, n, count)
+    source, destination = (src[0], dst[0]) if count == 1 else (tuple(src), tuple(dst))
+    fn3 = lambda xp, t: getattr(t, how)(source, destination)  # noqa: E731
+    return Example(fn3, (draw(arrays(shape)),), f"{how}({source}, {destination}) {shape}")
+
+
+@st.composite
+def _median(draw: st.DrawFn) -> Example:
+    shape = draw(shapes())
+    name = draw(st.sampled_from(["median", "nanmedian"]))
+    x = draw(distinct_arrays(shape))  # no ties: the median is smooth there
+    if draw(st.booleans()):
+        fn = lambda xp, t: getattr(t, name)()  # noqa: E731
+        return Example(fn, (x,), f"{name}() {shape}")
+    dim, keepdim = _dim(draw, len(shape)), draw(st.booleans())
+    fn2 = lambda xp, t: getattr(xp, name)(t, dim, keepdim).values  # noqa: E731
+    return Example(fn2, (x,), f"{name}({dim}, keepdim={keepdim}) {shape}")
+
+
+def _distinct_index(draw: st.DrawFn, shape: tuple[int, ...], dim: int, size: int) -> np.ndarray:
+    """An int64 index of ``shape`` whose entries along ``dim`` are distinct, in ``[0, size)``
+    (``shape[dim] ≤ size``): no place is written twice, so scatter is smooth."""
+    keys = draw(distinct_arrays((*shape[:dim], size, *shape[dim + 1 :])))
+    order = np.argsort(keys, axis=dim)
+    return np.take(order, np.arange(shape[dim]), axis=dim).astype(np.int64)
+
+
+@st.composite
+def _scatter(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    dim = _dim(draw, len(shape))
+    axis = dim % len(shape)
+    index_shape = tuple(draw(st.integers(1, n)) for n in shape)
+    how = draw(st.sampled_from(["scatter", "scatter value", "scatter_add", "index_add"]))
+    x, src = draw(arrays(shape)), draw(arrays(index_shape))
+    if how == "scatter":
+        picks = _distinct_index(draw, index_shape, axis, shape[axis])
+        fn = lambda xp, t, s: t.scatter(dim, xp.tensor(picks), s)  # noqa: E731
+        return Example(fn, (x, src), f"scatter({dim}) {shape} index {index_shape}")
+    if how == "scatter value":
+        picks = _distinct_index(draw, index_shape, axis, shape[axis])
+        fn2 = lambda xp, t: t.scatter(dim, xp.tensor(picks), value=-1.5)  # noqa: E731
+        return Example(fn2, (x,), f"scatter({dim}, value=-1.5) {shape} index {index_shape}")
+    if how == "scatter_add":  # repeats allowed: they add up
+        picks = _indices(draw, shape[axis], int(np.prod(index_shape))) % shape[axis]
+        picks = picks.reshape(index_shape)
+        fn3 = lambda xp, t, s: xp.scatter_add(t, dim, xp.tensor(picks), s)  # noqa: E731
+        return Example(fn3, (x, src), f"scatter_add({dim}) {shape} index {index_shape}")
+    count = draw(st.integers(1, 4))
+    picks = _indices(draw, shape[axis], count) % shape[axis]
+    source = draw(arrays((*shape[:axis], count, *shape[axis + 1 :])))
+    alpha = draw(st.sampled_from([1, -0.5]))
+    fn4 = lambda xp, t, s: t.index_add(dim, xp.tensor(picks), s, alpha=alpha)  # noqa: E731
+    return Example(fn4, (x, source), f"index_add({dim}, {picks.tolist()}, alpha={alpha}) {shape}")
+
+
+OPS.update({"moved": _moved(), "median": _median(), "scatter": _scatter()})
+
+
+# --------------------------------------------------------------------------- tg.linalg
+# Norms (composed), and inv, det, solve (rules) on well-conditioned matrices.
+
+
+def _signs(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
+    return np.where(draw(arrays(shape)) > 0, 1.0, -1.0)
+
+
+@st.composite
+def _vector_norm(draw: st.DrawFn) -> Example:
+    shape = draw(shapes(min_dims=1))
+    ord = draw(st.sampled_from([1, 2, 3, 0.5, math.inf, -math.inf]))
+    dim, keepdim = _dims(draw, len(shape)), draw(st.booleans())
+    if math.isinf(ord):  # distinct magnitudes, clear of |x|'s kink at 0
+        x = draw(distinct_arrays(shape))
+        x = (x - x.min() + 0.1) * _signs(draw, shape)
+    else:
+        x = draw(away_from_zero(shape))
+    fn = lambda xp, t: xp.linalg.vector_norm(t, ord, dim, keepdim)  # noqa: E731
+    return Example(fn, (x,), f"vector_norm(ord={ord}, dim={dim}, keepdim={keepdim}) {shape}")
+
+
+@st.composite
+def _matrix_norm(draw: st.DrawFn) -> Example:
+    via_norm = draw(st.booleans())  # tg.linalg.norm(A, ord) of a 2-D A, or matrix_norm
+    shape = draw(shapes(min_dims=2, max_dims=2 if via_norm else 3))
+    ord = draw(st.sampled_from(["fro", 1, -1, math.inf, -math.inf]))
+    keepdim = draw(st.booleans())
+    magnitude = draw(arrays(shape, 0.1, 0.6))
+    if ord != "fro":  # one clear largest (smallest) column or row sum: a smooth max
+        columns = abs(ord) == 1  # ord ±1 compares column sums, ±inf row sums
+        steps = np.arange(shape[-1]) if columns else np.arange(shape[-2]).reshape(-1, 1)
+        magnitude = magnitude + steps
+    x = magnitude * _signs(draw, shape)
+    name = "norm" if via_norm else "matrix_norm"
+    fn = lambda xp, t: getattr(xp.linalg, name)(t, ord, keepdim=keepdim)  # noqa: E731
+    return Example(fn, (x,), f"{name}(ord={ord}, keepdim={keepdim}) {shape}")
+
+
+def _well_conditioned(draw: st.DrawFn, shape: tuple[int, ...]) -> np.ndarray:
+    """Square matrices near (n + 1)·I, strictly diagonally dominant: far from singular."""
+    n = shape[-1]
+    return draw(arrays(shape, -1, 1)) + (n + 1) * np.eye(n)
+
+
+@st.composite
+def _linalg_solvers(draw: st.DrawFn) -> Example:
+    batch = draw(shapes(max_dims=1, max_side=2))
+    n = draw(st.integers(1, 3))
+    a = _well_conditioned(draw, (*batch, n, n))
+    how = draw(st.sampled_from(["inv", "det", "solve", "solve vector", "solve right"]))
+    if how in ("inv", "det"):
+        fn = lambda xp, t: getattr(xp.linalg, how)(t)  # noqa: E731
+        return Example(fn, (a,), f"{how} {a.shape}")
+    if how == "solve vector":
+        b = draw(arrays((n,)))
+        fn2 = lambda xp, t, u: xp.linalg.solve(t, u)  # noqa: E731
+        return Example(fn2, (a, b), f"solve {a.shape} {b.shape}")
+    k = draw(st.integers(1, 2))
+    b = draw(arrays((*batch, n, k) if how == "solve" else (*batch, k, n)))
+    left = how == "solve"
+    fn3 = lambda xp, t, u: xp.linalg.solve(t, u, left=left)  # noqa: E731
+    return Example(fn3, (a, b), f"solve(left={left}) {a.shape} {b.shape}")
+
+
+OPS.update(
+    {
+        "vector_norm": _vector_norm(),
+        "matrix_norm": _matrix_norm(),
+        "linalg_solvers": _linalg_solvers(),
+    }
+)

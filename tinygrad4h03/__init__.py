@@ -122,6 +122,7 @@ from . import cuda as cuda
 # PyTorch's tensor functions (tg.sin, tg.matmul, tg.std, tg.einsum, tg.allclose, ...): each is
 # the tensor method of the same name, see functions.py
 from . import functions as _functions
+from . import linalg as linalg
 from . import nn as nn
 from . import optim as optim
 from . import random as random

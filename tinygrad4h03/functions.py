@@ -127,6 +127,17 @@ _METHODS = (
     "tile",
     "argwhere",
     "nonzero",
+    # moving dims, medians and scatters
+    "movedim",
+    "moveaxis",
+    "swapaxes",
+    "swapdims",
+    "unbind",
+    "median",
+    "nanmedian",
+    "scatter",
+    "scatter_add",
+    "index_add",
 )
 _ALIASES = {
     "arcsin": "asin",

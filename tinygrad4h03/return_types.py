@@ -68,3 +68,25 @@ class topk(_ValuesIndices):
     """
 
     __slots__ = ()
+
+
+class median(_ValuesIndices):
+    """``(values, indices)`` of ``t.median(dim)``.
+
+    Examples:
+        >>> tg.tensor([[3.0, 1.0, 2.0]]).median(1).indices
+        tensor([2])
+    """
+
+    __slots__ = ()
+
+
+class nanmedian(_ValuesIndices):
+    """``(values, indices)`` of ``t.nanmedian(dim)``.
+
+    Examples:
+        >>> tg.tensor([[3.0, float("nan"), 1.0]]).nanmedian(1).values
+        tensor([1.])
+    """
+
+    __slots__ = ()

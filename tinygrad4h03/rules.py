@@ -46,12 +46,16 @@ lecture's algorithm to the rule that computes it. The table in brief (⊙ elemen
 | ``EXPAND`` | a broadcast to ``shape`` | g (``sum_to_shape`` sums it back) |
 | ``INDEX`` | a[index] | zeros with g added at index (repeats add up) |
 | ``SCATTER_ADD`` | zeros with a added at index | g[index] |
+| ``SCATTER`` | a with src written at index | g zeroed at index, g[index] |
+| ``MEDIAN`` | the lower middle value of all of a | g to the entries equal to it, split evenly |
+| ``INV``, ``DET`` | A⁻¹, det A | −A⁻ᵀ g A⁻ᵀ, g det(A) A⁻ᵀ |
+| ``SOLVE`` | X = A⁻¹ B | −(A⁻ᵀ g) Xᵀ, A⁻ᵀ g |
 | ``TO`` | a cast to ``dtype`` | g cast back to a's dtype |
 | ``CAT``, ``STACK`` | inputs joined along ``axis`` | input i's slice of g |
 | ``SIGN`` | sign(a) | 0 |
 | ``EQ`` … ``GE``, ``ARGMAX``, ``CAST``, ``ALIAS`` | comparisons, indices, casts, ``.data`` | none |
 | ``ARGSORT`` | the order that sorts ``a`` | none |
-| ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM`` | writes into the first operand | none |
+| ``ADD_`` … ``DIV_``, ``COPY_``, ``SETITEM``, ``SCATTER_ADD_`` | writes into operand 0 | none |
 
 **Two kinds of operand, one namespace.** A VJP is written once for both:
 
@@ -812,12 +816,17 @@ def _set_item(target: np.ndarray, value: Any, *, index: Any) -> None:
     target[index] = value
 
 
+def _add_at(target: np.ndarray, value: Any, *, index: Any) -> None:
+    np.add.at(target, index, value)  # a repeated index adds each value
+
+
 ADD_ = Rule("add_", _update(np.add), ())
 SUB_ = Rule("sub_", _update(np.subtract), ())
 MUL_ = Rule("mul_", _update(np.multiply), ())
 DIV_ = Rule("div_", _update(np.true_divide), ())
 COPY_ = Rule("copy_", _copy_into, ())
 SETITEM = Rule("setitem", _set_item, ())
+SCATTER_ADD_ = Rule("scatter_add_", _add_at, ())
 
 
 # ------------------------------------------------------------------------ the everyday surface
@@ -869,6 +878,13 @@ def _along_index(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     grids = list(np.ix_(*(np.arange(n) for n in index.shape)))
     grids[axis] = index
     return tuple(grids)
+
+
+def _gathered(xp: Any, g: Array, index: np.ndarray, axis: int) -> Array:
+    """g at ``index`` along ``axis`` (a scatter's VJP); an index smaller than g in the other
+    dims reads only their first entries (take_along_axis would broadcast it)."""
+    corner = tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))
+    return xp.apply(GATHER, g[corner], index=index, axis=axis)
 
 
 def _scatter_along_forward(
@@ -1018,7 +1034,7 @@ GATHER = Rule(
 SCATTER_ALONG: Rule = Rule(
     "scatter_add",
     _scatter_along_forward,
-    (lambda xp, g, out, a, *, index, axis, shape: xp.apply(GATHER, g, index=index, axis=axis),),
+    (lambda xp, g, out, a, *, index, axis, shape: _gathered(xp, g, index, axis),),
     reads="",
 )
 TRIL: Rule = Rule(
@@ -1034,6 +1050,81 @@ TRIU: Rule = Rule(
     reads="",
 )
 CLONE = Rule("clone", np.copy, (lambda xp, g, out, a: g,), reads="")
+
+
+def _scatter_forward(a: np.ndarray, src: np.ndarray, *, index: np.ndarray, axis: int) -> np.ndarray:
+    out = a.copy()
+    out[_along_index(index, axis)] = src  # a repeated index keeps the last write, as PyTorch's CPU
+    return out
+
+
+def _scatter_vjp_self(
+    xp: Any, g: Array, out: Array, a: Array, src: Array, *, index: np.ndarray, axis: int
+) -> Array:
+    written = np.zeros(a.shape, dtype=bool)  # the overwritten places get no gradient
+    written[_along_index(index, axis)] = True
+    return xp.where(written, 0.0, g)
+
+
+SCATTER = Rule(
+    "scatter",
+    _scatter_forward,
+    (
+        _scatter_vjp_self,
+        lambda xp, g, out, a, src, *, index, axis: _gathered(xp, g, index, axis),
+    ),
+    reads="",
+)
+
+
+def _median_forward(a: np.ndarray, *, ignore_nan: bool) -> np.ndarray:
+    flat = a.reshape(-1)
+    if ignore_nan:
+        flat = flat[~np.isnan(flat)] if flat.dtype.kind == "f" else flat
+    elif flat.dtype.kind == "f" and np.isnan(flat).any():
+        return np.array(np.nan, dtype=a.dtype)
+    if flat.size == 0:
+        return np.array(np.nan, dtype=a.dtype)
+    return np.sort(flat)[(flat.size - 1) // 2].reshape(())  # the lower of the middle two
+
+
+def _median_vjp(xp: Any, g: Array, out: Array, a: Array, *, ignore_nan: bool) -> Array:
+    # as PyTorch's: g split evenly between the entries equal to the median (x != x is NaN:
+    # a NaN median takes the NaN entries)
+    nan_out = xp.astype(out != out, g.dtype)
+    hit = xp.astype(a == out, g.dtype) + nan_out * xp.astype(a != a, g.dtype)
+    return g * hit / hit.sum()
+
+
+MEDIAN = Rule("median", _median_forward, (_median_vjp,))
+
+
+# Linear algebra (tg.linalg), each VJP made of matrix products and the rules themselves, so
+# that a recorded backward is differentiable again.
+INV: Rule = Rule("inv", np.linalg.inv, (lambda xp, g, out, a: -(out.mT @ g @ out.mT),), reads="o")
+
+
+def _det_vjp(xp: Any, g: Array, out: Array, a: Array) -> Array:
+    # ∂ det A / ∂A = det(A) A⁻ᵀ (Jacobi's formula)
+    scale = (g * out).reshape((*g.shape, 1, 1))
+    return scale * xp.apply(INV, a).mT
+
+
+DET = Rule("det", np.linalg.det, (_det_vjp,))
+
+
+def _solve_vjp_b(xp: Any, g: Array, out: Array, a: Array, b: Array) -> Array:
+    return xp.apply(SOLVE, a.mT, g)  # X = A⁻¹ B: ∂ℰ/∂B = A⁻ᵀ g
+
+
+SOLVE: Rule = Rule(
+    "solve",
+    np.linalg.solve,
+    (
+        lambda xp, g, out, a, b: -(_solve_vjp_b(xp, g, out, a, b) @ out.mT),
+        _solve_vjp_b,
+    ),
+)
 NORM = Rule("norm", _norm_forward, (_norm_vjp,))
 EINSUM = Rule("einsum", _einsum_forward, (_einsum_vjp,), variadic=True, reads="i")
 

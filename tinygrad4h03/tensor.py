@@ -2277,6 +2277,205 @@ class Tensor:
             return self.reshape(1).gather(0, indices.reshape(1)).reshape(())
         return self.gather(dim, indices)
 
+    # ------------------------------------------------------------------ moving dims, medians
+    # and scatters: PyTorch's movedim, unbind, median, scatter, scatter_add and index_add.
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """The dims ``source`` moved to the positions ``destination`` (ints or tuples of the
+        same length), the others keeping their order (``moveaxis`` is an alias); a permute.
+
+        Raises:
+            RuntimeError: if the two lengths differ or a dim repeats.
+            IndexError: for a dim out of range.
+
+        Examples:
+            >>> tg.zeros(2, 3, 4).movedim(0, -1).shape
+            (3, 4, 2)
+        """
+        src = _dim_list(source, self.ndim, "movedim")
+        dst = _dim_list(destination, self.ndim, "movedim")
+        if len(src) != len(dst):
+            raise RuntimeError(
+                f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                f"contain the same number of dims as destination ({list(dst)} dims)"
+            )
+        for name, dims in (("source", src), ("destination", dst)):
+            if len(set(dims)) != len(dims):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+        order = [-1] * builtins.max(self.ndim, 1)
+        for s, d in zip(src, dst):
+            order[d] = s
+        rest = iter(d for d in range(len(order)) if d not in src)
+        order = [o if o >= 0 else next(rest) for o in order]
+        return apply(rules.PERMUTE, self, axes=tuple(order[: self.ndim]))
+
+    moveaxis = movedim
+
+    def swapdims(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
+        """An alias of ``transpose``: dims ``dim0`` and ``dim1`` swapped.
+
+        Examples:
+            >>> tg.zeros(2, 3).swapdims(0, 1).shape
+            (3, 2)
+        """
+        return self.transpose(dim0, dim1)
+
+    def unbind(self, dim: builtins.int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, as a tuple, each without that dim (each differentiable).
+
+        Raises:
+            IndexError: on a 0-d tensor, or for a dim out of range.
+
+        Examples:
+            >>> a, b = tg.tensor([[1.0, 2.0], [3.0, 4.0]]).unbind(1)
+            >>> a, b
+            (tensor([1., 3.]), tensor([2., 4.]))
+        """
+        if self.ndim == 0:
+            raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
+        axis = _normalize_dim(dim, self.ndim, "unbind")
+        return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
+
+    def median(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The median: the lower of the two middle values when the count is even, as PyTorch.
+
+        ``t.median()`` is a tensor (``rules.MEDIAN``: the gradient is split evenly between the
+        entries equal to it); ``t.median(dim)`` is the named tuple ``(values, indices)`` along
+        ``dim``, whose gradient goes to the chosen position. A NaN makes the median NaN
+        (``nanmedian`` skips them).
+
+        Raises:
+            IndexError: when ``dim`` has size 0, or is out of range.
+
+        Examples:
+            >>> tg.tensor([3.0, 1.0, 4.0, 2.0]).median()
+            tensor(2.)
+            >>> tg.tensor([[3.0, 1.0, 2.0]]).median(1)
+            tinygrad4h03.return_types.median(
+            values=tensor([2.]),
+            indices=tensor([2]))
+        """
+        return self._median(dim, keepdim, False)
+
+    def nanmedian(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """``median`` with the NaN entries left out (NaN where every entry is NaN).
+
+        Examples:
+            >>> tg.tensor([1.0, float("nan"), 3.0, 2.0]).nanmedian()
+            tensor(2.)
+        """
+        return self._median(dim, keepdim, True)
+
+    def _median(self, dim: Any, keepdim: builtins.bool, ignore_nan: builtins.bool) -> Any:
+        op = "nanmedian" if ignore_nan else "median"
+        if dim is None:
+            return apply(rules.MEDIAN, self, ignore_nan=ignore_nan)
+        axis = _normalize_dim(dim, self.ndim, op)
+        source = self if self.ndim else self.reshape(1)
+        _check_reduced_sizes(source, (axis,), op)
+        n = source.shape[axis]
+        nans = source.isnan().sum(axis, keepdim=True)
+        if ignore_nan:  # NaN sorts last: the middle of the numbers before it
+            place = ((n - nans - 1) // 2).clamp_min(0)
+        else:  # a NaN median takes the first NaN, as PyTorch
+            place = where(nans > 0, n - nans, (n - 1) // 2)
+        indices = source.argsort(axis).gather(axis, place)
+        values = source.gather(axis, indices)
+        if not self.ndim:
+            values, indices = values.reshape(()), indices.reshape(())
+        elif not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        result = return_types.nanmedian if ignore_nan else return_types.median
+        return result(values, indices)
+
+    def scatter(
+        self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None
+    ) -> Tensor:
+        """A copy with ``src`` written at ``index`` along ``dim``: for ``dim=0``,
+        ``out[index[i][j]][j] = src[i][j]`` (``src`` a tensor, or a number, also as ``value=``).
+
+        ``rules.SCATTER``: ``self``'s gradient is g with the written places zeroed, ``src``'s
+        is g gathered at ``index``. A place written twice keeps one of the values.
+
+        Raises:
+            RuntimeError: for an index of another rank, dtype or too large a shape, an index
+                out of range, or a ``src`` of another dtype (PyTorch's checks).
+
+        Examples:
+            >>> tg.zeros(2, 3).scatter(0, tg.tensor([[1, 0, 1]]), tg.tensor([[5.0, 6.0, 7.0]]))
+            tensor([[0., 6., 0.], [5., 0., 7.]])
+        """
+        axis, picks, source = _scatter_operands(self, dim, index, _pick_src(src, value), "scatter")
+        if not self.ndim:
+            flat = self.reshape(1).scatter(0, Tensor(picks.reshape(1)), source.reshape(1))
+            return flat.reshape(())
+        return apply(rules.SCATTER, self, source, index=picks, axis=axis)
+
+    def scatter_(
+        self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None
+    ) -> Tensor:
+        """``scatter`` in place (not recorded: see ``add_``); returns ``self``.
+
+        Examples:
+            >>> tg.zeros(3).scatter_(0, tg.tensor([2]), 1.5)
+            tensor([0. , 0. , 1.5])
+        """
+        self._check_in_place("scatter_")
+        axis, picks, source = _scatter_operands(self, dim, index, _pick_src(src, value), "scatter_")
+        place = rules._along_index(picks, axis) if self.ndim else ()
+        return self._in_place(rules.SETITEM, source, "scatter_", index=place)
+
+    def scatter_add(self, dim: builtins.int, index: Any, src: Tensor) -> Tensor:
+        """A copy with ``src`` added at ``index`` along ``dim`` (repeats add up): for ``dim=0``,
+        ``out[index[i][j]][j] += src[i][j]``. ``self``'s gradient is g, ``src``'s is g
+        gathered at ``index`` (``rules.SCATTER_ALONG``).
+
+        Examples:
+            >>> tg.zeros(3).scatter_add(0, tg.tensor([0, 0, 2]), tg.tensor([1.0, 2.0, 3.0]))
+            tensor([3., 0., 3.])
+        """
+        axis, picks, source = _scatter_operands(self, dim, index, src, "scatter_add")
+        if not self.ndim:
+            flat = self.reshape(1).scatter_add(0, Tensor(picks.reshape(1)), source.reshape(1))
+            return flat.reshape(())
+        return self + apply(rules.SCATTER_ALONG, source, index=picks, axis=axis, shape=self.shape)
+
+    def scatter_add_(self, dim: builtins.int, index: Any, src: Tensor) -> Tensor:
+        """``scatter_add`` in place (not recorded: see ``add_``); returns ``self``.
+
+        Examples:
+            >>> tg.ones(2).scatter_add_(0, tg.tensor([1, 1]), tg.tensor([2.0, 3.0]))
+            tensor([1., 6.])
+        """
+        self._check_in_place("scatter_add_")
+        axis, picks, source = _scatter_operands(self, dim, index, src, "scatter_add_")
+        place = rules._along_index(picks, axis) if self.ndim else ()
+        return self._in_place(rules.SCATTER_ADD_, source, "scatter_add_", index=place)
+
+    def index_add(self, dim: builtins.int, index: Any, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy with ``alpha * source[..., i, ...]`` added at ``self[..., index[i], ...]``
+        along ``dim`` (``index`` 1-D; repeats add up). A ``scatter_add`` with the index
+        spread over ``source``'s shape, so ``source``'s gradient is g picked at ``index``.
+
+        Examples:
+            >>> tg.zeros(3, 2).index_add(0, tg.tensor([2, 0]), tg.ones(2, 2), alpha=2)
+            tensor([[2., 2.], [0., 0.], [2., 2.]])
+        """
+        axis, spread = _index_add_operands(self, dim, index, source, "index_add")
+        return self.scatter_add(axis, spread, source if alpha == 1 else source * alpha)
+
+    def index_add_(
+        self, dim: builtins.int, index: Any, source: Tensor, *, alpha: Any = 1
+    ) -> Tensor:
+        """``index_add`` in place (not recorded: see ``add_``); returns ``self``.
+
+        Examples:
+            >>> tg.zeros(3).index_add_(0, tg.tensor([1, 1]), tg.tensor([1.0, 2.0]))
+            tensor([0., 3., 0.])
+        """
+        axis, spread = _index_add_operands(self, dim, index, source, "index_add_")
+        return self.scatter_add_(axis, spread, source if alpha == 1 else source * alpha)
+
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero: a bool tensor."""
         axes = _normalize_dims(dim, self.ndim, "all")
@@ -2897,6 +3096,108 @@ def _index_along(index: Any, source: Tensor, axis: int, op: str) -> np.ndarray:
     if picks.size and (picks.min() < 0 or picks.max() >= size):
         raise RuntimeError(f"{op}(): index out of bounds for dimension {axis} with size {size}")
     return picks
+
+
+def _dim_list(dims: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """One dim or a sequence of them, each normalised (``movedim``'s source and destination)."""
+    items = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    return tuple(_normalize_dim(int(d), ndim, op) for d in items)
+
+
+def _pick_src(src: Any, value: Any) -> Any:
+    """``scatter``'s ``src`` positionally, or ``value=`` (exactly one of the two)."""
+    if (src is None) == (value is None):
+        raise TypeError("scatter(): give exactly one of src (a tensor or a number) and value=")
+    return value if src is None else src
+
+
+def _scatter_index(index: Any, self: Tensor, op: str) -> np.ndarray:
+    """A checked int64 copy of a scatter's index: an integer tensor of ``self``'s rank."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{op}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    picks = _copy_of(index)
+    if picks.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {picks.dtype}")
+    if picks.ndim != self.ndim and not (self.ndim == 0 and picks.ndim <= 1):
+        raise RuntimeError(
+            f"{op}(): Index tensor must have the same number of dimensions as self tensor: "
+            f"index shape {picks.shape}, self shape {self.shape}"
+        )
+    return picks.astype(np.int64)
+
+
+def _scatter_operands(
+    self: Tensor, dim: int, index: Any, src: Any, op: str
+) -> tuple[int, np.ndarray, Tensor]:
+    """``scatter``'s checked axis, int64 index and source tensor (of the index's shape)."""
+    axis = _normalize_dim(dim, self.ndim, op)
+    picks = _scatter_index(index, self, op)
+    if isinstance(src, Tensor):
+        if src.dtype != self.dtype:
+            raise RuntimeError(
+                f"{op}(): Expected self.dtype to be equal to src.dtype: {self.dtype} and "
+                f"{src.dtype}"
+            )
+        if src.ndim != picks.ndim:
+            raise RuntimeError(
+                f"{op}(): Index tensor must have the same number of dimensions as src tensor: "
+                f"index shape {picks.shape}, src shape {src.shape}"
+            )
+    elif op.startswith("scatter_add") or not isinstance(src, (int, float, np.number)):
+        raise TypeError(f"{op}(): argument 'src' must be Tensor, not {type(src).__name__}")
+    else:
+        src = Tensor(np.full(picks.shape, src).astype(self.dtype))
+    shape = self.shape if self.ndim else (1,)
+    if any(
+        n > m or (d != axis and n > s)
+        for d, (n, m, s) in enumerate(zip(picks.shape, src.shape, shape))
+    ):
+        raise RuntimeError(
+            f"{op}(): Expected index {list(picks.shape)} to be no larger than self "
+            f"{list(self.shape)} apart from dimension {axis} and to be no larger size than src "
+            f"{list(src.shape)}"
+        )
+    size = shape[axis]
+    if picks.size and (picks.min() < 0 or picks.max() >= size):
+        bad = picks.min() if picks.min() < 0 else picks.max()
+        raise RuntimeError(
+            f"{op}(): index {bad} is out of bounds for dimension {axis} with size {size}"
+        )
+    if src.shape != picks.shape:  # PyTorch reads only the index's corner of a larger src
+        src = src[tuple(slice(0, n) for n in picks.shape)]
+    return axis, picks, src
+
+
+def _index_add_operands(
+    self: Tensor, dim: int, index: Any, source: Tensor, op: str
+) -> tuple[int, Tensor]:
+    """``index_add``'s checked axis and its 1-D index spread over ``source``'s shape."""
+    axis = _normalize_dim(dim, self.ndim, op)
+    if not isinstance(index, Tensor) or not isinstance(source, Tensor):
+        raise TypeError(f"{op}(): index and source must be Tensors")
+    picks = _copy_of(index)
+    if picks.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector, but got shape {picks.shape}")
+    if picks.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index but got {picks.dtype}")
+    along = source.shape[axis] if source.ndim else 1
+    if picks.size != along:
+        raise RuntimeError(
+            f"{op}(): Number of indices ({picks.size}) should be equal to source.size(dim): "
+            f"({along}), for dim: {axis}"
+        )
+    if source.ndim != self.ndim or any(
+        n != m for d, (n, m) in enumerate(zip(source.shape, self.shape)) if d != axis
+    ):
+        raise RuntimeError(
+            f"{op}(): source {list(source.shape)} and self {list(self.shape)} must have the "
+            f"same shape apart from dim {axis}"
+        )
+    shape = [1] * source.ndim
+    if source.ndim:
+        shape[axis] = -1
+    spread = np.broadcast_to(picks.astype(np.int64).reshape(shape), source.shape)
+    return axis, Tensor(np.ascontiguousarray(spread))
 
 
 def _check_ranks(op: str, rank: int, a: Tensor, b: Any) -> None:
