@@ -265,7 +265,7 @@ def jacobian(
     vectorize: bool = False,
     strategy: str = "reverse-mode",
 ) -> Any:
-    """The Jacobian of ``func`` at ``inputs``: J[i][j] = ∂output_i/∂input_j.
+    """The Jacobian of ``func`` at ``inputs``: ``J[i][j]`` = ∂output_i/∂input_j.
 
     Block (i, j) has shape ``output_i.shape + input_j.shape``. The result is a tensor for
     one input and one output, a tuple over the inputs (or the outputs) where only they are a
@@ -341,7 +341,7 @@ def hessian(
     vectorize: bool = False,
     outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
-    """The Hessian of a scalar function: H[i][j] = ∂²func/∂input_i∂input_j.
+    """The Hessian of a scalar function: ``H[i][j]`` = ∂²func/∂input_i∂input_j.
 
     The Jacobian of the gradient (taken with ``create_graph=True``); block (i, j) has shape
     ``input_i.shape + input_j.shape``: a tensor for one input, a tuple of tuples for a
