@@ -199,7 +199,7 @@ def test_steps_in_place_and_bump_versions() -> None:
         stale.backward()
 
 
-def test_state_dict_round_trip_resumes_exactly() -> None:
+def test_state_dict_round_trip_resumes_exactly(tmp_path: Any) -> None:
     arrays, loss_of = mlp(2)
 
     def make(values: list[np.ndarray]) -> tuple[list[tg.Tensor], Any, Callable[[], Any]]:
@@ -217,8 +217,9 @@ def test_state_dict_round_trip_resumes_exactly() -> None:
     params, opt, closure = make(arrays)
     for _ in range(2):
         opt.step(closure)
-    saved = opt.state_dict()
-    assert isinstance(saved["state"][0]["old_dirs"][0], tg.Tensor)
+    assert isinstance(opt.state_dict()["state"][0]["old_dirs"][0], tg.Tensor)
+    tg.save(opt.state_dict(), tmp_path / "lbfgs.pth")  # through a file, as a checkpoint
+    saved = tg.load(tmp_path / "lbfgs.pth")
     copies, resumed, resumed_closure = make([p.numpy() for p in params])
     resumed.load_state_dict(saved)
     opt.step(closure)
@@ -277,3 +278,11 @@ def test_messages_name_the_problem() -> None:
         tg.optim.LBFGS([w], lr=-1.0)
     with pytest.raises(ValueError, match="parameter groups"):
         tg.optim.LBFGS([{"params": [w]}, {"params": [tg.zeros(1, requires_grad=True)]}])
+
+
+def test_tg_compile_refuses_it_clearly() -> None:
+    w = nn.Parameter(tg.tensor([2.0], dtype=tg.float64))
+    opt = tg.optim.LBFGS([w])
+    step = tg.compile(lambda: opt.step(lambda: _quadratic_closure(opt, w)))
+    with pytest.raises(NotImplementedError, match="LBFGS"):
+        step()
