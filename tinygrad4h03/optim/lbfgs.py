@@ -58,8 +58,9 @@ class _LineSearch:
         f, g = self.evaluate(t)
         return f, g, g.dot(self.d)
 
-    def sufficient(self, t: Any, f_new: float) -> bool:
-        return f_new <= self.f0 + self.c1 * t * self.gtd0  # Armijo's condition
+    def too_high(self, t: Any, f_new: float) -> bool:
+        """Armijo's sufficient-decrease condition fails (False for a NaN loss, as PyTorch)."""
+        return f_new > self.f0 + self.c1 * t * self.gtd0
 
     def run(
         self, t: Any, f: float, g: np.ndarray, gtd: Any, max_ls: int
@@ -76,7 +77,7 @@ class _LineSearch:
         prev = (0, f, g, gtd)
         ls_iter = 0
         while ls_iter < self.max_ls:
-            if not self.sufficient(t, f_new) or (ls_iter > 1 and f_new >= prev[1]):
+            if self.too_high(t, f_new) or (ls_iter > 1 and f_new >= prev[1]):
                 return [prev, (t, f_new, g_new, gtd_new)], False, ls_iter
             if abs(gtd_new) <= -self.c2 * self.gtd0:
                 return [(t, f_new, g_new, gtd_new)], True, ls_iter
@@ -102,7 +103,7 @@ class _LineSearch:
             f_new, g_new, gtd_new = self.probe(t)
             ls_iter += 1
             point = (t, f_new, g_new, gtd_new)
-            if not self.sufficient(t, f_new) or f_new >= bracket[low][1]:
+            if self.too_high(t, f_new) or f_new >= bracket[low][1]:
                 bracket[high] = point
                 low, high = (0, 1) if bracket[0][1] <= bracket[1][1] else (1, 0)
                 continue
