@@ -10,6 +10,7 @@ are graph nodes themselves, which is how second derivatives, Hessian-vector prod
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -162,3 +163,9 @@ def __getattr__(name: str) -> Any:
     if name in ("gradcheck", "gradgradcheck"):
         return getattr(importlib.import_module("tinygrad4h03.gradcheck"), name)
     raise AttributeError(f"module 'tinygrad4h03.autograd' has no attribute {name!r}")
+
+
+# tg.autograd.functional (jacobian, hessian, vjp, jvp, vhp, hvp), importable by its dotted name
+from . import autograd_functional as functional  # noqa: E402  (it uses grad, defined above)
+
+sys.modules[__name__ + ".functional"] = functional

@@ -8,7 +8,7 @@ steps. The files, as in PyTorch:
 - ``optimizer.py``: the base class ``Optimizer`` (groups, state, ``zero_grad``, state dicts);
 - ``sgd.py``, ``adam.py`` (``Adam``, ``AdamW``), ``rmsprop.py``, ``adagrad.py``,
   ``adadelta.py``, ``adamax.py``, ``nadam.py``, ``radam.py``: one optimiser each, with its
-  update as a function on NumPy arrays;
+  update as a function on NumPy arrays; ``lbfgs.py``: ``LBFGS``, which takes a closure;
 - ``lr_scheduler.py``: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
   ``LambdaLR``, ``ReduceLROnPlateau``.
 
@@ -27,6 +27,7 @@ from .adadelta import Adadelta, adadelta_update
 from .adagrad import Adagrad, adagrad_update
 from .adam import Adam, AdamW, adam_update
 from .adamax import Adamax, adamax_update
+from .lbfgs import LBFGS
 from .nadam import NAdam, nadam_update
 from .optimizer import Optimizer
 from .radam import RAdam, radam_update
@@ -34,6 +35,7 @@ from .rmsprop import RMSprop, rmsprop_update
 from .sgd import SGD, sgd_update
 
 __all__ = [
+    "LBFGS",
     "SGD",
     "Adadelta",
     "Adagrad",
