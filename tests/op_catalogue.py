@@ -453,6 +453,23 @@ def _conv2d(draw: st.DrawFn) -> Example:
     return Example(fn, tuple(arrays_), label)
 
 
+@st.composite
+def _conv2d_groups(draw: st.DrawFn) -> Example:
+    groups = draw(st.integers(2, 3))
+    per_in, per_out = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, padding = draw(st.sampled_from([1, 2, (2, 1)])), draw(st.sampled_from([0, 1]))
+    h, w = draw(st.integers(kh, kh + 2)), draw(st.integers(kw, kw + 2))
+    x = draw(arrays((draw(st.integers(1, 2)), groups * per_in, h, w)))
+    weight = draw(arrays((groups * per_out, per_in, kh, kw)))
+    label = f"conv2d x{x.shape} w{weight.shape} groups={groups} s={stride} p={padding}"
+
+    def fn(xp: Any, x: Any, weight: Any, bias: Any) -> Any:
+        return _nn_f(xp).conv2d(x, weight, bias, stride, padding, groups=groups)
+
+    return Example(fn, (x, weight, draw(arrays((groups * per_out,)))), label)
+
+
 def _pool_shape(draw: st.DrawFn, reach: tuple[int, int]) -> tuple[int, ...]:
     # at least the kernel's extent: no window lies wholly in the padding
     n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -604,6 +621,7 @@ def _binary_cross_entropy(draw: st.DrawFn, logits: bool) -> Example:
 OPS.update(
     {
         "conv2d": _conv2d(),
+        "conv2d_groups": _conv2d_groups(),
         "max_pool2d": _max_pool2d(),
         "avg_pool2d": _avg_pool2d(),
         "gelu": _activation("gelu"),

@@ -933,19 +933,21 @@ def conv2d(
 
     Args:
         input: images ``(N, C, H, W)``, or one image ``(C, H, W)``.
-        weight: filters ``(O, C, KH, KW)``.
+        weight: filters ``(O, C / groups, KH, KW)``.
         bias: ``(O,)`` or ``None``.
         stride: the step between windows, an int or ``(sh, sw)``.
         padding: zeros added on each side: an int, ``(ph, pw)``, ``"valid"`` (none) or
             ``"same"`` (the output keeps the input's size; stride 1 only; an odd total puts
             the extra row and column at the bottom and right, as PyTorch).
         dilation: the spacing between kernel taps, an int or ``(dh, dw)``.
-        groups: only 1 (grouped convolutions are not implemented).
+        groups: split the channels into this many groups, each convolved with its own
+            ``O / groups`` filters (``groups = C`` is a depthwise convolution); the weight is
+            then ``(O, C / groups, KH, KW)``.
 
     Raises:
         RuntimeError: for inputs that are not 3-D or 4-D, a channel count that does not match
-            the weight's, a kernel larger than the padded input, or negative padding.
-        NotImplementedError: for ``groups != 1``.
+            the weight's times ``groups``, out channels not divisible by ``groups``, a kernel
+            larger than the padded input, or negative padding.
 
     Shapes:
         ``(N, C, H, W)`` → ``(N, O, OH, OW)`` with OH = ⌊(H + 2p − d (KH − 1) − 1) / s⌋ + 1.
@@ -957,14 +959,7 @@ def conv2d(
                   [42., 50.]]]])
     """
     x, unbatched = _image_input(input, "conv2d")
-    if groups != 1:
-        raise NotImplementedError(f"conv2d: only groups=1 is implemented, got groups={groups}")
-    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
-        raise RuntimeError(
-            f"conv2d: weight of shape {weight.shape} expects an input with "
-            f"{weight.shape[1] if weight.ndim == 4 else '?'} channels (weight: (out_channels, "
-            f"in_channels, kH, kW)), got an input of shape {x.shape}"
-        )
+    _check_conv_weight(x, weight, groups, "conv2d")
     out_channels, _, *size = weight.shape
     kernel = (int(size[0]), int(size[1]))
     stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
@@ -972,6 +967,12 @@ def conv2d(
     _check_output(x, kernel, stride, dilation, "conv2d")
     windows = _windows(x, kernel, stride, dilation)  # (N, C, OH, OW, KH, KW), a view
     n, _, rows, cols = windows.shape[:4]
+    if groups != 1:
+        out = _grouped_product(windows, weight, groups)
+        if bias is not None:
+            out = out + bias.reshape(-1, 1, 1, 1)
+        out = out.permute(1, 0, 2, 3)
+        return out.squeeze(0) if unbatched else out
     # im2col, transposed: (C·KH·KW, N·OH·OW), one copy. Filters on the left keep both matrix
     # operands contiguous, which OpenBLAS multiplies about 3× faster than columns @ Wᵀ.
     columns = windows.permute(1, 4, 5, 0, 2, 3).reshape(-1, n * rows * cols)
@@ -980,6 +981,36 @@ def conv2d(
         out = out + bias.reshape(-1, 1)
     out = out.reshape(out_channels, n, rows, cols).permute(1, 0, 2, 3)
     return out.squeeze(0) if unbatched else out
+
+
+def _check_conv_weight(x: Tensor, weight: Tensor, groups: int, op: str) -> None:
+    """The weight is ``(O, C / groups, KH, KW)`` with O divisible by ``groups``, as PyTorch's."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported, got groups={groups!r}")
+    if weight.ndim != 4 or weight.shape[1] * groups != x.shape[1]:
+        expected = weight.shape[1] * groups if weight.ndim == 4 else "?"
+        raise RuntimeError(
+            f"{op}: weight of shape {weight.shape} with groups={groups} expects an input with "
+            f"{expected} channels (weight: (out_channels, in_channels / groups, kH, kW)), got "
+            f"an input of shape {x.shape}"
+        )
+    if weight.shape[0] % groups:
+        raise RuntimeError(
+            f"{op}: weight of shape {weight.shape}: out_channels (dim 0) must be divisible by "
+            f"groups={groups}"
+        )
+
+
+def _grouped_product(windows: Tensor, weight: Tensor, groups: int) -> Tensor:
+    """Each group's filters times its channels' windows: one batched matrix product over groups.
+
+    ``(N, C, OH, OW, KH, KW)`` windows and ``(O, C/G, KH, KW)`` filters → ``(O, N, OH, OW)``.
+    """
+    n, channels, rows, cols, kh, kw = windows.shape
+    columns = windows.reshape(n, groups, channels // groups, rows, cols, kh, kw)
+    columns = columns.permute(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * rows * cols)
+    filters = weight.reshape(groups, weight.shape[0] // groups, -1)
+    return (filters @ columns).reshape(weight.shape[0], n, rows, cols)
 
 
 def _pool_settings(
