@@ -487,10 +487,13 @@ def _max_pool2d(draw: st.DrawFn) -> Example:
     shape = _pool_shape(draw, reach)
     x = draw(distinct_arrays(shape))  # no ties: every window has one maximum
 
-    def fn(xp: Any, t: Any) -> Any:
-        return _nn_f(xp).max_pool2d(t, kernel, stride, pads, dilation)
+    ceil = draw(st.booleans())
 
-    return Example(fn, (x,), f"max_pool2d {shape} k={kernel} s={stride} p={pads} d={dilation}")
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).max_pool2d(t, kernel, stride, pads, dilation, ceil_mode=ceil)
+
+    label = f"max_pool2d {shape} k={kernel} s={stride} p={pads} d={dilation} ceil={ceil}"
+    return Example(fn, (x,), label)
 
 
 @st.composite
@@ -501,10 +504,12 @@ def _avg_pool2d(draw: st.DrawFn) -> Example:
     count_pad = draw(st.booleans())
     shape = _pool_shape(draw, kernel)
 
-    def fn(xp: Any, t: Any) -> Any:
-        return _nn_f(xp).avg_pool2d(t, kernel, stride, pads, count_include_pad=count_pad)
+    ceil = draw(st.booleans())
 
-    label = f"avg_pool2d {shape} k={kernel} s={stride} p={pads} count_pad={count_pad}"
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).avg_pool2d(t, kernel, stride, pads, ceil, count_include_pad=count_pad)
+
+    label = f"avg_pool2d {shape} k={kernel} s={stride} p={pads} count_pad={count_pad} ceil={ceil}"
     return Example(fn, (draw(arrays(shape)),), label)
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import tinygrad4h03 as tg
 from tinygrad4h03 import nn
 from tinygrad4h03.nn import functional as F
-from tinygrad4h03.testing import arrays
+from tinygrad4h03.testing import arrays, distinct_arrays
 
 
 def _against_torch(fn: Callable[..., Any], *inputs: np.ndarray) -> None:
@@ -149,3 +149,94 @@ def math_prod(shape: Any) -> int:
 def test_bad_groups_raise_as_pytorch(make: Callable[[], Any], error: type, words: str) -> None:
     with pytest.raises(error, match=words):
         make()
+
+
+# --------------------------------------------------------------------------- ceil_mode
+
+
+@st.composite
+def _pooling(draw: st.DrawFn, dilated: bool) -> tuple[Any, ...]:
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    pads = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilated else (1, 1)
+    # at least the kernel's extent: no window lies wholly in the padding
+    h, w = (draw(st.integers(d * (k - 1) + 1, 7)) for d, k in zip(dilation, kernel))
+    x = draw(distinct_arrays((draw(st.integers(1, 2)), draw(st.integers(1, 2)), h, w)))
+    return x, kernel, stride, pads, dilation
+
+
+@settings(max_examples=30)
+@given(_pooling(dilated=True), st.booleans())
+def test_max_pool_ceil_mode_matches_pytorch(case: tuple[Any, ...], ceil_mode: bool) -> None:
+    x, kernel, stride, pads, dilation = case
+    _against_torch(
+        lambda xp, t: xp.nn.functional.max_pool2d(t, kernel, stride, pads, dilation, ceil_mode),
+        x,
+    )
+    _against_torch(
+        lambda xp, t: xp.nn.functional.max_pool1d(
+            t, kernel[1], stride[1], pads[1], dilation[1], ceil_mode
+        ),
+        x[:, :, 0],
+    )
+    torch = pytest.importorskip("torch")
+    _, ours = F.max_pool2d(tg.tensor(x), kernel, stride, pads, dilation, True, True)
+    _, theirs = torch.nn.functional.max_pool2d(
+        torch.tensor(x), kernel, stride, pads, dilation, True, True
+    )
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@settings(max_examples=30)
+@given(_pooling(dilated=False), st.booleans(), st.sampled_from([None, 3]))
+def test_avg_pool_ceil_mode_matches_pytorch(
+    case: tuple[Any, ...], count_include_pad: bool, divisor: int | None
+) -> None:
+    x, kernel, stride, pads, _ = case
+    _against_torch(
+        lambda xp, t: xp.nn.functional.avg_pool2d(
+            t, kernel, stride, pads, True, count_include_pad, divisor
+        ),
+        x,
+    )
+    _against_torch(
+        lambda xp, t: xp.nn.functional.avg_pool1d(
+            t, kernel[1], stride[1], pads[1], True, count_include_pad
+        ),
+        x[:, :, 0],
+    )
+
+
+def test_ceil_mode_partial_windows_by_hand() -> None:
+    # 5 columns, kernel 2, stride 2: ceil_mode adds a last window holding only column 4
+    x = tg.arange(5.0).reshape(1, 1, 5)
+    assert F.max_pool1d(x, 2, ceil_mode=True).tolist() == [[[1.0, 3.0, 4.0]]]
+    assert F.avg_pool1d(x, 2, ceil_mode=True).tolist() == [[[0.5, 2.5, 4.0]]]
+    # padding 1, windows [pad 1 2], [2 3 4], [4 pad extra]: the padding counts in the divisor
+    # (or not, count_include_pad=False), the extra entry ceil_mode adds never does
+    y = tg.arange(1.0, 5.0).reshape(1, 1, 4)
+    assert F.avg_pool1d(y, 3, 2, 1, ceil_mode=True).tolist() == [[[1.0, 3.0, 2.0]]]
+    assert F.avg_pool1d(y, 3, 2, 1, True, False).tolist() == [[[1.5, 3.0, 4.0]]]
+    # a window that would start in the right padding is dropped
+    assert F.max_pool1d(tg.arange(4.0).reshape(1, 1, 4), 2, 2, 1, ceil_mode=True).shape == (1, 1, 3)
+
+
+def test_ceil_mode_pooling_both_orders() -> None:
+    x = np.random.default_rng(4).permutation(35).reshape(1, 1, 5, 7) / 4.0
+    _both_orders(lambda xp, t: xp.nn.functional.max_pool2d(t, 2, 2, 1, 1, True), x)
+    _both_orders(lambda xp, t: xp.nn.functional.avg_pool2d(t, 3, 2, 1, True, False), x)
+
+
+def test_ceil_mode_layers_match_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(5).standard_normal((2, 3, 7, 6))
+    for ours, theirs in (
+        (nn.MaxPool2d(2, ceil_mode=True), torch.nn.MaxPool2d(2, ceil_mode=True)),
+        (nn.AvgPool2d(3, 2, 1, ceil_mode=True), torch.nn.AvgPool2d(3, 2, 1, ceil_mode=True)),
+        (nn.MaxPool1d(2, ceil_mode=True), torch.nn.MaxPool1d(2, ceil_mode=True)),
+        (nn.AvgPool1d(2, ceil_mode=True), torch.nn.AvgPool1d(2, ceil_mode=True)),
+    ):
+        data = x if isinstance(ours, (nn.MaxPool2d, nn.AvgPool2d)) else x[:, :, 0]
+        out, ref = ours(tg.tensor(data)), theirs(torch.tensor(data))
+        np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-12)

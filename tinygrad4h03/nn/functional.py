@@ -1028,9 +1028,27 @@ def _pool_settings(
     return kernel, _pair(steps, "stride", op), pads, dilation
 
 
-def _refuse_ceil_mode(ceil_mode: bool, op: str) -> None:
-    if ceil_mode:
-        raise NotImplementedError(f"{op}: ceil_mode=True is not implemented")
+def _ceil_pads(
+    x: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    pads: tuple[int, int],
+    dilation: tuple[int, int],
+    ceil_mode: bool,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The padding ``(top, bottom), (left, right)``; ``ceil_mode`` adds rows and columns at the
+    bottom and right for the last, partial window, which must start inside the input or the
+    left padding (PyTorch's rule)."""
+    extra = [0, 0]
+    for axis in (0, 1):
+        size, pad = x.shape[-2 + axis] + 2 * pads[axis], pads[axis]
+        span, step = dilation[axis] * (kernel[axis] - 1) + 1, stride[axis]
+        if ceil_mode and size >= span and step > 0:
+            count = -(-(size - span) // step) + 1  # ⌈(size − span) / s⌉ + 1
+            if (count - 1) * step >= size - pad:  # the last window would start in the padding
+                count -= 1
+            extra[axis] = max(0, (count - 1) * step + span - size)
+    return (pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1])
 
 
 def max_pool2d(
@@ -1054,23 +1072,25 @@ def max_pool2d(
         stride: the step between windows; ``None`` means ``kernel_size``.
         padding: −∞ added on each side, at most half the kernel.
         dilation: the spacing between window taps.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window at the bottom and right (its start must
+            lie inside the input or the left padding), as PyTorch.
         return_indices: also return each maximum's flat position in its input plane (H·W).
 
     Shapes:
-        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − d (k − 1) − 1) / s⌋ + 1.
+        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − d (k − 1) − 1) / s⌋ + 1 (⌈·⌉
+        with ``ceil_mode``, one less where the last window would start in the right padding).
 
     Examples:
         >>> x = tg.tensor([[[[1.0, 2.0], [4.0, 3.0]]]], requires_grad=True)
         >>> y = F.max_pool2d(x, 2); y.sum().backward(); y.item(), x.grad.tolist()
         (4.0, [[[[0.0, 0.0], [1.0, 0.0]]]])
     """
-    _refuse_ceil_mode(ceil_mode, "max_pool2d")
     x, unbatched = _image_input(input, "max_pool2d")
     kernel, stride, pads, dilation = _pool_settings(
         kernel_size, stride, padding, dilation, "max_pool2d"
     )
-    padded = _constant_pad(x, ((pads[0], pads[0]), (pads[1], pads[1])), -math.inf)
+    pad_width = _ceil_pads(x, kernel, stride, pads, dilation, ceil_mode)
+    padded = _constant_pad(x, pad_width, -math.inf)
     _check_output(padded, kernel, stride, dilation, "max_pool2d")
     rows, cols = _argmax_positions(padded.numpy(), kernel, stride, dilation)
     height, width = padded.shape[-2:]
@@ -1131,8 +1151,10 @@ def avg_pool2d(
         kernel_size: the window, an int or ``(kh, kw)``.
         stride: the step between windows; ``None`` means ``kernel_size``.
         padding: zeros added on each side, at most half the kernel.
-        ceil_mode: only ``False``.
-        count_include_pad: whether the padding counts in the mean's denominator.
+        ceil_mode: count a last, partial window at the bottom and right (its start must
+            lie inside the input or the left padding), as PyTorch.
+        count_include_pad: whether the padding counts in the mean's denominator (the
+            ``padding``, never the rows ``ceil_mode`` adds beyond it, as PyTorch).
         divisor_override: a fixed denominator instead.
 
     Shapes:
@@ -1143,20 +1165,22 @@ def avg_pool2d(
         tensor([[[ 2.5,  4.5],
                  [10.5, 12.5]]])
     """
-    _refuse_ceil_mode(ceil_mode, "avg_pool2d")
     x, unbatched = _image_input(input, "avg_pool2d")
     kernel, stride, pads, dilation = _pool_settings(kernel_size, stride, padding, 1, "avg_pool2d")
-    pad_width = ((pads[0], pads[0]), (pads[1], pads[1]))
+    pad_width = _ceil_pads(x, kernel, stride, pads, dilation, ceil_mode)
     padded = _constant_pad(x, pad_width, 0.0)
     _check_output(padded, kernel, stride, dilation, "avg_pool2d")
     sums = apply(rules.POOL_SUM, padded, kernel=kernel, stride=stride, dilation=dilation)
+    extra = (pad_width[0][1] - pads[0], pad_width[1][1] - pads[1])
     if divisor_override:
         out = sums / divisor_override
-    elif count_include_pad or not any(pads):
+    elif not any(extra) and (count_include_pad or not any(pads)):
         out = sums / (kernel[0] * kernel[1])
-    else:
-        inside = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
-        counts = rules.POOL_SUM.forward(inside, kernel=kernel, stride=stride, dilation=dilation)
+    else:  # each window's count of the entries its mean divides by
+        counted = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
+        if count_include_pad:  # the padding counts too, the rows ceil_mode adds do not
+            counted[: x.shape[-2] + 2 * pads[0], : x.shape[-1] + 2 * pads[1]] = 1
+        counts = rules.POOL_SUM.forward(counted, kernel=kernel, stride=stride, dilation=dilation)
         out = sums / Tensor(counts)
     return out.squeeze(0) if unbatched else out
 

@@ -295,7 +295,6 @@ def max_pool1d(
     x = F._tensor(input, "max_pool1d")
     if x.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d: expected a 2-D or 3-D input, got shape {x.shape}")
-    F._refuse_ceil_mode(ceil_mode, "max_pool1d")
     kernel = _single(kernel_size, "kernel_size", "max_pool1d")
     step = kernel if stride is None or stride == () else _single(stride, "stride", "max_pool1d")
     result = F.max_pool2d(
@@ -333,7 +332,6 @@ def avg_pool1d(
     x = F._tensor(input, "avg_pool1d")
     if x.ndim not in (2, 3):
         raise RuntimeError(f"avg_pool1d: expected a 2-D or 3-D input, got shape {x.shape}")
-    F._refuse_ceil_mode(ceil_mode, "avg_pool1d")
     kernel = _single(kernel_size, "kernel_size", "avg_pool1d")
     step = kernel if stride is None or stride == () else _single(stride, "stride", "avg_pool1d")
     out = F.avg_pool2d(

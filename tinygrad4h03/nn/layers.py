@@ -706,7 +706,7 @@ class MaxPool2d(_MaxPoolNd):
         padding: −∞ on each side, at most half the kernel.
         dilation: the spacing of the window's taps.
         return_indices: also return the maxima's positions.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window (``F.max_pool2d``, ``F.avg_pool2d``).
 
     Shapes:
         ``(N, C, H, W)`` → ``(N, C, OH, OW)``.
@@ -732,7 +732,7 @@ class AvgPool2d(Module):
         kernel_size: the window, an int or a pair.
         stride: the step; ``None`` means ``kernel_size``.
         padding: zeros on each side, at most half the kernel.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window (``F.max_pool2d``, ``F.avg_pool2d``).
         count_include_pad: count the padding in the mean's denominator.
         divisor_override: a fixed denominator instead.
 
