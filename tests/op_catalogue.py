@@ -470,6 +470,24 @@ def _conv2d_groups(draw: st.DrawFn) -> Example:
     return Example(fn, (x, weight, draw(arrays((groups * per_out,)))), label)
 
 
+@st.composite
+def _conv_transpose2d(draw: st.DrawFn) -> Example:
+    groups, kh, kw = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), draw(st.integers(1, 2))
+    extra = tuple(draw(st.integers(0, max(s, dilation) - 1)) for s in stride)
+    padding = draw(st.integers(0, 1)) if min(kh, kw) == 3 else 0  # a non-empty output
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    x = draw(arrays((n, groups, h, w)))
+    weight = draw(arrays((groups, draw(st.integers(1, 2)), kh, kw)))
+    label = f"conv_transpose2d x{x.shape} w{weight.shape} s={stride} p={padding} op={extra}"
+    label += f" groups={groups} d={dilation}"
+
+    def fn(xp: Any, x: Any, weight: Any, bias: Any) -> Any:
+        return _nn_f(xp).conv_transpose2d(x, weight, bias, stride, padding, extra, groups, dilation)
+
+    return Example(fn, (x, weight, draw(arrays((weight.shape[1] * groups,)))), label)
+
+
 def _pool_shape(draw: st.DrawFn, reach: tuple[int, int]) -> tuple[int, ...]:
     # at least the kernel's extent: no window lies wholly in the padding
     n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -627,6 +645,7 @@ OPS.update(
     {
         "conv2d": _conv2d(),
         "conv2d_groups": _conv2d_groups(),
+        "conv_transpose2d": _conv_transpose2d(),
         "max_pool2d": _max_pool2d(),
         "avg_pool2d": _avg_pool2d(),
         "gelu": _activation("gelu"),

@@ -240,3 +240,167 @@ def test_ceil_mode_layers_match_pytorch() -> None:
         data = x if isinstance(ours, (nn.MaxPool2d, nn.AvgPool2d)) else x[:, :, 0]
         out, ref = ours(tg.tensor(data)), theirs(torch.tensor(data))
         np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- transposed convolution
+
+
+@st.composite
+def _transposed(draw: st.DrawFn) -> tuple[Any, ...]:
+    groups = draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 2)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 1)))
+    extra = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    h, w = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    full = [(n - 1) * s + d * (k - 1) + 1 for n, s, d, k in zip((h, w), stride, dilation, kernel)]
+    padding = tuple(min(p, (f + e - 1) // 2) for p, f, e in zip(padding, full, extra))
+    x = draw(arrays((draw(st.integers(1, 2)), groups * draw(st.integers(1, 2)), h, w)))
+    weight = draw(arrays((x.shape[1], draw(st.integers(1, 2)), *kernel)))
+    bias = draw(arrays((weight.shape[1] * groups,)))
+    return x, weight, bias, stride, padding, extra, groups, dilation
+
+
+@settings(max_examples=40)
+@given(_transposed())
+def test_conv_transpose2d_matches_pytorch(case: tuple[Any, ...]) -> None:
+    x, weight, bias, *how = case
+    _against_torch(lambda xp, *t: xp.nn.functional.conv_transpose2d(*t, *how), x, weight, bias)
+
+
+@settings(max_examples=15)
+@given(_transposed())
+def test_conv_transpose1d_matches_pytorch(case: tuple[Any, ...]) -> None:
+    x, weight, bias, stride, padding, extra, groups, dilation = case
+    how = (stride[0], padding[0], extra[0], groups, dilation[0])
+    _against_torch(
+        lambda xp, *t: xp.nn.functional.conv_transpose1d(*t, *how),
+        x[:, :, :, 0],
+        weight[:, :, :, 0],
+        bias,
+    )
+
+
+def test_conv_transpose2d_is_conv2d_input_gradient() -> None:
+    # ⟨conv2d(x, W), y⟩ = ⟨x, conv_transpose2d(y, W)⟩: the transpose of the same linear map
+    rng = np.random.default_rng(6)
+    x, weight = (
+        tg.tensor(rng.standard_normal((2, 3, 7, 8))),
+        tg.tensor(rng.standard_normal((4, 3, 3, 2))),
+    )
+    out = F.conv2d(x, weight, stride=2, padding=1, dilation=(1, 2))
+    y = tg.tensor(rng.standard_normal(out.shape))
+    back = F.conv_transpose2d(
+        y, weight, stride=2, padding=1, output_padding=(0, 1), dilation=(1, 2)
+    )
+    assert back.shape == x.shape
+    np.testing.assert_allclose(float((out * y).sum()), float((x * back).sum()), rtol=1e-12)
+
+
+def test_conv_transpose_both_orders() -> None:
+    rng = np.random.default_rng(7)
+    x, weight, bias = (
+        rng.standard_normal((1, 4, 3, 2)),
+        rng.standard_normal((4, 1, 2, 3)),
+        rng.standard_normal(2),
+    )
+    _both_orders(
+        lambda xp, *t: xp.nn.functional.conv_transpose2d(*t, (2, 1), 1, (1, 0), 2, (1, 2)),
+        x,
+        weight,
+        bias,
+    )
+    _both_orders(
+        lambda xp, *t: xp.nn.functional.conv_transpose1d(*t, None, 2, 1, 1),
+        x[:, :, :, 0],
+        weight[:, :, 0],
+    )
+
+
+def test_conv_transpose_layers_match_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    cases = (
+        (
+            nn.ConvTranspose2d(4, 6, 3, 2, 1, 1, groups=2, bias=False, dilation=2),
+            torch.nn.ConvTranspose2d(4, 6, 3, 2, 1, 1, groups=2, bias=False, dilation=2),
+            (2, 4, 5, 3),
+        ),
+        (nn.ConvTranspose2d(3, 2, (2, 3)), torch.nn.ConvTranspose2d(3, 2, (2, 3)), (3, 4, 4)),
+        (nn.ConvTranspose1d(2, 3, 4, 2, 1), torch.nn.ConvTranspose1d(2, 3, 4, 2, 1), (2, 2, 6)),
+    )
+    for ours, theirs, shape in cases:
+        assert repr(ours) == repr(theirs)
+        assert ours.weight.shape == tuple(theirs.weight.shape)
+        fan_in = math_prod(theirs.weight.shape[1:])
+        assert 0 < float(ours.weight.abs().max()) <= 1 / np.sqrt(fan_in)
+        theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+        x = np.random.default_rng(8).standard_normal(shape).astype(np.float32)
+        np.testing.assert_allclose(
+            ours(tg.tensor(x)).numpy(),
+            theirs(torch.tensor(x)).detach().numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+
+
+def test_conv_transpose_output_size_picks_output_padding() -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = (
+        nn.ConvTranspose2d(2, 2, 3, stride=3, padding=1),
+        torch.nn.ConvTranspose2d(2, 2, 3, stride=3, padding=1),
+    )
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    x = np.random.default_rng(9).standard_normal((1, 2, 4, 4)).astype(np.float32)
+    for size in ((10, 12), (1, 2, 11, 10)):
+        out = ours(tg.tensor(x), output_size=size)
+        ref = theirs(torch.tensor(x), output_size=size)
+        assert out.shape == tuple(ref.shape) == (1, 2, *size[-2:])
+        np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="valid sizes"):
+        ours(tg.tensor(x), output_size=(13, 10))
+    with pytest.raises(ValueError, match="valid sizes"):
+        theirs(torch.tensor(x), output_size=(13, 10))
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (
+            lambda: F.conv_transpose2d(tg.zeros(1, 5, 5, 5), tg.zeros(4, 2, 3, 3)),
+            RuntimeError,
+            "conv_transpose2d: .*expects an input with 4 channels",
+        ),
+        (
+            lambda: F.conv_transpose2d(
+                tg.zeros(1, 4, 5, 5), tg.zeros(4, 2, 3, 3), stride=2, output_padding=2
+            ),
+            RuntimeError,
+            "output padding must be smaller than either stride or dilation",
+        ),
+        (
+            lambda: F.conv_transpose2d(tg.zeros(1, 4, 2, 2), tg.zeros(4, 2, 3, 3), padding=3),
+            RuntimeError,
+            "too small",
+        ),
+        (
+            lambda: F.conv_transpose2d(tg.zeros(1, 3, 2, 2), tg.zeros(3, 2, 3, 3), groups=2),
+            RuntimeError,
+            "divisible by groups=2",
+        ),
+        (
+            lambda: F.conv_transpose2d(tg.zeros(1, 4, 2, 2), tg.zeros(4, 2, 3, 3), padding=-1),
+            RuntimeError,
+            "negative padding",
+        ),
+        (lambda: F.conv_transpose1d(tg.zeros(1, 4, 2), tg.zeros(4, 2, 3, 3)), RuntimeError, "3-D"),
+        (lambda: nn.ConvTranspose2d(3, 4, 3, groups=2), ValueError, "divisible by groups"),
+        (lambda: nn.ConvTranspose2d(4, 4, 3, padding_mode="reflect"), ValueError, "zeros"),
+        (lambda: nn.ConvTranspose1d(4, 4, 3, groups=0), ValueError, "positive"),
+    ],
+)
+def test_bad_transposed_settings_raise_as_pytorch(
+    make: Callable[[], Any], error: type, words: str
+) -> None:
+    with pytest.raises(error, match=words):
+        make()

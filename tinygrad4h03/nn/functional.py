@@ -1585,3 +1585,9 @@ from . import functional_more as _more  # noqa: E402
 
 globals().update({_name: getattr(_more, _name) for _name in _more.__all__})
 __all__ += _more.__all__
+
+# F.conv_transpose1d, F.conv_transpose2d (functional_transpose.py builds on both modules above)
+from . import functional_transpose as _transpose  # noqa: E402
+
+globals().update({_name: getattr(_transpose, _name) for _name in _transpose.__all__})
+__all__ += _transpose.__all__
