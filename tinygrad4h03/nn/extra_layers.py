@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import functional_more as FM
 from . import init
-from .layers import Linear, _float_dtype, _MaxPoolNd, check_groups
+from .layers import Linear, _check_groups, _float_dtype, _MaxPoolNd
 from .module import Module, Parameter
 
 __all__ = [
@@ -370,7 +370,7 @@ def _check_conv1d(in_channels: int, out_channels: int, groups: int, padding_mode
         raise NotImplementedError(
             f"Conv1d: only padding_mode='zeros' is implemented, got {padding_mode!r}"
         )
-    check_groups(in_channels, out_channels, groups, "Conv1d")
+    _check_groups(in_channels, out_channels, groups, "Conv1d")
 
 
 class MaxPool1d(_MaxPoolNd):

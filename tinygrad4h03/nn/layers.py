@@ -644,10 +644,10 @@ def _check_conv_settings(
         raise NotImplementedError(
             f"Conv2d: only padding_mode='zeros' is implemented, got {padding_mode!r}"
         )
-    check_groups(in_channels, out_channels, groups, "Conv2d")
+    _check_groups(in_channels, out_channels, groups, "Conv2d")
 
 
-def check_groups(in_channels: int, out_channels: int, groups: int, layer: str) -> None:
+def _check_groups(in_channels: int, out_channels: int, groups: int, layer: str) -> None:
     """``groups`` is a positive int dividing both channel counts (PyTorch's ``ValueError``)."""
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
         raise ValueError(f"{layer}: groups must be a positive integer, got {groups!r}")

@@ -1,5 +1,6 @@
-"""transpose_layers.py: ``ConvTranspose1d`` and ``ConvTranspose2d``, the layers over
-``F.conv_transpose1d`` and ``F.conv_transpose2d`` (functional_transpose.py)."""
+"""transpose_layers.py: ``ConvTranspose1d`` and ``ConvTranspose2d``, the upsampling layers of
+decoders, which hold the filters and settings and call ``F.conv_transpose1d`` and
+``F.conv_transpose2d`` (functional_transpose.py) in ``forward``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from . import functional as F
 from . import functional_transpose as FT
 from . import init
 from .functional_more import _single
-from .layers import _float_dtype, check_groups
+from .layers import _check_groups, _float_dtype
 from .module import Module, Parameter
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
@@ -41,7 +42,7 @@ class _ConvTransposeNd(Module):
         for label, value in (("in_channels", in_channels), ("out_channels", out_channels)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
                 raise ValueError(f"{name}: {label} must be a positive int, got {value!r}")
-        check_groups(in_channels, out_channels, groups, name)
+        _check_groups(in_channels, out_channels, groups, name)
         if padding_mode != "zeros":
             raise ValueError(
                 f'{name}: only "zeros" padding mode is supported, got {padding_mode!r}'
