@@ -280,8 +280,9 @@ class PReLU(Module):
 class Conv1d(Module):
     """A 1-D convolution layer (``F.conv1d``): ``O`` filters of shape ``(C, K)``.
 
-    ``weight`` ``(out_channels, in_channels, kernel_size)`` and ``bias`` ``(out_channels,)``
-    are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in), fan_in = in_channels · K.
+    ``weight`` ``(out_channels, in_channels / groups, kernel_size)`` and ``bias``
+    ``(out_channels,)`` are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in),
+    fan_in = in_channels / groups · K.
 
     Shapes:
         ``(N, C, L)`` → ``(N, O, OL)``, OL = ⌊(L + 2p − d (K − 1) − 1) / s⌋ + 1.

@@ -530,9 +530,9 @@ class Conv2d(Module):
 
     out[n, o] = b_o + Σ_c W[o, c] ⋆ x[n, c] (⋆ cross-correlation with ``stride``,
     ``padding`` and ``dilation``), computed as one matrix product of the input's windows
-    with the filters. ``weight`` ``(out_channels, in_channels, KH, KW)`` and ``bias``
+    with the filters. ``weight`` ``(out_channels, in_channels / groups, KH, KW)`` and ``bias``
     ``(out_channels,)`` are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in) with
-    fan_in = in_channels · KH · KW (the weight through ``kaiming_uniform_(a=√5)``).
+    fan_in = in_channels / groups · KH · KW (the weight through ``kaiming_uniform_(a=√5)``).
 
     Args:
         in_channels: C, the input's channels.
