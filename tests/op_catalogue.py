@@ -453,6 +453,41 @@ def _conv2d(draw: st.DrawFn) -> Example:
     return Example(fn, tuple(arrays_), label)
 
 
+@st.composite
+def _conv2d_groups(draw: st.DrawFn) -> Example:
+    groups = draw(st.integers(2, 3))
+    per_in, per_out = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, padding = draw(st.sampled_from([1, 2, (2, 1)])), draw(st.sampled_from([0, 1]))
+    h, w = draw(st.integers(kh, kh + 2)), draw(st.integers(kw, kw + 2))
+    x = draw(arrays((draw(st.integers(1, 2)), groups * per_in, h, w)))
+    weight = draw(arrays((groups * per_out, per_in, kh, kw)))
+    label = f"conv2d x{x.shape} w{weight.shape} groups={groups} s={stride} p={padding}"
+
+    def fn(xp: Any, x: Any, weight: Any, bias: Any) -> Any:
+        return _nn_f(xp).conv2d(x, weight, bias, stride, padding, groups=groups)
+
+    return Example(fn, (x, weight, draw(arrays((groups * per_out,)))), label)
+
+
+@st.composite
+def _conv_transpose2d(draw: st.DrawFn) -> Example:
+    groups, kh, kw = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))), draw(st.integers(1, 2))
+    extra = tuple(draw(st.integers(0, max(s, dilation) - 1)) for s in stride)
+    padding = draw(st.integers(0, 1)) if min(kh, kw) == 3 else 0  # a non-empty output
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    x = draw(arrays((n, groups, h, w)))
+    weight = draw(arrays((groups, draw(st.integers(1, 2)), kh, kw)))
+    label = f"conv_transpose2d x{x.shape} w{weight.shape} s={stride} p={padding} op={extra}"
+    label += f" groups={groups} d={dilation}"
+
+    def fn(xp: Any, x: Any, weight: Any, bias: Any) -> Any:
+        return _nn_f(xp).conv_transpose2d(x, weight, bias, stride, padding, extra, groups, dilation)
+
+    return Example(fn, (x, weight, draw(arrays((weight.shape[1] * groups,)))), label)
+
+
 def _pool_shape(draw: st.DrawFn, reach: tuple[int, int]) -> tuple[int, ...]:
     # at least the kernel's extent: no window lies wholly in the padding
     n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
@@ -470,10 +505,13 @@ def _max_pool2d(draw: st.DrawFn) -> Example:
     shape = _pool_shape(draw, reach)
     x = draw(distinct_arrays(shape))  # no ties: every window has one maximum
 
-    def fn(xp: Any, t: Any) -> Any:
-        return _nn_f(xp).max_pool2d(t, kernel, stride, pads, dilation)
+    ceil = draw(st.booleans())
 
-    return Example(fn, (x,), f"max_pool2d {shape} k={kernel} s={stride} p={pads} d={dilation}")
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).max_pool2d(t, kernel, stride, pads, dilation, ceil_mode=ceil)
+
+    label = f"max_pool2d {shape} k={kernel} s={stride} p={pads} d={dilation} ceil={ceil}"
+    return Example(fn, (x,), label)
 
 
 @st.composite
@@ -484,10 +522,12 @@ def _avg_pool2d(draw: st.DrawFn) -> Example:
     count_pad = draw(st.booleans())
     shape = _pool_shape(draw, kernel)
 
-    def fn(xp: Any, t: Any) -> Any:
-        return _nn_f(xp).avg_pool2d(t, kernel, stride, pads, count_include_pad=count_pad)
+    ceil = draw(st.booleans())
 
-    label = f"avg_pool2d {shape} k={kernel} s={stride} p={pads} count_pad={count_pad}"
+    def fn(xp: Any, t: Any) -> Any:
+        return _nn_f(xp).avg_pool2d(t, kernel, stride, pads, ceil, count_include_pad=count_pad)
+
+    label = f"avg_pool2d {shape} k={kernel} s={stride} p={pads} count_pad={count_pad} ceil={ceil}"
     return Example(fn, (draw(arrays(shape)),), label)
 
 
@@ -604,6 +644,8 @@ def _binary_cross_entropy(draw: st.DrawFn, logits: bool) -> Example:
 OPS.update(
     {
         "conv2d": _conv2d(),
+        "conv2d_groups": _conv2d_groups(),
+        "conv_transpose2d": _conv_transpose2d(),
         "max_pool2d": _max_pool2d(),
         "avg_pool2d": _avg_pool2d(),
         "gelu": _activation("gelu"),

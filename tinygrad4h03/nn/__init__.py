@@ -19,6 +19,8 @@ files:
   ``Conv1d``, ``MaxPool1d``, ``AvgPool1d``, ``AdaptiveMaxPool2d``, ``GroupNorm``,
   ``Unflatten``, ``Upsample``, ``ParameterList``, ``ParameterDict``, ``MultiheadAttention``;
   their functions are in ``functional_more.py``, re-exported by ``tg.nn.functional``.
+- ``transpose_layers.py``: ``ConvTranspose1d``, ``ConvTranspose2d``; their functions are in
+  ``functional_transpose.py``, re-exported by ``tg.nn.functional``.
 - ``utils/`` (``tg.nn.utils``): gradient clipping, parameters as one vector; ``utils.rnn``
   pads and packs sequences of different lengths.
 - ``functional.py`` (``tg.nn.functional``, ``F``): the same operations as functions, with
@@ -90,6 +92,7 @@ from .loss import (
 )
 from .module import IncompatibleKeys, Module, ModuleDict, ModuleList, Parameter, Sequential
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .transpose_layers import ConvTranspose1d, ConvTranspose2d
 
 __all__ = [
     "ELU",
@@ -108,6 +111,8 @@ __all__ = [
     "BatchNorm2d",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CrossEntropyLoss",
     "Dense",
     "Dropout",

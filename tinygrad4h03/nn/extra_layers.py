@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import functional_more as FM
 from . import init
-from .layers import Linear, _float_dtype, _MaxPoolNd
+from .layers import Linear, _check_groups, _float_dtype, _MaxPoolNd
 from .module import Module, Parameter
 
 __all__ = [
@@ -280,8 +280,9 @@ class PReLU(Module):
 class Conv1d(Module):
     """A 1-D convolution layer (``F.conv1d``): ``O`` filters of shape ``(C, K)``.
 
-    ``weight`` ``(out_channels, in_channels, kernel_size)`` and ``bias`` ``(out_channels,)``
-    are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in), fan_in = in_channels · K.
+    ``weight`` ``(out_channels, in_channels / groups, kernel_size)`` and ``bias``
+    ``(out_channels,)`` are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in),
+    fan_in = in_channels / groups · K.
 
     Shapes:
         ``(N, C, L)`` → ``(N, O, OL)``, OL = ⌊(L + 2p − d (K − 1) − 1) / s⌋ + 1.
@@ -322,7 +323,7 @@ class Conv1d(Module):
         self.groups, self.padding_mode = groups, padding_mode
         dtype = _float_dtype(dtype, device, "Conv1d")
         self.weight = Parameter(
-            np.empty((self.out_channels, self.in_channels, *self.kernel_size), dtype)
+            np.empty((self.out_channels, self.in_channels // groups, *self.kernel_size), dtype)
         )
         if bias:
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
@@ -334,14 +335,16 @@ class Conv1d(Module):
         """PyTorch's default: W by ``kaiming_uniform_(a=√5)``, b ~ U(−1/√fan_in, 1/√fan_in)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            fan_in = self.in_channels * self.kernel_size[0]
+            fan_in = self.weight.shape[1] * self.kernel_size[0]
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
         """``F.conv1d`` with this layer's filters and settings."""
         padding = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return FM.conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation)
+        return FM.conv1d(
+            x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         """The settings that differ from the defaults, as PyTorch prints them."""
@@ -353,6 +356,8 @@ class Conv1d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1,):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
@@ -366,8 +371,7 @@ def _check_conv1d(in_channels: int, out_channels: int, groups: int, padding_mode
         raise NotImplementedError(
             f"Conv1d: only padding_mode='zeros' is implemented, got {padding_mode!r}"
         )
-    if groups != 1:
-        raise NotImplementedError(f"Conv1d: only groups=1 is implemented, got groups={groups}")
+    _check_groups(in_channels, out_channels, groups, "Conv1d")
 
 
 class MaxPool1d(_MaxPoolNd):

@@ -944,19 +944,21 @@ def conv2d(
 
     Args:
         input: images ``(N, C, H, W)``, or one image ``(C, H, W)``.
-        weight: filters ``(O, C, KH, KW)``.
+        weight: filters ``(O, C / groups, KH, KW)``.
         bias: ``(O,)`` or ``None``.
         stride: the step between windows, an int or ``(sh, sw)``.
         padding: zeros added on each side: an int, ``(ph, pw)``, ``"valid"`` (none) or
             ``"same"`` (the output keeps the input's size; stride 1 only; an odd total puts
             the extra row and column at the bottom and right, as PyTorch).
         dilation: the spacing between kernel taps, an int or ``(dh, dw)``.
-        groups: only 1 (grouped convolutions are not implemented).
+        groups: split the channels into this many groups, each convolved with its own
+            ``O / groups`` filters (``groups = C`` is a depthwise convolution); the weight is
+            then ``(O, C / groups, KH, KW)``.
 
     Raises:
         RuntimeError: for inputs that are not 3-D or 4-D, a channel count that does not match
-            the weight's, a kernel larger than the padded input, or negative padding.
-        NotImplementedError: for ``groups != 1``.
+            the weight's times ``groups``, out channels not divisible by ``groups``, a kernel
+            larger than the padded input, or negative padding.
 
     Shapes:
         ``(N, C, H, W)`` → ``(N, O, OH, OW)`` with OH = ⌊(H + 2p − d (KH − 1) − 1) / s⌋ + 1.
@@ -968,14 +970,7 @@ def conv2d(
                   [42., 50.]]]])
     """
     x, unbatched = _image_input(input, "conv2d")
-    if groups != 1:
-        raise NotImplementedError(f"conv2d: only groups=1 is implemented, got groups={groups}")
-    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
-        raise RuntimeError(
-            f"conv2d: weight of shape {weight.shape} expects an input with "
-            f"{weight.shape[1] if weight.ndim == 4 else '?'} channels (weight: (out_channels, "
-            f"in_channels, kH, kW)), got an input of shape {x.shape}"
-        )
+    _check_conv_weight(x, weight, groups, "conv2d")
     out_channels, _, *size = weight.shape
     kernel = (int(size[0]), int(size[1]))
     stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
@@ -983,6 +978,12 @@ def conv2d(
     _check_output(x, kernel, stride, dilation, "conv2d")
     windows = _windows(x, kernel, stride, dilation)  # (N, C, OH, OW, KH, KW), a view
     n, _, rows, cols = windows.shape[:4]
+    if groups != 1:
+        out = _grouped_product(windows, weight, groups)
+        if bias is not None:
+            out = out + bias.reshape(-1, 1, 1, 1)
+        out = out.permute(1, 0, 2, 3)
+        return out.squeeze(0) if unbatched else out
     # im2col, transposed: (C·KH·KW, N·OH·OW), one copy. Filters on the left keep both matrix
     # operands contiguous, which OpenBLAS multiplies about 3× faster than columns @ Wᵀ.
     columns = windows.permute(1, 4, 5, 0, 2, 3).reshape(-1, n * rows * cols)
@@ -991,6 +992,36 @@ def conv2d(
         out = out + bias.reshape(-1, 1)
     out = out.reshape(out_channels, n, rows, cols).permute(1, 0, 2, 3)
     return out.squeeze(0) if unbatched else out
+
+
+def _check_conv_weight(x: Tensor, weight: Tensor, groups: int, op: str) -> None:
+    """The weight is ``(O, C / groups, KH, KW)`` with O divisible by ``groups``, as PyTorch's."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported, got groups={groups!r}")
+    if weight.ndim != 4 or weight.shape[1] * groups != x.shape[1]:
+        expected = weight.shape[1] * groups if weight.ndim == 4 else "?"
+        raise RuntimeError(
+            f"{op}: weight of shape {weight.shape} with groups={groups} expects an input with "
+            f"{expected} channels (weight: (out_channels, in_channels / groups, kH, kW)), got "
+            f"an input of shape {x.shape}"
+        )
+    if weight.shape[0] % groups:
+        raise RuntimeError(
+            f"{op}: weight of shape {weight.shape}: out_channels (dim 0) must be divisible by "
+            f"groups={groups}"
+        )
+
+
+def _grouped_product(windows: Tensor, weight: Tensor, groups: int) -> Tensor:
+    """Each group's filters times its channels' windows: one batched matrix product over groups.
+
+    ``(N, C, OH, OW, KH, KW)`` windows and ``(O, C/G, KH, KW)`` filters → ``(O, N, OH, OW)``.
+    """
+    n, channels, rows, cols, kh, kw = windows.shape
+    columns = windows.reshape(n, groups, channels // groups, rows, cols, kh, kw)
+    columns = columns.permute(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * rows * cols)
+    filters = weight.reshape(groups, weight.shape[0] // groups, -1)
+    return (filters @ columns).reshape(weight.shape[0], n, rows, cols)
 
 
 def _pool_settings(
@@ -1008,9 +1039,27 @@ def _pool_settings(
     return kernel, _pair(steps, "stride", op), pads, dilation
 
 
-def _refuse_ceil_mode(ceil_mode: bool, op: str) -> None:
-    if ceil_mode:
-        raise NotImplementedError(f"{op}: ceil_mode=True is not implemented")
+def _ceil_pads(
+    x: Tensor,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    pads: tuple[int, int],
+    dilation: tuple[int, int],
+    ceil_mode: bool,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The padding ``(top, bottom), (left, right)``; ``ceil_mode`` adds rows and columns at the
+    bottom and right for the last, partial window, which must start inside the input or the
+    left padding (PyTorch's rule)."""
+    extra = [0, 0]
+    for axis in (0, 1):
+        size, pad = x.shape[-2 + axis] + 2 * pads[axis], pads[axis]
+        span, step = dilation[axis] * (kernel[axis] - 1) + 1, stride[axis]
+        if ceil_mode and size >= span and step > 0:
+            count = -(-(size - span) // step) + 1  # ⌈(size − span) / s⌉ + 1
+            if (count - 1) * step >= size - pad:  # the last window would start in the padding
+                count -= 1
+            extra[axis] = max(0, (count - 1) * step + span - size)
+    return (pads[0], pads[0] + extra[0]), (pads[1], pads[1] + extra[1])
 
 
 def max_pool2d(
@@ -1034,23 +1083,25 @@ def max_pool2d(
         stride: the step between windows; ``None`` means ``kernel_size``.
         padding: −∞ added on each side, at most half the kernel.
         dilation: the spacing between window taps.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window at the bottom and right (its start must
+            lie inside the input or the left padding), as PyTorch.
         return_indices: also return each maximum's flat position in its input plane (H·W).
 
     Shapes:
-        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − d (k − 1) − 1) / s⌋ + 1.
+        ``(N, C, H, W)`` → ``(N, C, OH, OW)``, OH = ⌊(H + 2p − d (k − 1) − 1) / s⌋ + 1 (⌈·⌉
+        with ``ceil_mode``, one less where the last window would start in the right padding).
 
     Examples:
         >>> x = tg.tensor([[[[1.0, 2.0], [4.0, 3.0]]]], requires_grad=True)
         >>> y = F.max_pool2d(x, 2); y.sum().backward(); y.item(), x.grad.tolist()
         (4.0, [[[[0.0, 0.0], [1.0, 0.0]]]])
     """
-    _refuse_ceil_mode(ceil_mode, "max_pool2d")
     x, unbatched = _image_input(input, "max_pool2d")
     kernel, stride, pads, dilation = _pool_settings(
         kernel_size, stride, padding, dilation, "max_pool2d"
     )
-    padded = _constant_pad(x, ((pads[0], pads[0]), (pads[1], pads[1])), -math.inf)
+    pad_width = _ceil_pads(x, kernel, stride, pads, dilation, ceil_mode)
+    padded = _constant_pad(x, pad_width, -math.inf)
     _check_output(padded, kernel, stride, dilation, "max_pool2d")
     rows, cols = _argmax_positions(padded.numpy(), kernel, stride, dilation)
     height, width = padded.shape[-2:]
@@ -1111,8 +1162,10 @@ def avg_pool2d(
         kernel_size: the window, an int or ``(kh, kw)``.
         stride: the step between windows; ``None`` means ``kernel_size``.
         padding: zeros added on each side, at most half the kernel.
-        ceil_mode: only ``False``.
-        count_include_pad: whether the padding counts in the mean's denominator.
+        ceil_mode: count a last, partial window at the bottom and right (its start must
+            lie inside the input or the left padding), as PyTorch.
+        count_include_pad: whether the padding counts in the mean's denominator (the
+            ``padding``, never the rows ``ceil_mode`` adds beyond it, as PyTorch).
         divisor_override: a fixed denominator instead.
 
     Shapes:
@@ -1123,20 +1176,22 @@ def avg_pool2d(
         tensor([[[ 2.5,  4.5],
                  [10.5, 12.5]]])
     """
-    _refuse_ceil_mode(ceil_mode, "avg_pool2d")
     x, unbatched = _image_input(input, "avg_pool2d")
     kernel, stride, pads, dilation = _pool_settings(kernel_size, stride, padding, 1, "avg_pool2d")
-    pad_width = ((pads[0], pads[0]), (pads[1], pads[1]))
+    pad_width = _ceil_pads(x, kernel, stride, pads, dilation, ceil_mode)
     padded = _constant_pad(x, pad_width, 0.0)
     _check_output(padded, kernel, stride, dilation, "avg_pool2d")
     sums = apply(rules.POOL_SUM, padded, kernel=kernel, stride=stride, dilation=dilation)
+    extra = (pad_width[0][1] - pads[0], pad_width[1][1] - pads[1])
     if divisor_override:
         out = sums / divisor_override
-    elif count_include_pad or not any(pads):
+    elif not any(extra) and (count_include_pad or not any(pads)):
         out = sums / (kernel[0] * kernel[1])
-    else:
-        inside = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
-        counts = rules.POOL_SUM.forward(inside, kernel=kernel, stride=stride, dilation=dilation)
+    else:  # each window's count of the entries its mean divides by
+        counted = np.pad(np.ones(x.shape[-2:], dtype=x.dtype), pad_width)
+        if count_include_pad:  # the padding counts too, the rows ceil_mode adds do not
+            counted[: x.shape[-2] + 2 * pads[0], : x.shape[-1] + 2 * pads[1]] = 1
+        counts = rules.POOL_SUM.forward(counted, kernel=kernel, stride=stride, dilation=dilation)
         out = sums / Tensor(counts)
     return out.squeeze(0) if unbatched else out
 
@@ -1540,3 +1595,9 @@ from . import functional_more as _more  # noqa: E402
 
 globals().update({_name: getattr(_more, _name) for _name in _more.__all__})
 __all__ += _more.__all__
+
+# F.conv_transpose1d, F.conv_transpose2d (functional_transpose.py builds on both modules above)
+from . import functional_transpose as _transpose  # noqa: E402
+
+globals().update({_name: getattr(_transpose, _name) for _name in _transpose.__all__})
+__all__ += _transpose.__all__

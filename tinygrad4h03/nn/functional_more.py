@@ -243,10 +243,11 @@ def conv1d(
 ) -> Tensor:
     """1-D convolution (cross-correlation): ``conv2d`` on inputs of height 1.
 
-    out[n, o, i] = b_o + Σ_{c, k} W[o, c, k] · x[n, c, i·s + k·d] on the zero-padded input.
+    out[n, o, i] = b_o + Σ_{c, k} W[o, c, k] · x[n, c, i·s + k·d] on the zero-padded input;
+    with ``groups`` = G, output channel o sees only the C/G input channels of its group.
 
     Shapes:
-        ``(N, C, L)`` (or ``(C, L)``) with weight ``(O, C, K)`` → ``(N, O, OL)``,
+        ``(N, C, L)`` (or ``(C, L)``) with weight ``(O, C / G, K)`` → ``(N, O, OL)``,
         OL = ⌊(L + 2p − d (K − 1) − 1) / s⌋ + 1.
 
     Examples:
@@ -254,11 +255,12 @@ def conv1d(
         tensor([[[1., 3., 5., 7.]]])
     """
     x, unbatched = _signal_input(input, "conv1d")
-    if weight.ndim != 3 or weight.shape[1] != x.shape[1]:
+    if weight.ndim != 3:
         raise RuntimeError(
-            f"conv1d: weight of shape {weight.shape} (out_channels, in_channels, kW) does not "
-            f"match an input of shape {x.shape}"
+            f"conv1d: weight of shape {weight.shape} is not 3-D (out_channels, "
+            f"in_channels / groups, kW); the input has shape {x.shape}"
         )
+    F._check_conv_weight(x.unsqueeze(2), weight.unsqueeze(2), groups, "conv1d")
     pad = padding if isinstance(padding, str) else (0, _single(padding, "padding", "conv1d"))
     out = F.conv2d(
         x.unsqueeze(2),
@@ -293,7 +295,6 @@ def max_pool1d(
     x = F._tensor(input, "max_pool1d")
     if x.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d: expected a 2-D or 3-D input, got shape {x.shape}")
-    F._refuse_ceil_mode(ceil_mode, "max_pool1d")
     kernel = _single(kernel_size, "kernel_size", "max_pool1d")
     step = kernel if stride is None or stride == () else _single(stride, "stride", "max_pool1d")
     result = F.max_pool2d(
@@ -331,7 +332,6 @@ def avg_pool1d(
     x = F._tensor(input, "avg_pool1d")
     if x.ndim not in (2, 3):
         raise RuntimeError(f"avg_pool1d: expected a 2-D or 3-D input, got shape {x.shape}")
-    F._refuse_ceil_mode(ceil_mode, "avg_pool1d")
     kernel = _single(kernel_size, "kernel_size", "avg_pool1d")
     step = kernel if stride is None or stride == () else _single(stride, "stride", "avg_pool1d")
     out = F.avg_pool2d(

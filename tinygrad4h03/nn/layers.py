@@ -530,9 +530,9 @@ class Conv2d(Module):
 
     out[n, o] = b_o + Σ_c W[o, c] ⋆ x[n, c] (⋆ cross-correlation with ``stride``,
     ``padding`` and ``dilation``), computed as one matrix product of the input's windows
-    with the filters. ``weight`` ``(out_channels, in_channels, KH, KW)`` and ``bias``
+    with the filters. ``weight`` ``(out_channels, in_channels / groups, KH, KW)`` and ``bias``
     ``(out_channels,)`` are initialised as PyTorch's: U(−1/√fan_in, 1/√fan_in) with
-    fan_in = in_channels · KH · KW (the weight through ``kaiming_uniform_(a=√5)``).
+    fan_in = in_channels / groups · KH · KW (the weight through ``kaiming_uniform_(a=√5)``).
 
     Args:
         in_channels: C, the input's channels.
@@ -541,16 +541,17 @@ class Conv2d(Module):
         stride: an int or a pair.
         padding: an int, a pair, ``"valid"`` or ``"same"``.
         dilation: an int or a pair.
-        groups: only 1.
+        groups: split the channels into this many groups (both channel counts divisible by
+            it); ``groups = in_channels`` is a depthwise convolution.
         bias: add a learnable bias per filter.
         padding_mode: only ``"zeros"``.
         device: only the CPU (``None``, ``"cpu"``); another raises ``DeviceUnavailableError``.
         dtype: the parameters' floating dtype (the default dtype when ``None``).
 
     Raises:
-        ValueError: for an invalid padding string, ``"same"`` with a stride, or an unknown
-            ``padding_mode``.
-        NotImplementedError: for ``groups != 1`` or a padding mode other than zeros.
+        ValueError: for an invalid padding string, ``"same"`` with a stride, an unknown
+            ``padding_mode``, or channel counts not divisible by ``groups``.
+        NotImplementedError: for a padding mode other than zeros.
 
     Shapes:
         ``(N, C, H, W)`` → ``(N, O, OH, OW)``, OH = ⌊(H + 2p − d (KH − 1) − 1) / s⌋ + 1.
@@ -589,7 +590,7 @@ class Conv2d(Module):
         )
         self.groups, self.padding_mode = groups, padding_mode
         dtype = _float_dtype(dtype, device, "Conv2d")
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
+        shape = (self.out_channels, self.in_channels // groups, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
@@ -601,13 +602,15 @@ class Conv2d(Module):
         """PyTorch's default: W by ``kaiming_uniform_(a=√5)``, b ~ U(−1/√fan_in, 1/√fan_in)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
+            fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
         """``F.conv2d`` with this layer's filters and settings."""
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return F.conv2d(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         """The settings that differ from the defaults, as PyTorch prints them."""
@@ -619,6 +622,8 @@ class Conv2d(Module):
             text += f", padding={self.padding}"
         if self.dilation != (1, 1):
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
@@ -639,8 +644,16 @@ def _check_conv_settings(
         raise NotImplementedError(
             f"Conv2d: only padding_mode='zeros' is implemented, got {padding_mode!r}"
         )
-    if groups != 1:
-        raise NotImplementedError(f"Conv2d: only groups=1 is implemented, got groups={groups}")
+    _check_groups(in_channels, out_channels, groups, "Conv2d")
+
+
+def _check_groups(in_channels: int, out_channels: int, groups: int, layer: str) -> None:
+    """``groups`` is a positive int dividing both channel counts (PyTorch's ``ValueError``)."""
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups <= 0:
+        raise ValueError(f"{layer}: groups must be a positive integer, got {groups!r}")
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if value % groups:
+            raise ValueError(f"{layer}: {name}={value} must be divisible by groups={groups}")
 
 
 class _MaxPoolNd(Module):
@@ -693,7 +706,7 @@ class MaxPool2d(_MaxPoolNd):
         padding: −∞ on each side, at most half the kernel.
         dilation: the spacing of the window's taps.
         return_indices: also return the maxima's positions.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window (``F.max_pool2d``, ``F.avg_pool2d``).
 
     Shapes:
         ``(N, C, H, W)`` → ``(N, C, OH, OW)``.
@@ -719,7 +732,7 @@ class AvgPool2d(Module):
         kernel_size: the window, an int or a pair.
         stride: the step; ``None`` means ``kernel_size``.
         padding: zeros on each side, at most half the kernel.
-        ceil_mode: only ``False``.
+        ceil_mode: count a last, partial window (``F.max_pool2d``, ``F.avg_pool2d``).
         count_include_pad: count the padding in the mean's denominator.
         divisor_override: a fixed denominator instead.
 
