@@ -108,9 +108,13 @@ def test_float32_results_and_gradients_have_pytorchs_dtype(name: str, data: st.D
     ours, theirs = _run(example, tg, np.float32), _run(example, torch, np.float32)
     assert str(ours["out"].dtype) == "float32" == str(theirs["out"].dtype).removeprefix("torch.")
     _assert_same(ours["out"], theirs["out"], example.label, 1e-5, 1e-6)
-    for g, G in zip(ours["grads"], theirs["grads"], strict=True):
+    exact = _run(example, torch, np.float64)["grads"]
+    for g, G, R in zip(ours["grads"], theirs["grads"], exact, strict=True):
         assert g.dtype == np.float32 and G.dtype == torch.float32
-        _assert_same(g, G, f"{example.label}: gradient", 1e-4, 1e-5)
+        # where float32 cancels (layer_norm over 2 close values), PyTorch's own gradient is off
+        # the float64 one by more than 1e-5: allow us twice PyTorch's own rounding error
+        slack = float(np.abs(_as_numpy(G) - _as_numpy(R)).max()) if G.numel() else 0.0
+        _assert_same(g, G, f"{example.label}: gradient", 1e-4, 1e-5 + 2 * slack)
 
 
 # --------------------------------------------------------------------------- dtypes
