@@ -605,6 +605,14 @@ def test_changing_ignored_targets_replay_as_eager_for_any_shape(
     assert step.cache_size <= 2  # at most the fused loss and the masked one
 
 
+def test_a_first_batch_with_every_target_ignored_does_not_fix_the_later_losses() -> None:
+    # traced on an all-ignored batch the coefficients are NaN: they must still be followed
+    # (a NaN equals a NaN when the trace matches values), not baked in as NaN constants
+    z = tg.tensor(np.random.default_rng(0).normal(size=(2, 3)), requires_grad=True)
+    batches = [(z, tg.tensor(np.array(t))) for t in ([-100, -100], [0, -100], [2, 1], [-100, 1])]
+    _assert_replays_as_eager(_loss_and_grad(lambda z, t: F.cross_entropy(z, t)), batches)
+
+
 def test_a_decision_on_randomly_drawn_targets_is_refused() -> None:
     # the check would have to draw before the replay's other draws: refused, not reordered
     z = tg.tensor(np.zeros((4, 3)), requires_grad=True)

@@ -207,8 +207,10 @@ class TensorTracer(engine.Tracer):
         ``ignore_index``) is a constant of this trace, which holds only while ``origin`` has
         the values it had: the replay checks them first and traces again when they differ.
         """
-        if x.size == origin.size and np.array_equal(
-            np.asarray(x).reshape(-1), origin.value.astype(x.dtype, copy=False).reshape(-1)
+        if x.size == origin.size and np.array_equal(  # NaN equals NaN: the same values
+            np.asarray(x).reshape(-1),
+            origin.value.astype(x.dtype, copy=False).reshape(-1),
+            equal_nan=x.dtype.kind in "fc",
         ):
             found = origin if x.shape == origin.shape else origin.reshape(x.shape)
             return found if x.dtype == found.dtype else found.astype(x.dtype)
