@@ -7,7 +7,6 @@ every parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -116,6 +115,9 @@ class Adadelta(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(adadelta_update)
+    _settings = _ADADELTA_SETTINGS
+
     def __init__(
         self,
         params: ParamsT,
@@ -141,21 +143,3 @@ class Adadelta(Optimizer):
             raise ValueError(f"Invalid rho value: {group['rho']}")
         _check_nonnegative(group["eps"], "epsilon value")
         _check_nonnegative(group["weight_decay"], "weight_decay value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
-
-        Args:
-            closure: an optional function that zeroes the gradients, recomputes the loss,
-                calls ``backward()`` and returns the loss.
-
-        Examples:
-            >>> w = nn.Parameter(tg.tensor([1.0], dtype=tg.float64)); opt = Adadelta([w], lr=2.0)
-            >>> (w ** 2).sum().backward(); opt.step(); round(w.item(), 6)
-            0.993675
-        """
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            hyper = {k: group[k] for k in _ADADELTA_SETTINGS}
-            self._update_each(group, adadelta_update, hyper)
-        return loss

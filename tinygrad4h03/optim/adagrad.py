@@ -6,7 +6,6 @@ Each coordinate's step is divided by the root of the sum of its squared gradient
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -67,6 +66,11 @@ def adagrad_update(
 _ADAGRAD_SETTINGS = ("lr", "lr_decay", "weight_decay", "eps", "maximize")
 
 
+def _init_adagrad_state(state: dict[str, Any], param: np.ndarray, group: dict[str, Any]) -> None:
+    state["step"] = 0
+    state["sum"] = np.full_like(param, group["initial_accumulator_value"])
+
+
 class Adagrad(Optimizer):
     """Adagrad, as ``torch.optim.Adagrad``: each entry's step divided by its gradients' norm.
 
@@ -105,6 +109,10 @@ class Adagrad(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(adagrad_update)
+    _settings = _ADAGRAD_SETTINGS
+    _prepare = staticmethod(_init_adagrad_state)  # a parameter added later: on its first step
+
     def __init__(
         self,
         params: ParamsT,
@@ -135,27 +143,3 @@ class Adagrad(Optimizer):
         _check_nonnegative(group["weight_decay"], "weight_decay value")
         _check_nonnegative(group["initial_accumulator_value"], "initial_accumulator_value value")
         _check_nonnegative(group["eps"], "epsilon value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
-
-        Args:
-            closure: an optional function that zeroes the gradients, recomputes the loss,
-                calls ``backward()`` and returns the loss.
-
-        Examples:
-            >>> w = nn.Parameter(tg.tensor([2.0], dtype=tg.float64)); opt = Adagrad([w], lr=0.1)
-            >>> (w ** 2).sum().backward(); opt.step(); round(w.item(), 6)
-            1.9
-        """
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            hyper = {k: group[k] for k in _ADAGRAD_SETTINGS}
-            # a parameter added after the constructor gets its state on its first step
-            self._update_each(group, adagrad_update, hyper, prepare=_init_adagrad_state)
-        return loss
-
-
-def _init_adagrad_state(state: dict[str, Any], param: np.ndarray, group: dict[str, Any]) -> None:
-    state["step"] = 0
-    state["sum"] = np.full_like(param, group["initial_accumulator_value"])

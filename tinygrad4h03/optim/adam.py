@@ -7,7 +7,6 @@ decays the weights directly. ``adam_update`` is the step on one NumPy array.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -139,6 +138,9 @@ class Adam(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(adam_update)
+    _settings = ("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize", "decoupled")
+
     def __init__(
         self,
         params: ParamsT,
@@ -169,38 +171,6 @@ class Adam(Optimizer):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
         _check_nonnegative(group["weight_decay"], "weight_decay value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
-
-        Parameters whose ``.grad`` is ``None`` are skipped (their step count does not
-        advance); each parameter is updated in place.
-
-        Args:
-            closure: an optional function that zeroes the gradients, recomputes the loss,
-                calls ``backward()`` and returns the loss.
-
-        Examples:
-            >>> w = nn.Parameter(tg.tensor([3.0], dtype=tg.float64)); opt = Adam([w], lr=0.5)
-            >>> (w ** 2).sum().backward(); opt.step()
-            >>> round(w.item(), 6), opt.state[w]["step"]
-            (2.5, 1)
-        """
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            hyper = {
-                "lr": group["lr"],
-                "beta1": beta1,
-                "beta2": beta2,
-                "eps": group["eps"],
-                "weight_decay": group["weight_decay"],
-                "amsgrad": group["amsgrad"],
-                "maximize": group["maximize"],
-                "decoupled": group["decoupled_weight_decay"],
-            }
-            self._update_each(group, adam_update, hyper)
-        return loss
 
 
 class AdamW(Adam):

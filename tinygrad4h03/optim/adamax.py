@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -105,6 +104,9 @@ class Adamax(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(adamax_update)
+    _settings = ("lr", "beta1", "beta2", "eps", "weight_decay", "maximize")
+
     def __init__(
         self,
         params: ParamsT,
@@ -135,22 +137,6 @@ class Adamax(Optimizer):
         _check_betas(group)
         _check_nonnegative(group["eps"], "epsilon value")
         _check_nonnegative(group["weight_decay"], "weight_decay value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            hyper = {
-                "lr": group["lr"],
-                "beta1": beta1,
-                "beta2": beta2,
-                "eps": group["eps"],
-                "weight_decay": group["weight_decay"],
-                "maximize": group["maximize"],
-            }
-            self._update_each(group, adamax_update, hyper)
-        return loss
 
 
 def _check_betas(group: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@ with its momentum schedule μ_t and optional decoupled weight decay."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -135,6 +134,18 @@ class NAdam(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(nadam_update)
+    _settings = (
+        "lr",
+        "beta1",
+        "beta2",
+        "eps",
+        "weight_decay",
+        "momentum_decay",
+        "decoupled",
+        "maximize",
+    )
+
     def __init__(
         self,
         params: ParamsT,
@@ -170,21 +181,3 @@ class NAdam(Optimizer):
         _check_betas(group)
         _check_nonnegative(group["weight_decay"], "weight_decay value")
         _check_nonnegative(group["momentum_decay"], "momentum_decay value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            hyper = {
-                "lr": group["lr"],
-                "beta1": beta1,
-                "beta2": beta2,
-                "eps": group["eps"],
-                "weight_decay": group["weight_decay"],
-                "momentum_decay": group["momentum_decay"],
-                "decoupled": group["decoupled_weight_decay"],
-                "maximize": group["maximize"],
-            }
-            self._update_each(group, nadam_update, hyper)
-        return loss

@@ -182,8 +182,15 @@ class Optimizer:
                     grad.numpy()[...] = 0
                     increment_version(grad)
 
+    # An optimiser that updates each parameter with one function (Adam, RMSprop, ...) names
+    # it, the keyword arguments it reads from each group and, if its state needs filling on
+    # the first step, the function that fills it; it inherits ``step``. Others define ``step``.
+    _update: Callable[..., None] | None = None
+    _settings: tuple[str, ...] = ()
+    _prepare: Callable[[dict[str, Any], np.ndarray, dict[str, Any]], None] | None = None
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update the parameters from their gradients; each subclass defines it.
+        """Update the parameters from their gradients (``_update`` on each; or the subclass's).
 
         Args:
             closure: an optional function that recomputes the loss (zero the gradients,
@@ -201,7 +208,13 @@ class Optimizer:
             ...
             NotImplementedError: Optimizer does not define step()
         """
-        raise NotImplementedError(f"{type(self).__name__} does not define step()")
+        if self._update is None:
+            raise NotImplementedError(f"{type(self).__name__} does not define step()")
+        loss = self._evaluate(closure)
+        for group in self.param_groups:
+            hyper = _settings_of(group, self._settings)
+            self._update_each(group, self._update, hyper, prepare=self._prepare)
+        return loss
 
     @staticmethod
     def _evaluate(closure: Callable[[], Any] | None) -> Any:
@@ -358,6 +371,19 @@ def _check_param(param: Any) -> None:
         )
     if not param.is_leaf:
         raise ValueError("can't optimize a non-leaf Tensor")
+
+
+def _settings_of(group: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """An update function's keyword arguments, read from a parameter group: ``beta1`` and
+    ``beta2`` from its ``betas``, ``decoupled`` from ``decoupled_weight_decay``, the others
+    by their own names."""
+    hyper = {}
+    for name in names:
+        if name in ("beta1", "beta2"):
+            hyper[name] = group["betas"][name == "beta2"]
+        else:
+            hyper[name] = group["decoupled_weight_decay" if name == "decoupled" else name]
+    return hyper
 
 
 def _check_nonnegative(value: float, what: str) -> None:

@@ -4,7 +4,6 @@ momentum steps while the second moment's variance is intractable, then rectified
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -124,6 +123,9 @@ class RAdam(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(radam_update)
+    _settings = ("lr", "beta1", "beta2", "eps", "weight_decay", "decoupled", "maximize")
+
     def __init__(
         self,
         params: ParamsT,
@@ -156,20 +158,3 @@ class RAdam(Optimizer):
         _check_nonnegative(group["eps"], "epsilon value")
         _check_betas(group)
         _check_nonnegative(group["weight_decay"], "weight_decay value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            hyper = {
-                "lr": group["lr"],
-                "beta1": beta1,
-                "beta2": beta2,
-                "eps": group["eps"],
-                "weight_decay": group["weight_decay"],
-                "decoupled": group["decoupled_weight_decay"],
-                "maximize": group["maximize"],
-            }
-            self._update_each(group, radam_update, hyper)
-        return loss

@@ -7,7 +7,6 @@ parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -138,6 +137,9 @@ class RMSprop(Optimizer):
 
     _array_state = True
 
+    _update = staticmethod(rmsprop_update)
+    _settings = _RMSPROP_SETTINGS
+
     def __init__(
         self,
         params: ParamsT,
@@ -167,21 +169,3 @@ class RMSprop(Optimizer):
         _check_nonnegative(group["momentum"], "momentum value")
         _check_nonnegative(group["weight_decay"], "weight_decay value")
         _check_nonnegative(group["alpha"], "alpha value")
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; returns ``closure()``'s loss if given.
-
-        Args:
-            closure: an optional function that zeroes the gradients, recomputes the loss,
-                calls ``backward()`` and returns the loss.
-
-        Examples:
-            >>> w = nn.Parameter(tg.tensor([2.0], dtype=tg.float64)); opt = RMSprop([w], lr=0.1)
-            >>> (w ** 2).sum().backward(); opt.step(); round(w.item(), 6)
-            1.0
-        """
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            hyper = {k: group[k] for k in _RMSPROP_SETTINGS}
-            self._update_each(group, rmsprop_update, hyper)
-        return loss
